@@ -1,0 +1,47 @@
+package io.berth.spec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** Reads and writes config.json; a write goes to a temporary file that is then renamed. */
+public final class SpecJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private SpecJson() {
+    }
+
+    /** The mapper shared by the spec and image records. */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    public static Spec read(Path configJson) {
+        try {
+            return MAPPER.readValue(configJson.toFile(), Spec.class);
+        } catch (JsonProcessingException e) {
+            throw new InvalidSpecException(configJson + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("read " + configJson, e);
+        }
+    }
+
+    public static void write(Spec spec, Path configJson) {
+        Path tmp = configJson.resolveSibling(configJson.getFileName() + ".tmp");
+        try {
+            MAPPER.writeValue(tmp.toFile(), spec);
+            Files.move(tmp, configJson, StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("write " + configJson, e);
+        }
+    }
+}
