@@ -39,8 +39,9 @@ class ContainerLifecycleTest {
         assertTrue(berth.mounts().isEmpty(), "mounts left: " + berth.mounts());
     }
 
+    /** A namespace link; pid 1 stands for the host (this test runs in the host's namespaces). */
     private static String ns(long pid, String kind) throws IOException {
-        return Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/" + kind)).toString();
+        return Files.readSymbolicLink(Path.of("/proc/" + (pid == 1 ? "self" : Long.toString(pid)) + "/ns/" + kind)).toString();
     }
 
     private static long pidOf(String name) {
