@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -21,6 +22,11 @@ import java.util.stream.Stream;
  * hierarchy's {@code berth/}, as a second wall behind {@link CgroupPath#parse}.
  */
 record Hierarchy(Path root) {
+    /** Errors cgroupfs gives that io.berth.sys.Errno does not name: number, name, text. */
+    private static final Map<Integer, String[]> MORE_ERRNOS = Map.of(
+            34, new String[] {"ERANGE", "numerical result out of range"},
+            39, new String[] {"ENOTEMPTY", "directory not empty"},
+            95, new String[] {"EOPNOTSUPP", "operation not supported"});
     private static final int ENOTEMPTY = 39;
 
     /** Whether {@code dir} holds the control file {@code file}. */
@@ -136,7 +142,7 @@ record Hierarchy(Path root) {
         // against the errno descriptions Berth knows.
         String reason = reasonOf(e);
         for (int errno = 1; reason != null && errno < 134; errno++) {
-            if (Errno.describe(errno).equalsIgnoreCase(reason)) {
+            if (errnoText(errno).equalsIgnoreCase(reason)) {
                 return errno;
             }
         }
@@ -149,10 +155,12 @@ record Hierarchy(Path root) {
     }
 
     private static String errnoName(int errno) {
-        return errno == ENOTEMPTY ? "ENOTEMPTY" : Errno.name(errno);
+        String[] more = MORE_ERRNOS.get(errno);
+        return more != null ? more[0] : Errno.name(errno);
     }
 
     private static String errnoText(int errno) {
-        return errno == ENOTEMPTY ? "directory not empty" : Errno.describe(errno);
+        String[] more = MORE_ERRNOS.get(errno);
+        return more != null ? more[1] : Errno.describe(errno);
     }
 }
