@@ -37,7 +37,7 @@ public final class CgroupV2Driver implements CgroupDriver {
         this.tree = new Hierarchy(root);
         this.timeout = timeout;
         if (!Files.isRegularFile(root.resolve("cgroup.controllers"))) {
-            throw new CgroupException(root + " is not a cgroup2 tree: it has no cgroup.controllers");
+            throw new CgroupException(root + " is not a cgroup2 tree: no cgroup.controllers");
         }
     }
 
@@ -59,7 +59,7 @@ public final class CgroupV2Driver implements CgroupDriver {
         }
     }
 
-    /** Makes berth/ .. leaf, enabling controllers in each level's subtree_control but the leaf's. */
+    /** Makes berth/ down to the leaf, enabling controllers at every level above the leaf. */
     private void makeChain(CgroupPath path, List<Path> made) {
         List<Path> chain = path.chainIn(tree.root());
         for (Path dir : chain) {

@@ -134,6 +134,17 @@ class CgroupV1DriverPrivilegedTest {
     }
 
     @Test
+    void deviceRulesReplaceTheInheritedAllowAll() throws Exception {
+        driver.create(cgroup.path, new Spec.Resources(List.of(
+                new Spec.DeviceRule(false, "a", null, null, "rwm"),
+                new Spec.DeviceRule(true, "c", 1L, 3L, "rwm"),
+                new Spec.DeviceRule(true, "c", 1L, 5L, "r")), null, null, null, null, null));
+
+        assertEquals(List.of("c 1:3 rwm", "c 1:5 r"),
+                Files.readAllLines(file("devices", "devices.list")));
+    }
+
+    @Test
     void destroyFailsWithEbusyWhileAProcessRemains() throws Exception {
         driver.create(cgroup.path, null);
         Process sleep = cgroup.start("sleep", "300");

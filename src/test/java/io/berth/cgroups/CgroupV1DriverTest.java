@@ -193,6 +193,19 @@ class CgroupV1DriverTest {
     }
 
     @Test
+    void blkioWeightGoesWhereAWeightFileExistsAndIsOtherwiseLeftOut() {
+        Spec.Resources weight = new Spec.Resources(null, null, null, null,
+                new Spec.BlockIO(500), null);
+
+        driver.create("berth/c1", weight);
+        assertFalse(fs.exists("blkio/berth/c1/blkio.weight"));
+
+        fs.file("blkio/berth/c1/blkio.bfq.weight", "100\n");
+        driver.update("berth/c1", weight);
+        assertEquals("500", fs.read("blkio/berth/c1/blkio.bfq.weight"));
+    }
+
+    @Test
     void unifiedResourcesAreRefusedOnV1() {
         assertThrows(CgroupException.class, () -> driver.create("berth/c1",
                 new Spec.Resources(null, null, null, null, null, Map.of("memory.high", "1"))));
