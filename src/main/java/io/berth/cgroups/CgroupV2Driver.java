@@ -26,6 +26,7 @@ public final class CgroupV2Driver implements CgroupDriver {
 
     private final Hierarchy tree;
     private final Duration timeout;
+    private volatile boolean warnedMissing;
 
     /** A driver for the cgroup2 tree mounted at {@code root} (e.g. /sys/fs/cgroup). */
     public CgroupV2Driver(Path root) {
@@ -44,6 +45,11 @@ public final class CgroupV2Driver implements CgroupDriver {
     @Override
     public String version() {
         return "v2";
+    }
+
+    /** The controllers the root delegates to its children, so to berth/: its subtree_control. */
+    public List<String> controllers() {
+        return List.of(words(tree.read(tree.root(), SUBTREE)));
     }
 
     @Override
@@ -81,8 +87,9 @@ public final class CgroupV2Driver implements CgroupDriver {
         Set<String> available = Set.of(words(tree.read(dir, "cgroup.controllers")));
         Set<String> enabled = Set.of(words(tree.read(dir, SUBTREE)));
         List<String> missing = WANTED.stream().filter(c -> !available.contains(c)).toList();
-        if (!missing.isEmpty()) {
-            LOG.log(System.Logger.Level.DEBUG, "cgroup v2 controllers {0} are not delegated to"
+        if (!missing.isEmpty() && !warnedMissing) {
+            warnedMissing = true;
+            LOG.log(System.Logger.Level.WARNING, "cgroup v2 controllers {0} are not delegated to"
                     + " {1}; going on without them", missing, dir);
         }
         List<String> toEnable = WANTED.stream()

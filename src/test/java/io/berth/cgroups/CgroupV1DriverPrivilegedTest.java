@@ -48,6 +48,11 @@ class CgroupV1DriverPrivilegedTest {
     }
 
     @Test
+    void detectChoosesV1OnThisHybridHost() {
+        assertEquals("v1", CgroupDriver.detect().version());
+    }
+
+    @Test
     void aSleepInItsOwnCgroupIsLimitedFrozenThawedAndRemoved() throws Exception {
         driver.create(cgroup.path, new Spec.Resources(null,
                 new Spec.Memory(64L << 20, null, null, null, null), null, new Spec.Pids(16),

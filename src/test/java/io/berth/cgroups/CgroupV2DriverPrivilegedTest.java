@@ -41,10 +41,16 @@ class CgroupV2DriverPrivilegedTest {
     }
 
     @Test
-    void createsAndRemovesACgroupBelowBerth() {
+    void createsAndRemovesACgroupBelowBerth() throws Exception {
+        String rootSubtree = Files.readString(UNIFIED.resolve("cgroup.subtree_control"));
+
         driver.create(cgroup.path, null);
 
         assertTrue(Files.isRegularFile(UNIFIED.resolve(cgroup.path).resolve("cgroup.procs")));
+        assertEquals(rootSubtree, Files.readString(UNIFIED.resolve("cgroup.subtree_control")));
+        assertEquals(driver.controllers(), List.of(Files.readString(
+                UNIFIED.resolve("berth/cgroup.controllers")).trim().split("\\s+")).stream()
+                .filter(c -> !c.isEmpty()).toList());
 
         driver.destroy(cgroup.path);
         assertFalse(Files.exists(UNIFIED.resolve(cgroup.path)));

@@ -59,6 +59,7 @@ class CgroupV2DriverTest {
         driver.create("berth/c1", null);
 
         assertEquals("+cpu +memory +pids", fs.read("berth/cgroup.subtree_control"));
+        assertEquals(List.of("cpu", "memory", "pids"), driver.controllers());
         assertEquals("", fs.read("berth/c1/cgroup.subtree_control"));
         Map<String, String> after = fs.snapshot();
         before.keySet().stream().filter(k -> !k.startsWith("berth")).forEach(
