@@ -108,6 +108,25 @@ static int read_line(int fd, char *buf, size_t len)
 
 /* ---- set-up ---- */
 
+/* The monitor holds this pipe's write end until the handshake is over; the first shim process
+ * waits for its EOF before exiting, because Java closes a child's pipes once the child exits. */
+static int handshake_hold = -1;
+
+static void release_caller(void)
+{
+    if (handshake_hold >= 0)
+        close(handshake_hold);
+    handshake_hold = -1;
+}
+
+static int wait_for_monitor(int fd)
+{
+    char c;
+    while (read(fd, &c, 1) < 0 && errno == EINTR)
+        ;
+    return 0;
+}
+
 static int open_socket(struct shim_err *err)
 {
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -184,6 +203,7 @@ static pid_t clone_container(struct plan *p, struct stdio *io, int *sync_fd,
     }
     if (pid == 0) {
         close(pair[0]);
+        release_caller();
         child_stdio(io);
         container_run(p, pair[1]);
     }
@@ -279,6 +299,7 @@ static int monitor(struct plan *p)
     }
     say("created\n");
     detach_stdio();
+    release_caller();
     return monitor_run(p, pid, sync_fd, listen_fd, io.in[1], io.out[0], io.err[0]);
 }
 
@@ -308,13 +329,23 @@ int main(int argc, char **argv)
     sigprocmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    int hold[2];
+    if (pipe2(hold, O_CLOEXEC) < 0) {
+        fail(&err, errno, "pipe");
+        say_error(&err);
+        return 1;
+    }
     pid_t pid = fork();
     if (pid < 0) {
         fail(&err, errno, "fork the monitor");
         say_error(&err);
         return 1;
     }
-    if (pid > 0)
-        return 0; /* the caller's pipes stay open in the monitor */
+    if (pid > 0) {
+        close(hold[1]);
+        return wait_for_monitor(hold[0]);
+    }
+    close(hold[0]);
+    handshake_hold = hold[1];
     return monitor(&plan);
 }
