@@ -1,0 +1,338 @@
+package io.berth.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.berth.sys.Errno;
+import io.berth.sys.Sys;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** Real containers from the busybox fixture, through the real shim. */
+@Tag("privileged")
+class OciRuntimeTest {
+    private Path work;
+    private Path stateRoot;
+    private Path log;
+    private TestBundle bundle;
+    private OciRuntime runtime;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        work = Files.createTempDirectory("berth-runtime-test");
+        TestBundle.open(work);
+        stateRoot = work.resolve("state");
+        log = work.resolve("ctr.log");
+        bundle = new TestBundle(work.resolve("bundle"));
+        runtime = new OciRuntime(stateRoot, OciRuntime.defaultShim(), new TestCgroups(),
+                Sys.linux());
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        for (String id : runtime.list()) {
+            runtime.delete(id, true);
+        }
+        new TestCgroups().destroy(bundle.cgroupsPath);
+        String prefix = work.toRealPath().toString();
+        List<String> leaks = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .filter(l -> l.contains(prefix)).toList();
+        assertEquals(List.of(), leaks, "mounts left under the test folder");
+        try (Stream<Path> files = Files.walk(work)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private CreateOptions logged() {
+        return new CreateOptions(false, log, null);
+    }
+
+    /** Runs the bundle to its end and returns its exit status. */
+    private ExitStatus run(String id) throws Exception {
+        runtime.create(id, bundle.write(), logged());
+        runtime.start(id);
+        return runtime.await(id);
+    }
+
+    /** The stdout (or stderr) text the log recorded. */
+    private String logged(String stream) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (String line : Files.readAllLines(log)) {
+            String[] f = line.split(" ", 4);
+            if (f[1].equals(stream)) {
+                text.append(f.length > 3 ? f[3] : "").append(f[2].equals("F") ? "\n" : "");
+            }
+        }
+        return text.toString();
+    }
+
+    private String stdoutOf(String... script) throws Exception {
+        bundle.args("sh", "-c", String.join("; ", script));
+        ExitStatus exit = run("c1");
+        assertEquals(0, exit.exitCode(), () -> "stderr: " + safe("stderr"));
+        return logged("stdout");
+    }
+
+    private String safe(String stream) {
+        try {
+            return logged(stream);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    @Test
+    void processSeesItselfAsPidOne() throws Exception {
+        assertEquals("1\n", stdoutOf("echo $$"));
+    }
+
+    @Test
+    void newNamespacesDifferFromTheHostsAndAHostSharedKindIsEqual() throws Exception {
+        bundle.withoutNamespace("ipc");
+        List<String> kinds = List.of("mnt", "uts", "ipc", "pid", "net", "cgroup");
+        String out = stdoutOf("for k in " + String.join(" ", kinds)
+                + "; do readlink /proc/self/ns/$k; done");
+        List<String> inside = out.lines().toList();
+        for (int i = 0; i < kinds.size(); i++) {
+            String host = Files.readSymbolicLink(Path.of("/proc/self/ns", kinds.get(i))).toString();
+            if (kinds.get(i).equals("ipc")) {
+                assertEquals(host, inside.get(i));
+            } else {
+                assertNotEquals(host, inside.get(i), kinds.get(i));
+            }
+        }
+    }
+
+    @Test
+    void hostnameIsTheSpecs() throws Exception {
+        assertEquals("berth-test\n", stdoutOf("hostname"));
+    }
+
+    @Test
+    void procSysAndDevAreMountedAsTheSpecSays() throws Exception {
+        String mounts = stdoutOf("cat /proc/mounts");
+        assertTrue(mounts.contains("proc /proc proc rw"), mounts);
+        assertTrue(mounts.lines().anyMatch(l -> l.startsWith("sysfs /sys sysfs ro,")), mounts);
+        assertTrue(mounts.contains(" /dev/pts devpts "), mounts);
+        assertTrue(mounts.contains(" /dev/shm tmpfs "), mounts);
+        assertTrue(mounts.contains(" /dev/mqueue mqueue "), mounts);
+        assertTrue(mounts.lines().anyMatch(l -> l.startsWith("proc /proc/sys proc ro,")),
+                "read-only path: " + mounts);
+    }
+
+    @Test
+    void devHoldsTheDefaultDevicesAndLinks() throws Exception {
+        String devs = stdoutOf("ls /dev", "stat -c '%t:%T' /dev/zero", "readlink /dev/ptmx");
+        for (String d : List.of("null", "zero", "full", "random", "urandom", "tty", "ptmx",
+                "pts", "shm", "mqueue", "fd", "stdin")) {
+            assertTrue(devs.lines().anyMatch(d::equals), d + " in " + devs);
+        }
+        assertTrue(devs.contains("1:5\n"), devs);
+        assertTrue(devs.contains("pts/ptmx\n"), devs);
+    }
+
+    @Test
+    void maskedPathsShowNothing() throws Exception {
+        assertEquals("0\n0\n", stdoutOf("wc -c < /proc/timer_list", "ls /sys/firmware | wc -l"));
+    }
+
+    @Test
+    void exitCodeIsTheProcesssOwn() throws Exception {
+        bundle.args("sh", "-c", "exit 3");
+        ExitStatus exit = run("c1");
+        assertEquals(3, exit.code());
+        assertEquals(0, exit.signal());
+        assertEquals(3, exit.exitCode());
+        assertEquals(Status.STOPPED, runtime.state("c1").status());
+        assertEquals(exit, runtime.exitStatus("c1").orElseThrow());
+    }
+
+    @Test
+    void aProcessKilledBySignalNineExitsWith137() throws Exception {
+        bundle.args("sleep", "100");
+        runtime.create("c1", bundle.write(), logged());
+        runtime.start("c1");
+        assertEquals(Status.RUNNING, runtime.state("c1").status());
+        runtime.kill("c1", 9);
+        ExitStatus exit = runtime.await("c1");
+        assertEquals(9, exit.signal());
+        assertEquals(137, exit.exitCode());
+    }
+
+    @Test
+    void createOfAMissingCommandFailsWithEnoentAndLeavesNothing() throws Exception {
+        bundle.args("nosuch");
+        ContainerStartException e = assertThrows(ContainerStartException.class,
+                () -> runtime.create("c1", bundle.write(), logged()));
+        assertEquals(Errno.ENOENT, e.errno());
+        assertEquals("exec: \"nosuch\": executable file not found in $PATH", e.getMessage());
+        assertNothingLeftOf("c1");
+    }
+
+    @Test
+    void createOfANonExecutableFileFailsWithEacces() throws Exception {
+        bundle.args("/etc/passwd");
+        ContainerStartException e = assertThrows(ContainerStartException.class,
+                () -> runtime.create("c1", bundle.write(), logged()));
+        assertEquals(Errno.EACCES, e.errno());
+        assertTrue(e.getMessage().contains("permission denied"), e.getMessage());
+    }
+
+    @Test
+    void aFailingMountNamesItsStepAndErrno() throws Exception {
+        bundle.args("true").mount("/x", "nosuchfs", "none");
+        ContainerStartException e = assertThrows(ContainerStartException.class,
+                () -> runtime.create("c1", bundle.write(), logged()));
+        assertEquals("mount nosuchfs on /x: ENODEV", e.getMessage());
+        assertEquals(19, e.errno());
+        assertNothingLeftOf("c1");
+    }
+
+    @Test
+    void outputReachesTheLogAndAnAttachedClientWithStreamsToldApart() throws Exception {
+        bundle.args("sh", "-c", "echo out; echo err >&2; printf partial");
+        runtime.create("c1", bundle.write(), logged());
+        try (Attachment attachment = runtime.attach("c1")) {
+            runtime.start("c1");
+            Map<Integer, String> frames = readFrames(attachment);
+            assertEquals("out\npartial", frames.get(1));
+            assertEquals("err\n", frames.get(2));
+        }
+        runtime.await("c1");
+        assertEquals("out\npartial", logged("stdout"));
+        assertEquals("err\n", logged("stderr"));
+        assertTrue(Files.readAllLines(log).stream().anyMatch(l -> l.matches(
+                "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z stdout P partial")));
+    }
+
+    @Test
+    void stdinFlowsFromTheAttachedClientUntilItCloses() throws Exception {
+        bundle.args("sh", "-c", "tr a-z A-Z; echo done");
+        runtime.create("c1", bundle.write(), new CreateOptions(true, log, null));
+        try (Attachment attachment = runtime.attach("c1")) {
+            runtime.start("c1");
+            attachment.stdin().write("hello\n".getBytes(StandardCharsets.UTF_8));
+            attachment.stdin().close();
+            assertEquals("HELLO\ndone\n", readFrames(attachment).get(1));
+        }
+        assertEquals(0, runtime.await("c1").exitCode());
+    }
+
+    @Test
+    void aUserNamespaceMapsRootToTheHostRange() throws Exception {
+        TestBundle.run("chown", "-R", "100000:100000", bundle.rootfs.toString());
+        bundle.withUserNamespace(100000, 65536).args("id", "-u");
+        RuntimeState created = runtime.create("c1", bundle.write(), logged());
+        String map = Files.readString(Path.of("/proc", Long.toString(created.pid()), "uid_map"));
+        assertEquals(List.of("0", "100000", "65536"),
+                List.of(map.trim().split("\\s+")));
+        runtime.start("c1");
+        assertEquals(0, runtime.await("c1").exitCode(), () -> safe("stderr"));
+        assertEquals("0\n", logged("stdout"));
+    }
+
+    @Test
+    void theContainerOutlivesTheRuntimeObjectThatMadeIt() throws Exception {
+        // As pid 1 of its namespace, the shell gets SIGTERM only because it traps it.
+        bundle.args("sh", "-c", "trap 'exit 7' TERM; sleep 100 & wait");
+        runtime.create("c1", bundle.write(), logged());
+        runtime.start("c1");
+        long pid = runtime.state("c1").pid();
+
+        OciRuntime second = new OciRuntime(stateRoot, OciRuntime.defaultShim(),
+                new TestCgroups(), Sys.linux());
+        assertEquals(List.of("c1"), second.list());
+        assertEquals(Status.RUNNING, second.state("c1").status());
+        assertEquals(pid, second.state("c1").pid());
+        second.kill("c1", 15);
+        assertEquals(7, second.await("c1").exitCode());
+        second.delete("c1", false);
+        assertEquals(List.of(), second.list());
+    }
+
+    @Test
+    void forcedDeleteOfARunningContainerLeavesNoProcessCgroupOrState() throws Exception {
+        bundle.args("sleep", "100");
+        runtime.create("c1", bundle.write(), logged());
+        runtime.start("c1");
+        ProcessId process = ProcessId.of(runtime.state("c1").pid());
+        assertThrows(ContainerStateException.class, () -> runtime.delete("c1", false));
+
+        runtime.delete("c1", true);
+        assertFalse(process.alive());
+        assertNothingLeftOf("c1");
+    }
+
+    @Test
+    void aSecondCreateWithTheSameIdIsAConflict() throws Exception {
+        bundle.args("true");
+        runtime.create("c1", bundle.write(), logged());
+        assertThrows(ContainerStateException.class,
+                () -> runtime.create("c1", bundle.write(), logged()));
+        assertEquals(Status.CREATED, runtime.state("c1").status());
+    }
+
+    @Test
+    void stateOfAnUnknownIdIsNoSuchContainer() {
+        assertThrows(NoSuchContainerException.class, () -> runtime.state("nope"));
+    }
+
+    @Test
+    void pauseFreezesAndResumeThaws() throws Exception {
+        bundle.args("sleep", "100");
+        runtime.create("c1", bundle.write(), logged());
+        runtime.start("c1");
+        runtime.pause("c1");
+        assertEquals(Status.PAUSED, runtime.state("c1").status());
+        runtime.resume("c1");
+        assertEquals(Status.RUNNING, runtime.state("c1").status());
+    }
+
+    private void assertNothingLeftOf(String id) {
+        assertFalse(Files.exists(stateRoot.resolve(id)), "state folder");
+        assertEquals(List.of(), runtime.list());
+        for (String c : TestCgroups.CONTROLLERS) {
+            assertFalse(Files.exists(TestCgroups.dir(c, bundle.cgroupsPath)), c + " cgroup");
+        }
+    }
+
+    /** Reads Docker frames to EOF: stream number to the text it carried. */
+    private static Map<Integer, String> readFrames(Attachment attachment) throws IOException {
+        DataInputStream in = new DataInputStream(attachment.output());
+        ByteArrayOutputStream[] streams = {null, new ByteArrayOutputStream(),
+                new ByteArrayOutputStream()};
+        while (true) {
+            byte[] header = new byte[8];
+            try {
+                in.readFully(header);
+            } catch (EOFException e) {
+                break;
+            }
+            int size = ((header[4] & 0xff) << 24) | ((header[5] & 0xff) << 16)
+                    | ((header[6] & 0xff) << 8) | (header[7] & 0xff);
+            byte[] payload = new byte[size];
+            in.readFully(payload);
+            streams[header[0]].write(payload);
+        }
+        return Map.of(1, streams[1].toString(StandardCharsets.UTF_8),
+                2, streams[2].toString(StandardCharsets.UTF_8));
+    }
+}
