@@ -19,6 +19,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -42,6 +43,11 @@ class OciRuntimeTest {
         bundle = new TestBundle(work.resolve("bundle"));
         runtime = new OciRuntime(stateRoot, OciRuntime.defaultShim(), new TestCgroups(),
                 Sys.linux());
+    }
+
+    @AfterAll
+    static void removeCgroupParents() {
+        TestCgroups.removeMadeParents();
     }
 
     @AfterEach
@@ -304,6 +310,19 @@ class OciRuntimeTest {
         assertEquals(Status.PAUSED, runtime.state("c1").status());
         runtime.resume("c1");
         assertEquals(Status.RUNNING, runtime.state("c1").status());
+    }
+
+    @Test
+    void theMonitorStaysUnderOneMebibyteOfResidentMemory() throws Exception {
+        bundle.args("sleep", "100");
+        runtime.create("c1", bundle.write(), logged());
+        runtime.start("c1");
+        long shimPid = new StateFolder(stateRoot.resolve("c1")).readState().shimPid();
+        long rssKib = Files.readAllLines(Path.of("/proc", Long.toString(shimPid), "status"))
+                .stream().filter(l -> l.startsWith("VmRSS:"))
+                .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst()
+                .orElseThrow();
+        assertTrue(rssKib < 1024, "monitor RSS " + rssKib + " KiB");
     }
 
     private void assertNothingLeftOf(String id) {

@@ -18,6 +18,9 @@ import java.util.List;
 final class TestCgroups implements CgroupDriver {
     static final List<String> CONTROLLERS = List.of("pids", "freezer");
     private static final Path ROOT = Path.of("/sys/fs/cgroup");
+    /** The berth/ parents these tests made, to remove when they are done with them. */
+    private static final java.util.Set<Path> MADE_PARENTS =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** The folder of a cgroup in one controller's hierarchy. */
     static Path dir(String controller, String cgroupsPath) {
@@ -37,6 +40,11 @@ final class TestCgroups implements CgroupDriver {
     public void create(String cgroupsPath, Spec.Resources resources) {
         for (String c : CONTROLLERS) {
             try {
+                Path parent = ROOT.resolve(c).resolve("berth");
+                if (!Files.exists(parent)) {
+                    Files.createDirectory(parent);
+                    MADE_PARENTS.add(parent);
+                }
                 Files.createDirectories(dir(c, cgroupsPath));
             } catch (IOException e) {
                 throw new UncheckedIOException("mkdir cgroup " + cgroupsPath, e);
@@ -86,6 +94,18 @@ final class TestCgroups implements CgroupDriver {
                 throw new SysException("rmdir cgroup " + dir(c, cgroupsPath), Errno.EBUSY);
             }
         }
+    }
+
+    /** Removes the berth/ parents made here; one still in use by others stays (EBUSY). */
+    static void removeMadeParents() {
+        for (Path parent : MADE_PARENTS) {
+            try {
+                Files.deleteIfExists(parent);
+            } catch (IOException e) {
+                // Another user of berth/ still has a cgroup in it: it is theirs to remove.
+            }
+        }
+        MADE_PARENTS.clear();
     }
 
     private static void write(Path file, String value) {
