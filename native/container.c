@@ -176,9 +176,7 @@ static int mount_bind(const struct plan_mount *m, const char *target, struct shi
 {
     if (mount(m->src, target, NULL, MS_BIND | (m->flags & MS_REC), NULL) < 0)
         return fail(err, errno, "bind mount %s on %s", m->src, m->dst);
-    if ((m->flags & ~(MS_BIND | MS_REC)) == 0)
-        return 0;
-    return bind_remount(target, m->dst, m->flags, err);
+    return 0;
 }
 
 static int mount_fs(const struct plan_mount *m, const char *target, struct shim_err *err)
@@ -213,16 +211,18 @@ static int do_mount(int rootfd, const struct plan_mount *m, struct shim_err *err
     else
         rc = mount_fs(m, target, err);
     close(fd);
-    if (rc < 0 || m->propagation == 0)
+    int remount = m->is_bind && !(m->flags & MS_REMOUNT) && (m->flags & ~(MS_BIND | MS_REC));
+    if (rc < 0 || (!remount && m->propagation == 0))
         return rc;
 
-    /* The new mount covers the old descriptor's file: reopen to reach it. */
+    /* The new mount covers the old descriptor's file: reopen to reach the mount itself. */
     fd = open_in_root(rootfd, m->dst, O_PATH);
     if (fd < 0)
         return fail(err, errno, "open %s in the rootfs", m->dst);
     fd_path(fd, target, sizeof(target));
-    rc = mount(NULL, target, NULL, m->propagation, NULL) < 0
-         ? fail(err, errno, "set propagation 0x%lx of %s", m->propagation, m->dst) : 0;
+    rc = remount ? bind_remount(target, m->dst, m->flags, err) : 0;
+    if (rc == 0 && m->propagation && mount(NULL, target, NULL, m->propagation, NULL) < 0)
+        rc = fail(err, errno, "set propagation 0x%lx of %s", m->propagation, m->dst);
     close(fd);
     return rc;
 }

@@ -55,10 +55,11 @@ final class Launch {
     }
 
     /** Returns once the container process reported created. */
-    void run(Spec spec, String plan) throws IOException {
-        Files.writeString(folder.plan(), plan);
+    void run(Spec spec, ShimPlan plan) throws IOException {
         cgroups.create(cgroupsPath, spec.linux() == null ? null : spec.linux().resources());
         cgroupCreated = true;
+        // Rendered now that the cgroup exists: a v1 cgroup mount binds its folders.
+        Files.writeString(folder.plan(), plan.render());
         shimProcess = new ProcessBuilder(shim.toString(), "create", folder.dir().toString())
                 .redirectError(ProcessBuilder.Redirect.appendTo(folder.shimLog().toFile()))
                 .start();

@@ -79,8 +79,9 @@ public final class OciRuntime {
         Path absoluteBundle = bundle.toAbsolutePath().normalize();
         Spec spec = readSpec(absoluteBundle);
         String cgroupsPath = cgroupsPath(spec, id);
-        String plan = new ShimPlan(spec, absoluteBundle, options, cgroupsPath,
-                new CgroupMounts(cgroups.version(), CgroupMounts.hostHierarchies())).render();
+        ShimPlan plan = new ShimPlan(spec, absoluteBundle, options, cgroupsPath,
+                new CgroupMounts(cgroups.version(), CgroupMounts.hostHierarchies()));
+        plan.render(); // refuses a bad config.json before anything is made
         StateFolder folder = makeFolder(id);
         Launch launch = new Launch(folder, shim, cgroups, sys, cgroupsPath);
         try {

@@ -48,7 +48,7 @@ final class ShimPlan {
     private final CreateOptions options;
     private final String cgroupsPath;
     private final CgroupMounts cgroupMounts;
-    private final PlanText plan = new PlanText();
+    private PlanText plan;
 
     ShimPlan(Spec spec, Path bundle, CreateOptions options, String cgroupsPath,
             CgroupMounts cgroupMounts) {
@@ -72,8 +72,9 @@ final class ShimPlan {
         return namespaces(spec).stream().anyMatch(n -> n.type().equals(type) && noPath(n));
     }
 
-    /** The whole plan text. */
+    /** The whole plan text; each call renders afresh. */
     String render() {
+        plan = new PlanText();
         if (spec.process() == null || spec.process().args() == null
                 || spec.process().args().isEmpty()) {
             throw invalid("process.args is empty");

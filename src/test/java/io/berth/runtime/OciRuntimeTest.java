@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.sys.Errno;
 import io.berth.sys.Sys;
 import java.io.ByteArrayOutputStream;
@@ -323,6 +325,60 @@ class OciRuntimeTest {
                 .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst()
                 .orElseThrow();
         assertTrue(rssKib < 1024, "monitor RSS " + rssKib + " KiB");
+    }
+
+    @Test
+    void capabilitiesRlimitsAndNoNewPrivilegesAreThePlans() throws Exception {
+        String status = stdoutOf("grep -E '^(CapBnd|CapEff|NoNewPrivs)' /proc/self/status",
+                "ulimit -n");
+        // CHOWN, KILL, SETGID, SETUID, NET_BIND_SERVICE and AUDIT_WRITE: bits 0 5 6 7 10 29.
+        assertTrue(status.contains("CapBnd:\t00000000200004e1"), status);
+        assertTrue(status.contains("CapEff:\t00000000200004e1"), status);
+        assertTrue(status.contains("NoNewPrivs:\t1"), status);
+        assertTrue(status.endsWith("1024\n"), status);
+    }
+
+    @Test
+    void aNonRootUserRunsWithItsGroupsAndNoEffectiveCapabilities() throws Exception {
+        bundle.config.withObject("/process").putObject("user").put("uid", 1000)
+                .put("gid", 1000).putArray("additionalGids").add(10).add(20);
+        String out = stdoutOf("id", "grep CapEff /proc/self/status");
+        assertTrue(out.startsWith("uid=1000 gid=1000 groups=10,20\n"), out);
+        assertTrue(out.contains("CapEff:\t0000000000000000"), out);
+    }
+
+    @Test
+    void aReadOnlyRootAndReadOnlyPathsRefuseWrites() throws Exception {
+        bundle.config.withObject("/root").put("readonly", true);
+        bundle.args("sh", "-c", "touch /x || echo root-ro; echo 1 > /proc/sys/kernel/domainname"
+                + " || echo sys-ro; touch /dev/shm/ok && echo shm-rw");
+        run("c1");
+        String out = logged("stdout");
+        assertEquals("root-ro\nsys-ro\nshm-rw\n", out);
+        assertFalse(Files.exists(bundle.rootfs.resolve("x")));
+    }
+
+    @Test
+    void theCgroupMountShowsTheContainersOwnCgroupPerV1Hierarchy() throws Exception {
+        bundle.mount("/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "ro");
+        String out = stdoutOf("cat /sys/fs/cgroup/pids/cgroup.procs",
+                "touch /sys/fs/cgroup/x || echo ro", "ls /sys/fs/cgroup");
+        assertTrue(out.lines().anyMatch("1"::equals), out);
+        assertTrue(out.contains("ro\n"), out);
+        assertTrue(out.contains("freezer\n"), out);
+    }
+
+    @Test
+    void aTimeNamespaceShiftsTheBootClock() throws Exception {
+        ObjectNode linux = bundle.config.withObject("/linux");
+        ((ArrayNode) linux.get("namespaces")).addObject().put("type", "time");
+        linux.putObject("timeOffsets").putObject("boottime").put("secs", 1_000_000)
+                .put("nanosecs", 0);
+        String uptime = stdoutOf("cut -d. -f1 /proc/uptime");
+        double hostUptime = Double.parseDouble(
+                Files.readString(Path.of("/proc/uptime")).split(" ")[0]);
+        long inside = Long.parseLong(uptime.trim());
+        assertTrue(inside >= 1_000_000 + (long) hostUptime - 5, uptime);
     }
 
     private void assertNothingLeftOf(String id) {
