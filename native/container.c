@@ -82,15 +82,21 @@ static int open_in_root(int rootfd, const char *path, int flags)
     return syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
 }
 
+/* Creates name in the folder parent (resolved inside root). When name is a dangling symlink,
+ * stores its target in link instead and returns 1: the caller continues along it. */
 static int create_entry(int rootfd, const char *parent, const char *name, int is_file,
-                        struct shim_err *err)
+                        char *link, size_t link_len, struct shim_err *err)
 {
     int pfd = open_in_root(rootfd, parent, O_PATH | O_DIRECTORY);
     if (pfd < 0)
         return fail(err, errno, "open %s in the rootfs", parent);
 
     int rc = 0;
-    if (is_file) {
+    ssize_t n = readlinkat(pfd, name, link, link_len - 1);
+    if (n >= 0) {
+        link[n] = '\0';
+        rc = 1;
+    } else if (is_file) {
         int fd = openat(pfd, name, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
         if (fd < 0 && errno != EEXIST)
             rc = fail(err, errno, "create file %s/%s in the rootfs", parent, name);
@@ -103,20 +109,25 @@ static int create_entry(int rootfd, const char *parent, const char *name, int is
     return rc;
 }
 
-/* Makes every missing component of path inside root (the last one a file when is_file) and
- * returns an O_PATH descriptor of it. */
-static int make_in_root(int rootfd, const char *path, int is_file, struct shim_err *err)
+/* The path that continues along a symlink: its target (relative to the link's folder unless
+ * absolute) followed by what was left of the path. Resolution stays in the root regardless. */
+static int follow_link(char *path, size_t len, const char *parent, const char *link,
+                       const char *rest)
 {
-    int fd = open_in_root(rootfd, path, O_PATH);
-    if (fd >= 0)
-        return fd;
-    if (errno != ENOENT)
-        return fail(err, errno, "open %s in the rootfs", path);
+    char next[4096];
+    int n = link[0] == '/' ? snprintf(next, sizeof(next), "%s%s", link, rest)
+                           : snprintf(next, sizeof(next), "%s/%s%s", parent, link, rest);
+    if (n >= (int) sizeof(next) || (size_t) n >= len)
+        return -1;
+    memcpy(path, next, n + 1);
+    return 0;
+}
 
-    char buf[4096];
-    if (snprintf(buf, sizeof(buf), "%s", path) >= (int) sizeof(buf))
-        return fail(err, ENAMETOOLONG, "path %s", path);
-
+/* Makes every missing component of one path inside root. Returns 0 when made, 1 when it went
+ * along a dangling symlink and rewrote buf, -1 on failure. */
+static int make_components(int rootfd, char *buf, size_t len, int is_file, struct shim_err *err)
+{
+    char link[4096];
     for (char *p = buf + 1; ; p++) {
         if (*p != '/' && *p != '\0')
             continue;
@@ -125,19 +136,46 @@ static int make_in_root(int rootfd, const char *path, int is_file, struct shim_e
         char *slash = strrchr(buf, '/');
         *slash = '\0';
         int last = saved == '\0';
-        int rc = create_entry(rootfd, buf[0] ? buf : "/", slash + 1, last && is_file, err);
+        const char *parent = buf[0] ? buf : "/";
+        int rc = create_entry(rootfd, parent, slash + 1, last && is_file, link, sizeof(link),
+                              err);
         *slash = '/';
         *p = saved;
+        if (rc == 1) {
+            char rest[4096], dir[4096];
+            snprintf(rest, sizeof(rest), "%s", p);
+            snprintf(dir, sizeof(dir), "%.*s", (int) (slash - buf), buf);
+            if (follow_link(buf, len, dir[0] ? dir : "", link, rest) < 0)
+                return fail(err, ENAMETOOLONG, "follow symlink %s", link);
+            return 1;
+        }
+        if (rc < 0 || last)
+            return rc;
+    }
+}
+
+/* Makes every missing component of path inside root (the last one a file when is_file),
+ * following symlinks as the kernel would but never out of root, and returns an O_PATH
+ * descriptor of it. */
+static int make_in_root(int rootfd, const char *path, int is_file, struct shim_err *err)
+{
+    char buf[4096];
+    if (snprintf(buf, sizeof(buf), "%s", path) >= (int) sizeof(buf))
+        return fail(err, ENAMETOOLONG, "path %s", path);
+
+    for (int hops = 0; hops < 40; hops++) {
+        int fd = open_in_root(rootfd, buf, O_PATH);
+        if (fd >= 0)
+            return fd;
+        if (errno != ENOENT)
+            return fail(err, errno, "open %s in the rootfs", path);
+        if (buf[0] != '/')
+            return fail(err, EINVAL, "path %s is not absolute", buf);
+        int rc = make_components(rootfd, buf, sizeof(buf), is_file, err);
         if (rc < 0)
             return -1;
-        if (last)
-            break;
     }
-
-    fd = open_in_root(rootfd, path, O_PATH);
-    if (fd < 0)
-        return fail(err, errno, "open %s in the rootfs", path);
-    return fd;
+    return fail(err, ELOOP, "make %s in the rootfs", path);
 }
 
 static void fd_path(int fd, char *buf, size_t len)

@@ -381,6 +381,31 @@ class OciRuntimeTest {
         assertTrue(inside >= 1_000_000 + (long) hostUptime - 5, uptime);
     }
 
+    @Test
+    void aMountDestinationThroughASymlinkStaysInsideTheRootfs() throws Exception {
+        Path outside = work.resolve("outside");
+        Files.createDirectory(outside);
+        Files.createSymbolicLink(bundle.rootfs.resolve("evil"), outside);
+        bundle.mount("/evil/inner", "tmpfs", "tmpfs").args("sh", "-c",
+                "grep -c '/outside/inner tmpfs ' /proc/mounts");
+        run("c1");
+        assertEquals("1\n", logged("stdout"), () -> safe("stderr"));
+        assertEquals(List.of(), Files.list(outside).toList());
+        assertTrue(Files.isDirectory(bundle.rootfs.resolve(outside.toString().substring(1))
+                .resolve("inner")));
+    }
+
+    @Test
+    void aReadOnlyBindMountShowsTheHostFileAndRefusesWrites() throws Exception {
+        Path data = work.resolve("data.txt");
+        Files.writeString(data, "from the host\n");
+        bundle.mount("/etc/data.txt", "bind", data.toString(), "rbind", "ro").args("sh", "-c",
+                "cat /etc/data.txt; echo x >> /etc/data.txt || echo refused");
+        run("c1");
+        assertEquals("from the host\nrefused\n", logged("stdout"));
+        assertEquals("from the host\n", Files.readString(data));
+    }
+
     private void assertNothingLeftOf(String id) {
         assertFalse(Files.exists(stateRoot.resolve(id)), "state folder");
         assertEquals(List.of(), runtime.list());
