@@ -406,6 +406,34 @@ class OciRuntimeTest {
         assertEquals("from the host\n", Files.readString(data));
     }
 
+    @Test
+    void sysctlsOomScoreAndLoopbackAreSetBeforeExec() throws Exception {
+        bundle.config.withObject("/linux").putObject("sysctl").put("net.ipv4.ip_forward", "1");
+        bundle.config.withObject("/process").put("oomScoreAdj", 500);
+        String out = stdoutOf("cat /proc/sys/net/ipv4/ip_forward", "cat /proc/self/oom_score_adj",
+                "cat /sys/class/net/lo/flags");
+        assertEquals("1\n500\n0x9\n", out);
+    }
+
+    @Test
+    void aNamespaceWithAPathIsJoined() throws Exception {
+        bundle.args("sleep", "100");
+        long first = runtime.create("first", bundle.write(), logged()).pid();
+        String net = "/proc/" + first + "/ns/net";
+        ArrayNode namespaces = (ArrayNode) bundle.withoutNamespace("network").config
+                .withObject("/linux").get("namespaces");
+        namespaces.addObject().put("type", "network").put("path", net);
+        bundle.config.withObject("/linux").put("cgroupsPath", bundle.cgroupsPath + "-2");
+        bundle.args("readlink", "/proc/self/ns/net");
+        try {
+            run("second");
+            assertEquals(Files.readSymbolicLink(Path.of(net)) + "\n", logged("stdout"));
+        } finally {
+            runtime.delete("second", true);
+            new TestCgroups().destroy(bundle.cgroupsPath + "-2");
+        }
+    }
+
     private void assertNothingLeftOf(String id) {
         assertFalse(Files.exists(stateRoot.resolve(id)), "state folder");
         assertEquals(List.of(), runtime.list());
