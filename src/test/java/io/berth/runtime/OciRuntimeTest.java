@@ -247,14 +247,15 @@ class OciRuntimeTest {
     @Test
     void aUserNamespaceMapsRootToTheHostRange() throws Exception {
         TestBundle.run("chown", "-R", "100000:100000", bundle.rootfs.toString());
-        bundle.withUserNamespace(100000, 65536).args("id", "-u");
+        bundle.withUserNamespace(100000, 65536).args("sh", "-c",
+                "id -u; echo x > /dev/null && head -c 3 /dev/zero | wc -c");
         RuntimeState created = runtime.create("c1", bundle.write(), logged());
         String map = Files.readString(Path.of("/proc", Long.toString(created.pid()), "uid_map"));
         assertEquals(List.of("0", "100000", "65536"),
                 List.of(map.trim().split("\\s+")));
         runtime.start("c1");
         assertEquals(0, runtime.await("c1").exitCode(), () -> safe("stderr"));
-        assertEquals("0\n", logged("stdout"));
+        assertEquals("0\n3\n", logged("stdout"));
     }
 
     @Test
@@ -432,6 +433,26 @@ class OciRuntimeTest {
             runtime.delete("second", true);
             new TestCgroups().destroy(bundle.cgroupsPath + "-2");
         }
+    }
+
+    @Test
+    void onlyStdioReachesTheContainer() throws Exception {
+        String fds = stdoutOf("ls -l /proc/$$/fd");
+        assertEquals(3, fds.lines().filter(l -> l.contains(" -> ")).count(), fds);
+    }
+
+    @Test
+    void createOfAFileThatIsNeitherElfNorScriptFailsWithEnoexec() throws Exception {
+        Path file = bundle.rootfs.resolve("notaprogram");
+        Files.writeString(file, "just words\n");
+        Files.setPosixFilePermissions(file,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        bundle.args("/notaprogram");
+        ContainerStartException e = assertThrows(ContainerStartException.class,
+                () -> runtime.create("c1", bundle.write(), logged()));
+        assertEquals(8, e.errno());
+        assertEquals("exec: \"/notaprogram\": exec format error", e.getMessage());
+        assertNothingLeftOf("c1");
     }
 
     private void assertNothingLeftOf(String id) {
