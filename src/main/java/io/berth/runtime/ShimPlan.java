@@ -12,6 +12,11 @@ import java.util.Map;
 /**
  * The policy half of container creation: turns a bundle's config.json into the complete,
  * concrete plan the shim carries out (native/plan.c documents each record).
+ *
+ * <p>Not yet: process.terminal (a pty instead of pipes; the shim would need to hold the
+ * master and pass the slave as stdio), linux.seccomp (needs a BPF compiler in Java and a
+ * "seccomp" record the shim loads last, after no_new_privs), hooks, and apparmor/selinux
+ * labels (this host has neither). A spec asking for them runs without them.
  */
 final class ShimPlan {
     static final long CLONE_NEWTIME = 0x80;
