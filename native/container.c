@@ -18,6 +18,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <termios.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -29,6 +30,7 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #ifndef CLONE_NEWTIME
@@ -41,13 +43,34 @@ static int sync_fd = -1;
 
 /* ---- reporting to the monitor ---- */
 
-static void report(int errnum, const char *msg)
+/* Sends "<errno>\t<message>", with fd attached (SCM_RIGHTS) when it is not -1. */
+static void report_fd(int errnum, const char *msg, int fd)
 {
     char buf[SHIM_MSG_MAX + 16];
     int n = snprintf(buf, sizeof(buf), "%d\t%s", errnum, msg);
     if (n > (int) sizeof(buf))
         n = sizeof(buf);
-    (void) send(sync_fd, buf, n, MSG_NOSIGNAL);
+    struct iovec iov = {buf, n};
+    union {
+        char space[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control = {0};
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+    if (fd >= 0) {
+        mh.msg_control = control.space;
+        mh.msg_controllen = sizeof(control.space);
+        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    }
+    (void) sendmsg(sync_fd, &mh, MSG_NOSIGNAL);
+}
+
+static void report(int errnum, const char *msg)
+{
+    report_fd(errnum, msg, -1);
 }
 
 static void die(const struct shim_err *err) __attribute__((noreturn));
@@ -682,6 +705,34 @@ static int resolve_argv0(const struct plan *p, char *out, size_t len, struct shi
     return fail(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", arg0);
 }
 
+/* A pty from the container's own devpts becomes our stdio and controlling terminal; its
+ * master goes to the monitor with the created report. */
+static int open_terminal(const struct plan *p, int *master, struct shim_err *err)
+{
+    *master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (*master < 0)
+        return fail(err, errno, "open /dev/ptmx");
+    char name[64];
+    if (unlockpt(*master) < 0 || ptsname_r(*master, name, sizeof(name)) != 0)
+        return fail(err, errno, "unlock the pty");
+    int slave = open(name, O_RDWR | O_NOCTTY);
+    if (slave < 0)
+        return fail(err, errno, "open %s", name);
+    struct winsize ws = {.ws_row = p->rows, .ws_col = p->cols};
+    if (p->rows && p->cols && ioctl(slave, TIOCSWINSZ, &ws) < 0)
+        return fail(err, errno, "set the size of %s", name);
+    if (setsid() < 0)
+        return fail(err, errno, "setsid");
+    if (ioctl(slave, TIOCSCTTY, 0) < 0)
+        return fail(err, errno, "make %s the controlling terminal", name);
+    for (int fd = 0; fd < 3; fd++)
+        if (dup2(slave, fd) < 0)
+            return fail(err, errno, "dup2 %s to %d", name, fd);
+    if (slave > 2)
+        close(slave);
+    return 0;
+}
+
 static void reset_signals(void)
 {
     sigset_t none;
@@ -690,7 +741,7 @@ static void reset_signals(void)
     signal(SIGPIPE, SIG_DFL);
 }
 
-static int prepare(struct plan *p, struct shim_err *err)
+static int prepare(struct plan *p, int *master, struct shim_err *err)
 {
     if (set_oom_score(p, err) < 0 || join_namespaces(p, err) < 0)
         return -1;
@@ -713,6 +764,8 @@ static int prepare(struct plan *p, struct shim_err *err)
         return -1;
     if (set_rlimits(p, err) < 0)
         return -1;
+    if (p->terminal && open_terminal(p, master, err) < 0)
+        return -1;
     if (p->cwd && chdir(p->cwd) < 0)
         return fail(err, errno, "chdir to the working directory %s", p->cwd);
     return become_user(p, err);
@@ -721,10 +774,11 @@ static int prepare(struct plan *p, struct shim_err *err)
 void container_run(struct plan *p, int fd)
 {
     struct shim_err err = {0};
+    int master = -1;
     sync_fd = fd;
     reset_signals();
 
-    if (await_byte('g', &err) < 0 || prepare(p, &err) < 0)
+    if (await_byte('g', &err) < 0 || prepare(p, &master, &err) < 0)
         die(&err);
 
     char path[4096];
@@ -732,7 +786,9 @@ void container_run(struct plan *p, int fd)
         die(&err);
     umask(p->umask >= 0 ? p->umask : 022);
 
-    report(0, "created");
+    report_fd(0, "created", master);
+    if (master >= 0)
+        close(master);
     if (await_byte('s', &err) < 0)
         die(&err);
 

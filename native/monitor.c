@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -34,7 +35,7 @@ struct client {
 struct monitor {
     struct plan *plan;
     pid_t pid;
-    int sync_fd, listen_fd, stdin_fd, out_fd, err_fd, log_fd, sig_fd;
+    int sync_fd, listen_fd, stdin_fd, out_fd, err_fd, log_fd, sig_fd, tty_fd;
     int started, exited, status;
     struct client clients[MAX_CLIENTS];
     char stdin_buf[IO_BUF];
@@ -176,6 +177,22 @@ static void start_container(struct monitor *m, struct client *c)
     c->kind = C_STARTING;
 }
 
+static void resize(struct monitor *m, struct client *c)
+{
+    struct winsize ws = {0};
+    if (sscanf(c->line + 7, "%hu %hu", &ws.ws_row, &ws.ws_col) != 2 || m->tty_fd < 0) {
+        reply(c, "error 22\tresize needs rows and columns, and a terminal\n");
+        return;
+    }
+    if (ioctl(m->tty_fd, TIOCSWINSZ, &ws) < 0) {
+        char msg[96];
+        snprintf(msg, sizeof(msg), "error %d\tresize the terminal\n", errno);
+        reply(c, msg);
+        return;
+    }
+    reply(c, "ok\n");
+}
+
 static void run_command(struct monitor *m, struct client *c)
 {
     if (!strcmp(c->line, "attach")) {
@@ -185,6 +202,8 @@ static void run_command(struct monitor *m, struct client *c)
         start_container(m, c);
     } else if (!strcmp(c->line, "wait")) {
         c->kind = C_WAITING;
+    } else if (!strncmp(c->line, "resize ", 7)) {
+        resize(m, c);
     } else {
         reply(c, "error 22\tunknown command\n");
         if (c->kind != C_FREE)
@@ -391,12 +410,12 @@ static int open_signals(void)
 }
 
 int monitor_run(struct plan *plan, pid_t pid, int sync_fd, int listen_fd, int stdin_fd,
-                int out_fd, int err_fd)
+                int out_fd, int err_fd, int tty_fd)
 {
     static struct monitor m;
     m = (struct monitor) {.plan = plan, .pid = pid, .sync_fd = sync_fd, .listen_fd = listen_fd,
                           .stdin_fd = stdin_fd, .out_fd = out_fd, .err_fd = err_fd,
-                          .log_fd = -1};
+                          .log_fd = -1, .tty_fd = tty_fd};
     for (int i = 0; i < MAX_CLIENTS; i++)
         m.clients[i].fd = -1;
     if (plan->log_path && plan->log_path[0]) {

@@ -7,6 +7,7 @@
  *   timens     <monotonic s> <ns> <boottime s> <ns>
  *   lo         1                            (bring loopback up)
  *   stdin      1                            (keep a stdin pipe)
+ *   terminal   <rows> <cols>                (a pty as stdio; 0 0 for the default size)
  *   log        <CRI log file>
  *   hostname   <name>          domainname <name>
  *   root       <path> <readonly 0|1> <MS_ propagation flags for / at the end, or 0>
@@ -169,6 +170,10 @@ static int apply_record(struct plan *p, char **f, int n)
         p->lo_up = 1;
     } else if (!strcmp(k, "stdin")) {
         p->stdin_open = 1;
+    } else if (!strcmp(k, "terminal") && n >= 3) {
+        p->terminal = 1;
+        p->rows = num(f[1]);
+        p->cols = num(f[2]);
     } else if (!strcmp(k, "log") && n >= 2) {
         p->log_path = f[1];
     } else if (!strcmp(k, "hostname") && n >= 2) {

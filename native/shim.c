@@ -212,18 +212,29 @@ static pid_t clone_container(struct plan *p, struct stdio *io, int *sync_fd,
     return pid;
 }
 
-/* Reads the child's report: 0 once it is created, -1 with err filled otherwise. */
-static int await_created(int sync_fd, struct shim_err *err)
+/* Reads the child's report: 0 once it is created (with its pty master in *tty_fd when it
+ * has a terminal), -1 with err filled otherwise. */
+static int await_created(int sync_fd, int *tty_fd, struct shim_err *err)
 {
     char buf[SHIM_MSG_MAX + 16];
+    union {
+        char space[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    struct iovec iov = {buf, sizeof(buf) - 1};
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.space,
+                        .msg_controllen = sizeof(control.space)};
     ssize_t n;
     do {
-        n = recv(sync_fd, buf, sizeof(buf) - 1, 0);
+        n = recvmsg(sync_fd, &mh, MSG_CMSG_CLOEXEC);
     } while (n < 0 && errno == EINTR);
     if (n < 0)
         return fail(err, errno, "read the container's report");
     if (n == 0)
         return fail(err, ECHILD, "the container process exited during set-up");
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+    if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+        memcpy(tty_fd, CMSG_DATA(c), sizeof(int));
     buf[n] = '\0';
     char *tab = strchr(buf, '\t');
     int errnum = atoi(buf);
@@ -256,7 +267,7 @@ static void close_child_ends(struct stdio *io)
     close(io->err[1]);
 }
 
-static int handshake(pid_t pid, int sync_fd, struct shim_err *err)
+static int handshake(pid_t pid, int sync_fd, int *tty_fd, struct shim_err *err)
 {
     say("pid %d %d\n", pid, getpid());
     char line[64];
@@ -264,14 +275,14 @@ static int handshake(pid_t pid, int sync_fd, struct shim_err *err)
         return fail(err, ECANCELED, "the caller went away before go");
     if (send(sync_fd, "g", 1, MSG_NOSIGNAL) < 0)
         return fail(err, errno, "signal the container to go");
-    return await_created(sync_fd, err);
+    return await_created(sync_fd, tty_fd, err);
 }
 
 static int monitor(struct plan *p)
 {
     struct shim_err err = {0};
     struct stdio io;
-    int listen_fd, sync_fd = -1;
+    int listen_fd, sync_fd = -1, tty_fd = -1;
 
     if (setsid() < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
         fail(&err, errno, "detach the monitor");
@@ -290,7 +301,7 @@ static int monitor(struct plan *p)
         return 1;
     }
     close_child_ends(&io);
-    if (handshake(pid, sync_fd, &err) < 0) {
+    if (handshake(pid, sync_fd, &tty_fd, &err) < 0) {
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
         unlink("shim.sock");
@@ -300,7 +311,16 @@ static int monitor(struct plan *p)
     say("created\n");
     detach_stdio();
     release_caller();
-    return monitor_run(p, pid, sync_fd, listen_fd, io.in[1], io.out[0], io.err[0]);
+    if (tty_fd < 0)
+        return monitor_run(p, pid, sync_fd, listen_fd, io.in[1], io.out[0], io.err[0], -1);
+
+    /* With a terminal the pty carries everything; the pipes are unused. */
+    close(io.out[0]);
+    close(io.err[0]);
+    if (io.in[1] >= 0)
+        close(io.in[1]);
+    int tty_in = p->stdin_open ? fcntl(tty_fd, F_DUPFD_CLOEXEC, 0) : -1;
+    return monitor_run(p, pid, sync_fd, listen_fd, tty_in, tty_fd, -1, tty_fd);
 }
 
 int main(int argc, char **argv)

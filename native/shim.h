@@ -52,6 +52,8 @@ struct plan {
     struct plan_ns *joins;
     int njoins;
     int new_cgroupns, new_timens, lo_up, stdin_open;
+    int terminal;
+    unsigned short rows, cols;
     int64_t mono_secs, mono_nanos, boot_secs, boot_nanos;
     const char *hostname, *domainname, *root, *cwd, *log_path;
     int root_readonly;
@@ -94,7 +96,7 @@ void container_run(struct plan *plan, int sync_fd) __attribute__((noreturn));
 /* The monitor's event loop after the container reported created. Returns the exit code of
  * the shim. */
 int monitor_run(struct plan *plan, pid_t pid, int sync_fd, int listen_fd, int stdin_fd,
-                int out_fd, int err_fd);
+                int out_fd, int err_fd, int tty_fd);
 
 /* Small I/O helpers that retry on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);

@@ -177,6 +177,23 @@ public final class OciRuntime {
         }
     }
 
+    /** Sets the size of the container's terminal (process.terminal), as a TIOCSWINSZ. */
+    public void resize(String id, int rows, int columns) {
+        StateFolder folder = existing(id);
+        String answer;
+        try {
+            answer = MonitorSocket.ask(folder.socket(), "resize " + rows + " " + columns);
+        } catch (IOException e) {
+            throw new ContainerStateException("cannot resize container " + id
+                    + ": it is not running");
+        }
+        if (!"ok".equals(answer)) {
+            ContainerStartException failure = ShimAnswer.failure("resize " + id, answer);
+            throw new ContainerStateException("cannot resize container " + id + ": "
+                    + failure.getMessage());
+        }
+    }
+
     /** Sends a signal to the container's process. */
     public void kill(String id, int signal) {
         StateFolder folder = existing(id);

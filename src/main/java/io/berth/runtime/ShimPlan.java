@@ -13,8 +13,7 @@ import java.util.Map;
  * The policy half of container creation: turns a bundle's config.json into the complete,
  * concrete plan the shim carries out (native/plan.c documents each record).
  *
- * <p>Not yet: process.terminal (a pty instead of pipes; the shim would need to hold the
- * master and pass the slave as stdio), linux.seccomp (needs a BPF compiler in Java and a
+ * <p>Not yet: linux.seccomp (needs a BPF compiler in Java and a
  * "seccomp" record the shim loads last, after no_new_privs), hooks, and apparmor/selinux
  * labels (this host has neither). A spec asking for them runs without them.
  */
@@ -273,6 +272,12 @@ final class ShimPlan {
     }
 
     private void addIo() {
+        Spec.Process p = spec.process();
+        if (Boolean.TRUE.equals(p.terminal())) {
+            Spec.ConsoleSize size = p.consoleSize();
+            plan.add("terminal", "terminal", size == null ? 0 : size.height(),
+                    size == null ? 0 : size.width());
+        }
         if (options.stdinOpen()) {
             plan.add("stdin", "stdin", 1);
         }

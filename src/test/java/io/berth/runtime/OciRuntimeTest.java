@@ -455,6 +455,40 @@ class OciRuntimeTest {
         assertNothingLeftOf("c1");
     }
 
+    @Test
+    void aTerminalIsTheProcesssControllingTtyAndCanBeResized() throws Exception {
+        ObjectNode process = bundle.config.withObject("/process").put("terminal", true);
+        process.putObject("consoleSize").put("height", 30).put("width", 100);
+        bundle.args("sh", "-c", "tty; stty size; read line; stty size; echo got $line");
+        runtime.create("c1", bundle.write(), new CreateOptions(true, log, null));
+        try (Attachment attachment = runtime.attach("c1")) {
+            runtime.start("c1");
+            readUntil(attachment, "30 100");
+            runtime.resize("c1", 40, 120);
+            attachment.stdin().write("hi\n".getBytes(StandardCharsets.UTF_8));
+            Map<Integer, String> frames = readFrames(attachment);
+            assertTrue(frames.get(1).contains("40 120"), frames.get(1));
+            assertTrue(frames.get(1).contains("got hi"), frames.get(1));
+            assertEquals("", frames.get(2));
+        }
+        assertEquals(0, runtime.await("c1").exitCode());
+        // The tty ends lines with \r\n; reading the log by lines drops the \r.
+        assertTrue(logged("stdout").startsWith("/dev/pts/0\n30 100\n"), safe("stdout"));
+    }
+
+    /** Reads frames until their text holds the marker. */
+    private static void readUntil(Attachment attachment, String marker) throws IOException {
+        DataInputStream in = new DataInputStream(attachment.output());
+        StringBuilder seen = new StringBuilder();
+        while (!seen.toString().contains(marker)) {
+            byte[] header = new byte[8];
+            in.readFully(header);
+            byte[] payload = new byte[((header[6] & 0xff) << 8) | (header[7] & 0xff)];
+            in.readFully(payload);
+            seen.append(new String(payload, StandardCharsets.UTF_8));
+        }
+    }
+
     private void assertNothingLeftOf(String id) {
         assertFalse(Files.exists(stateRoot.resolve(id)), "state folder");
         assertEquals(List.of(), runtime.list());
