@@ -1,1 +1,371 @@
-int main(void) { return 0; }
+/* berth-shim create <state folder>
+ *
+ * Reads <state folder>/plan, detaches a monitor (setsid, child subreaper) and clones the
+ * container process from it. The handshake with Java runs over the shim's stdin and stdout:
+ *
+ *   shim -> java   pid <container pid> <monitor pid>
+ *   java -> shim   go                  (after cgroup placement and id maps)
+ *   shim -> java   created             or: error <errno>\t<message>
+ *
+ * Then the monitor serves <state folder>/shim.sock until the container exits. */
+#define _GNU_SOURCE
+#include "shim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int fail(struct shim_err *err, int errnum, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+    va_end(ap);
+    /* Only the names of errno values: Java words the description itself. */
+    if (n >= 0 && (size_t) n < sizeof(err->msg) && errnum != 0 && !strstr(err->msg, "exec: "))
+        snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", strerrorname_np(errnum));
+    err->errnum = errnum;
+    return -1;
+}
+
+int write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        p += n;
+        len -= n;
+    }
+    return 0;
+}
+
+int write_file(const char *path, const char *text, struct shim_err *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return fail(err, errno, "open %s", path);
+    /* proc files such as uid_map and timens_offsets want the whole value in one write. */
+    ssize_t n = write(fd, text, strlen(text));
+    int e = errno;
+    close(fd);
+    if (n < 0)
+        return fail(err, e, "write %s", path);
+    return 0;
+}
+
+/* ---- the handshake with Java ---- */
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+    char buf[SHIM_MSG_MAX + 64];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (n > (int) sizeof(buf) - 1)
+        n = sizeof(buf) - 1;
+    write_all(STDOUT_FILENO, buf, n);
+}
+
+static void say_error(const struct shim_err *err)
+{
+    say("error %d\t%s\n", err->errnum, err->msg);
+}
+
+static int read_line(int fd, char *buf, size_t len)
+{
+    size_t done = 0;
+    while (done < len - 1) {
+        ssize_t n = read(fd, buf + done, 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        if (buf[done] == '\n')
+            break;
+        done++;
+    }
+    buf[done] = '\0';
+    return 0;
+}
+
+/* ---- set-up ---- */
+
+/* The monitor holds this pipe's write end until the handshake is over; the first shim process
+ * waits for its EOF before exiting, because Java closes a child's pipes once the child exits. */
+static int handshake_hold = -1;
+
+static void release_caller(void)
+{
+    if (handshake_hold >= 0)
+        close(handshake_hold);
+    handshake_hold = -1;
+}
+
+static int wait_for_monitor(int fd)
+{
+    char c;
+    while (read(fd, &c, 1) < 0 && errno == EINTR)
+        ;
+    return 0;
+}
+
+static int open_socket(struct shim_err *err)
+{
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return fail(err, errno, "socket");
+    struct sockaddr_un addr = {.sun_family = AF_UNIX, .sun_path = "shim.sock"};
+    unlink(addr.sun_path);
+    if (bind(fd, (struct sockaddr *) &addr, sizeof(addr)) < 0)
+        return fail(err, errno, "bind shim.sock");
+    if (listen(fd, 16) < 0)
+        return fail(err, errno, "listen on shim.sock");
+    return fd;
+}
+
+struct stdio {
+    int in[2], out[2], err[2];
+};
+
+static int open_stdio(const struct plan *p, struct stdio *io, struct shim_err *err)
+{
+    if (p->stdin_open) {
+        if (pipe2(io->in, O_CLOEXEC) < 0)
+            return fail(err, errno, "pipe for stdin");
+    } else {
+        io->in[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        io->in[1] = -1;
+        if (io->in[0] < 0)
+            return fail(err, errno, "open /dev/null");
+    }
+    if (pipe2(io->out, O_CLOEXEC) < 0 || pipe2(io->err, O_CLOEXEC) < 0)
+        return fail(err, errno, "pipe for output");
+    return 0;
+}
+
+static int join_pid_namespace(const struct plan *p, struct shim_err *err)
+{
+    /* setns on a pid namespace moves only the children we make next: the monitor stays. */
+    for (int i = 0; i < p->njoins; i++) {
+        if (p->joins[i].type != CLONE_NEWPID)
+            continue;
+        int fd = open(p->joins[i].path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return fail(err, errno, "open namespace %s", p->joins[i].path);
+        int rc = setns(fd, CLONE_NEWPID) < 0 ? fail(err, errno, "setns %s", p->joins[i].path)
+                                               : 0;
+        close(fd);
+        return rc;
+    }
+    return 0;
+}
+
+static void child_stdio(struct stdio *io)
+{
+    /* dup2 clears CLOEXEC on the copies, so only 0, 1 and 2 reach the container. */
+    dup2(io->in[0], STDIN_FILENO);
+    dup2(io->out[1], STDOUT_FILENO);
+    dup2(io->err[1], STDERR_FILENO);
+}
+
+static pid_t clone_container(struct plan *p, struct stdio *io, int *sync_fd,
+                             struct shim_err *err)
+{
+    int pair[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+        return fail(err, errno, "socketpair");
+
+    /* A plain fork with namespace flags: the child gets its own copy of our memory. */
+    pid_t pid = syscall(SYS_clone, p->clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
+    if (pid < 0) {
+        int e = errno;
+        close(pair[0]);
+        close(pair[1]);
+        return fail(err, e, "clone with flags 0x%lx", p->clone_flags);
+    }
+    if (pid == 0) {
+        close(pair[0]);
+        release_caller();
+        child_stdio(io);
+        container_run(p, pair[1]);
+    }
+    close(pair[1]);
+    *sync_fd = pair[0];
+    return pid;
+}
+
+/* Reads the child's report: 0 once it is created (with its pty master in *tty_fd when it
+ * has a terminal), -1 with err filled otherwise. */
+static int await_created(int sync_fd, int *tty_fd, struct shim_err *err)
+{
+    char buf[SHIM_MSG_MAX + 16];
+    union {
+        char space[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    struct iovec iov = {buf, sizeof(buf) - 1};
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.space,
+                        .msg_controllen = sizeof(control.space)};
+    ssize_t n;
+    do {
+        n = recvmsg(sync_fd, &mh, MSG_CMSG_CLOEXEC);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return fail(err, errno, "read the container's report");
+    if (n == 0)
+        return fail(err, ECHILD, "the container process exited during set-up");
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+    if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+        memcpy(tty_fd, CMSG_DATA(c), sizeof(int));
+    buf[n] = '\0';
+    char *tab = strchr(buf, '\t');
+    int errnum = atoi(buf);
+    if (errnum == 0)
+        return 0;
+    err->errnum = errnum;
+    snprintf(err->msg, sizeof(err->msg), "%s", tab ? tab + 1 : "unknown failure");
+    return -1;
+}
+
+static void detach_stdio(void)
+{
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    int log = open("shim.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    if (null >= 0) {
+        dup2(null, STDIN_FILENO);
+        dup2(null, STDOUT_FILENO);
+        close(null);
+    }
+    if (log >= 0) {
+        dup2(log, STDERR_FILENO);
+        close(log);
+    }
+}
+
+static void close_child_ends(struct stdio *io)
+{
+    close(io->in[0]);
+    close(io->out[1]);
+    close(io->err[1]);
+}
+
+static int handshake(pid_t pid, int sync_fd, int *tty_fd, struct shim_err *err)
+{
+    say("pid %d %d\n", pid, getpid());
+    char line[64];
+    if (read_line(STDIN_FILENO, line, sizeof(line)) < 0 || strcmp(line, "go") != 0)
+        return fail(err, ECANCELED, "the caller went away before go");
+    if (send(sync_fd, "g", 1, MSG_NOSIGNAL) < 0)
+        return fail(err, errno, "signal the container to go");
+    return await_created(sync_fd, tty_fd, err);
+}
+
+static int monitor(struct plan *p)
+{
+    struct shim_err err = {0};
+    struct stdio io;
+    int listen_fd, sync_fd = -1, tty_fd = -1;
+
+    if (setsid() < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
+        fail(&err, errno, "detach the monitor");
+        say_error(&err);
+        return 1;
+    }
+    listen_fd = open_socket(&err);
+    if (listen_fd < 0 || open_stdio(p, &io, &err) < 0 || join_pid_namespace(p, &err) < 0) {
+        say_error(&err);
+        return 1;
+    }
+
+    pid_t pid = clone_container(p, &io, &sync_fd, &err);
+    if (pid < 0) {
+        say_error(&err);
+        return 1;
+    }
+    close_child_ends(&io);
+    if (handshake(pid, sync_fd, &tty_fd, &err) < 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        unlink("shim.sock");
+        say_error(&err);
+        return 1;
+    }
+    say("created\n");
+    detach_stdio();
+    release_caller();
+    if (tty_fd < 0)
+        return monitor_run(p, pid, sync_fd, listen_fd, io.in[1], io.out[0], io.err[0], -1);
+
+    /* With a terminal the pty carries everything; the pipes are unused. */
+    close(io.out[0]);
+    close(io.err[0]);
+    if (io.in[1] >= 0)
+        close(io.in[1]);
+    int tty_in = p->stdin_open ? fcntl(tty_fd, F_DUPFD_CLOEXEC, 0) : -1;
+    return monitor_run(p, pid, sync_fd, listen_fd, tty_in, tty_fd, -1, tty_fd);
+}
+
+int main(int argc, char **argv)
+{
+    struct shim_err err = {0};
+    struct plan plan;
+
+    if (argc != 3 || strcmp(argv[1], "create") != 0) {
+        fprintf(stderr, "usage: berth-shim create <state folder>\n");
+        return 2;
+    }
+    if (chdir(argv[2]) < 0) {
+        fail(&err, errno, "chdir %s", argv[2]);
+        say_error(&err);
+        return 1;
+    }
+    if (plan_read("plan", &plan, &err) < 0) {
+        say_error(&err);
+        return 1;
+    }
+
+    /* The container's death must reach the monitor's signalfd, never a default action. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    int hold[2];
+    if (pipe2(hold, O_CLOEXEC) < 0) {
+        fail(&err, errno, "pipe");
+        say_error(&err);
+        return 1;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        fail(&err, errno, "fork the monitor");
+        say_error(&err);
+        return 1;
+    }
+    if (pid > 0) {
+        close(hold[1]);
+        return wait_for_monitor(hold[0]);
+    }
+    close(hold[0]);
+    handshake_hold = hold[1];
+    return monitor(&plan);
+}

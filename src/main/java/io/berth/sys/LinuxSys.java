@@ -11,8 +11,6 @@ import java.lang.invoke.VarHandle;
 
 /** {@link Sys} through java.lang.foreign, with errno captured right after each call. */
 final class LinuxSys implements Sys {
-    static final LinuxSys INSTANCE = new LinuxSys();
-
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
     private static final StructLayout STATE = Linker.Option.captureStateLayout();
@@ -22,6 +20,9 @@ final class LinuxSys implements Sys {
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final java.lang.foreign.AddressLayout PTR = ValueLayout.ADDRESS;
+
+    // Last of the statics: the constructor needs LINKER and the layouts above.
+    static final LinuxSys INSTANCE = new LinuxSys();
 
     private final MethodHandle mount = downcall("mount",
             FunctionDescriptor.of(INT, PTR, PTR, PTR, LONG, PTR));

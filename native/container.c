@@ -1,0 +1,798 @@
+/* The container's process, from clone() to execve(). The shim is single-threaded, so the
+ * clone is a plain fork of it and ordinary libc is safe here. Every step fills a shim_err
+ * naming the call and the object; the first failure is sent to the monitor and ends us.
+ *
+ * Not yet: until exec, /proc/1/exe inside the container is this binary (the CVE-2019-5736
+ * class). Nothing else runs in the container then, but an `exec` that joins a running one,
+ * or a shared pid namespace, would need the shim to re-exec from a sealed memfd copy first,
+ * as runc does. */
+#define _GNU_SOURCE
+#include "shim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <linux/openat2.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <termios.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static int sync_fd = -1;
+
+/* ---- reporting to the monitor ---- */
+
+/* Sends "<errno>\t<message>", with fd attached (SCM_RIGHTS) when it is not -1. */
+static void report_fd(int errnum, const char *msg, int fd)
+{
+    char buf[SHIM_MSG_MAX + 16];
+    int n = snprintf(buf, sizeof(buf), "%d\t%s", errnum, msg);
+    if (n > (int) sizeof(buf))
+        n = sizeof(buf);
+    struct iovec iov = {buf, n};
+    union {
+        char space[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control = {0};
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+    if (fd >= 0) {
+        mh.msg_control = control.space;
+        mh.msg_controllen = sizeof(control.space);
+        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    }
+    (void) sendmsg(sync_fd, &mh, MSG_NOSIGNAL);
+}
+
+static void report(int errnum, const char *msg)
+{
+    report_fd(errnum, msg, -1);
+}
+
+static void die(const struct shim_err *err) __attribute__((noreturn));
+static void die(const struct shim_err *err)
+{
+    report(err->errnum ? err->errnum : EINVAL, err->msg);
+    _exit(127);
+}
+
+static int await_byte(char expected, struct shim_err *err)
+{
+    char c;
+    ssize_t n;
+    do {
+        n = recv(sync_fd, &c, 1, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return fail(err, errno, "wait for the monitor's '%c'", expected);
+    if (n == 0 || c != expected)
+        _exit(1); /* the monitor went away: nobody is left to report to */
+    return 0;
+}
+
+/* ---- paths inside the rootfs ---- */
+
+/* Opens path inside root as if root were "/": symlinks and ".." cannot leave it. */
+static int open_in_root(int rootfd, const char *path, int flags)
+{
+    struct open_how how = {
+        .flags = flags | O_CLOEXEC,
+        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+    };
+    while (*path == '/')
+        path++;
+    if (*path == '\0')
+        path = ".";
+    return syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+}
+
+/* Creates name in the folder parent (resolved inside root). When name is a dangling symlink,
+ * stores its target in link instead and returns 1: the caller continues along it. */
+static int create_entry(int rootfd, const char *parent, const char *name, int is_file,
+                        char *link, size_t link_len, struct shim_err *err)
+{
+    int pfd = open_in_root(rootfd, parent, O_PATH | O_DIRECTORY);
+    if (pfd < 0)
+        return fail(err, errno, "open %s in the rootfs", parent);
+
+    int rc = 0;
+    ssize_t n = readlinkat(pfd, name, link, link_len - 1);
+    if (n >= 0) {
+        link[n] = '\0';
+        rc = 1;
+    } else if (is_file) {
+        int fd = openat(pfd, name, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd < 0 && errno != EEXIST)
+            rc = fail(err, errno, "create file %s/%s in the rootfs", parent, name);
+        if (fd >= 0)
+            close(fd);
+    } else if (mkdirat(pfd, name, 0755) < 0 && errno != EEXIST) {
+        rc = fail(err, errno, "mkdir %s/%s in the rootfs", parent, name);
+    }
+    close(pfd);
+    return rc;
+}
+
+/* The path that continues along a symlink: its target (relative to the link's folder unless
+ * absolute) followed by what was left of the path. Resolution stays in the root regardless. */
+static int follow_link(char *path, size_t len, const char *parent, const char *link,
+                       const char *rest)
+{
+    char next[4096];
+    int n = link[0] == '/' ? snprintf(next, sizeof(next), "%s%s", link, rest)
+                           : snprintf(next, sizeof(next), "%s/%s%s", parent, link, rest);
+    if (n >= (int) sizeof(next) || (size_t) n >= len)
+        return -1;
+    memcpy(path, next, n + 1);
+    return 0;
+}
+
+/* Makes every missing component of one path inside root. Returns 0 when made, 1 when it went
+ * along a dangling symlink and rewrote buf, -1 on failure. */
+static int make_components(int rootfd, char *buf, size_t len, int is_file, struct shim_err *err)
+{
+    char link[4096];
+    for (char *p = buf + 1; ; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char saved = *p;
+        *p = '\0';
+        char *slash = strrchr(buf, '/');
+        *slash = '\0';
+        int last = saved == '\0';
+        const char *parent = buf[0] ? buf : "/";
+        int rc = create_entry(rootfd, parent, slash + 1, last && is_file, link, sizeof(link),
+                              err);
+        *slash = '/';
+        *p = saved;
+        if (rc == 1) {
+            char rest[4096], dir[4096];
+            snprintf(rest, sizeof(rest), "%s", p);
+            snprintf(dir, sizeof(dir), "%.*s", (int) (slash - buf), buf);
+            if (follow_link(buf, len, dir[0] ? dir : "", link, rest) < 0)
+                return fail(err, ENAMETOOLONG, "follow symlink %s", link);
+            return 1;
+        }
+        if (rc < 0 || last)
+            return rc;
+    }
+}
+
+/* Makes every missing component of path inside root (the last one a file when is_file),
+ * following symlinks as the kernel would but never out of root, and returns an O_PATH
+ * descriptor of it. */
+static int make_in_root(int rootfd, const char *path, int is_file, struct shim_err *err)
+{
+    char buf[4096];
+    if (snprintf(buf, sizeof(buf), "%s", path) >= (int) sizeof(buf))
+        return fail(err, ENAMETOOLONG, "path %s", path);
+
+    for (int hops = 0; hops < 40; hops++) {
+        int fd = open_in_root(rootfd, buf, O_PATH);
+        if (fd >= 0)
+            return fd;
+        if (errno != ENOENT)
+            return fail(err, errno, "open %s in the rootfs", path);
+        if (buf[0] != '/')
+            return fail(err, EINVAL, "path %s is not absolute", buf);
+        int rc = make_components(rootfd, buf, sizeof(buf), is_file, err);
+        if (rc < 0)
+            return -1;
+    }
+    return fail(err, ELOOP, "make %s in the rootfs", path);
+}
+
+static void fd_path(int fd, char *buf, size_t len)
+{
+    snprintf(buf, len, "/proc/self/fd/%d", fd);
+}
+
+/* ---- mounts ---- */
+
+/* Flags a bind remount must keep: the kernel refuses to clear them in a user namespace. */
+static unsigned long locked_flags(const char *path)
+{
+    struct statvfs sv;
+    if (statvfs(path, &sv) < 0)
+        return 0;
+    unsigned long flags = 0;
+    if (sv.f_flag & ST_NOSUID)
+        flags |= MS_NOSUID;
+    if (sv.f_flag & ST_NODEV)
+        flags |= MS_NODEV;
+    if (sv.f_flag & ST_NOEXEC)
+        flags |= MS_NOEXEC;
+    return flags;
+}
+
+static int bind_remount(const char *target, const char *shown, unsigned long flags,
+                        struct shim_err *err)
+{
+    unsigned long f = MS_BIND | MS_REMOUNT | (flags & ~(MS_BIND | MS_REC)) | locked_flags(target);
+    if (mount(NULL, target, NULL, f, NULL) < 0)
+        return fail(err, errno, "remount %s with flags 0x%lx", shown, f);
+    return 0;
+}
+
+static int mount_bind(const struct plan_mount *m, const char *target, struct shim_err *err)
+{
+    if (mount(m->src, target, NULL, MS_BIND | (m->flags & MS_REC), NULL) < 0)
+        return fail(err, errno, "bind mount %s on %s", m->src, m->dst);
+    return 0;
+}
+
+static int mount_fs(const struct plan_mount *m, const char *target, struct shim_err *err)
+{
+    const char *data = m->data[0] ? m->data : NULL;
+    if (mount(m->src, target, m->type, m->flags, data) == 0)
+        return 0;
+
+    /* sysfs belongs to the network namespace's owner; without one of our own, a user
+     * namespace may only see the host's through a bind. */
+    if (errno == EPERM && !strcmp(m->type, "sysfs")) {
+        if (mount("/sys", target, NULL, MS_BIND | MS_REC, NULL) == 0)
+            return bind_remount(target, m->dst, m->flags | MS_RDONLY, err);
+    }
+    return fail(err, errno, "mount %s on %s", m->type[0] ? m->type : m->src, m->dst);
+}
+
+static int do_mount(int rootfd, const struct plan_mount *m, struct shim_err *err)
+{
+    int fd = make_in_root(rootfd, m->dst, m->is_file, err);
+    if (fd < 0)
+        return -1;
+
+    char target[64];
+    fd_path(fd, target, sizeof(target));
+    int rc;
+    if (m->flags & MS_REMOUNT)
+        rc = mount(NULL, target, NULL, m->flags, m->data[0] ? m->data : NULL) < 0
+             ? fail(err, errno, "remount %s", m->dst) : 0;
+    else if (m->is_bind)
+        rc = mount_bind(m, target, err);
+    else
+        rc = mount_fs(m, target, err);
+    close(fd);
+    int remount = m->is_bind && !(m->flags & MS_REMOUNT) && (m->flags & ~(MS_BIND | MS_REC));
+    if (rc < 0 || (!remount && m->propagation == 0))
+        return rc;
+
+    /* The new mount covers the old descriptor's file: reopen to reach the mount itself. */
+    fd = open_in_root(rootfd, m->dst, O_PATH);
+    if (fd < 0)
+        return fail(err, errno, "open %s in the rootfs", m->dst);
+    fd_path(fd, target, sizeof(target));
+    rc = remount ? bind_remount(target, m->dst, m->flags, err) : 0;
+    if (rc == 0 && m->propagation && mount(NULL, target, NULL, m->propagation, NULL) < 0)
+        rc = fail(err, errno, "set propagation 0x%lx of %s", m->propagation, m->dst);
+    close(fd);
+    return rc;
+}
+
+/* ---- devices ---- */
+
+static mode_t device_kind(char type)
+{
+    switch (type) {
+    case 'b':
+        return S_IFBLK;
+    case 'p':
+        return S_IFIFO;
+    default:
+        return S_IFCHR;
+    }
+}
+
+/* In a user namespace mknod fails with EPERM; the host's node bound over a file serves. */
+static int bind_host_device(int rootfd, const struct plan_device *d, struct shim_err *err)
+{
+    int fd = make_in_root(rootfd, d->path, 1, err);
+    if (fd < 0)
+        return -1;
+    char target[64];
+    fd_path(fd, target, sizeof(target));
+    int rc = mount(d->host_path, target, NULL, MS_BIND, NULL) < 0
+             ? fail(err, errno, "bind mount device %s on %s", d->host_path, d->path) : 0;
+    close(fd);
+    return rc;
+}
+
+static int split_parent(const char *path, char *parent, size_t len, const char **name)
+{
+    if (snprintf(parent, len, "%s", path) >= (int) len)
+        return -1;
+    char *slash = strrchr(parent, '/');
+    if (slash == NULL)
+        return -1;
+    *name = path + (slash - parent) + 1;
+    if (slash == parent)
+        slash[1] = '\0';
+    else
+        *slash = '\0';
+    return 0;
+}
+
+static int make_device(int rootfd, const struct plan_device *d, struct shim_err *err)
+{
+    char parent[4096];
+    const char *name;
+    if (split_parent(d->path, parent, sizeof(parent), &name) < 0)
+        return fail(err, EINVAL, "device path %s", d->path);
+
+    int pfd = make_in_root(rootfd, parent, 0, err);
+    if (pfd < 0)
+        return -1;
+    close(pfd);
+    pfd = open_in_root(rootfd, parent, O_DIRECTORY | O_RDONLY);
+    if (pfd < 0)
+        return fail(err, errno, "open %s in the rootfs", parent);
+
+    dev_t dev = makedev(d->major, d->minor);
+    mode_t mode = device_kind(d->type) | (d->mode & 07777);
+    int rc = mknodat(pfd, name, mode, dev);
+    if (rc < 0 && errno == EEXIST) {
+        unlinkat(pfd, name, 0);
+        rc = mknodat(pfd, name, mode, dev);
+    }
+    if (rc < 0 && errno == EPERM) {
+        close(pfd);
+        return bind_host_device(rootfd, d, err);
+    }
+    if (rc < 0) {
+        rc = fail(err, errno, "mknod %s", d->path);
+    } else if (fchmodat(pfd, name, d->mode & 07777, 0) < 0) {
+        rc = fail(err, errno, "chmod %s", d->path);
+    } else if (fchownat(pfd, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0) {
+        rc = fail(err, errno, "chown %s to %ld:%ld", d->path, d->uid, d->gid);
+    }
+    close(pfd);
+    return rc;
+}
+
+static int make_symlink(int rootfd, const struct plan_kv *link, struct shim_err *err)
+{
+    char parent[4096];
+    const char *name;
+    if (split_parent(link->key, parent, sizeof(parent), &name) < 0)
+        return fail(err, EINVAL, "symlink path %s", link->key);
+
+    int pfd = make_in_root(rootfd, parent, 0, err);
+    if (pfd < 0)
+        return -1;
+    close(pfd);
+    pfd = open_in_root(rootfd, parent, O_DIRECTORY | O_RDONLY);
+    if (pfd < 0)
+        return fail(err, errno, "open %s in the rootfs", parent);
+    int rc = 0;
+    if (symlinkat(link->value, pfd, name) < 0 && errno != EEXIST)
+        rc = fail(err, errno, "symlink %s -> %s", link->key, link->value);
+    close(pfd);
+    return rc;
+}
+
+/* ---- the root ---- */
+
+static int pivot(const char *root, struct shim_err *err)
+{
+    int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+    if (oldroot < 0)
+        return fail(err, errno, "open /");
+    int newroot = open(root, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+    if (newroot < 0)
+        return fail(err, errno, "open %s", root);
+
+    /* pivot_root(".", ".") stacks the old root under the new one, so no put_old folder has
+     * to exist in the image. */
+    if (fchdir(newroot) < 0)
+        return fail(err, errno, "chdir %s", root);
+    if (syscall(SYS_pivot_root, ".", ".") < 0)
+        return fail(err, errno, "pivot_root %s", root);
+    if (fchdir(oldroot) < 0)
+        return fail(err, errno, "chdir to the old root");
+    /* Unmounting must not propagate back to the host's mounts. */
+    if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+        return fail(err, errno, "make the old root rslave");
+    if (umount2(".", MNT_DETACH) < 0)
+        return fail(err, errno, "detach the old root");
+    if (chdir("/") < 0)
+        return fail(err, errno, "chdir /");
+    close(oldroot);
+    close(newroot);
+    return 0;
+}
+
+static int mask_path(const char *path, struct shim_err *err)
+{
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return errno == ENOENT ? 0 : fail(err, errno, "stat masked path %s", path);
+    int rc = S_ISDIR(st.st_mode) ? mount("tmpfs", path, "tmpfs", MS_RDONLY, NULL)
+                                 : mount("/dev/null", path, NULL, MS_BIND, NULL);
+    return rc < 0 ? fail(err, errno, "mask %s", path) : 0;
+}
+
+static int readonly_path(const char *path, struct shim_err *err)
+{
+    if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
+        return errno == ENOENT ? 0 : fail(err, errno, "bind mount %s read-only", path);
+    return bind_remount(path, path, MS_RDONLY, err);
+}
+
+static int setup_rootfs(const struct plan *p, struct shim_err *err)
+{
+    /* Our mounts must not reach the host, and the host's later ones may reach us. */
+    if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+        return fail(err, errno, "make / rslave");
+    if (mount(p->root, p->root, NULL, MS_BIND | MS_REC, NULL) < 0)
+        return fail(err, errno, "bind mount the rootfs %s on itself", p->root);
+
+    int rootfd = open(p->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return fail(err, errno, "open rootfs %s", p->root);
+    for (int i = 0; i < p->nmounts; i++)
+        if (do_mount(rootfd, &p->mounts[i], err) < 0)
+            return -1;
+    for (int i = 0; i < p->ndevices; i++)
+        if (make_device(rootfd, &p->devices[i], err) < 0)
+            return -1;
+    for (int i = 0; i < p->nsymlinks; i++)
+        if (make_symlink(rootfd, &p->symlinks[i], err) < 0)
+            return -1;
+    close(rootfd);
+    return pivot(p->root, err);
+}
+
+static int write_sysctls(const struct plan *p, struct shim_err *err)
+{
+    for (int i = 0; i < p->nsysctls; i++) {
+        char path[512];
+        snprintf(path, sizeof(path), "/proc/sys/%s", p->sysctls[i].key);
+        for (char *c = path + strlen("/proc/sys/"); *c; c++)
+            if (*c == '.')
+                *c = '/';
+        if (write_file(path, p->sysctls[i].value, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int finish_rootfs(const struct plan *p, struct shim_err *err)
+{
+    for (int i = 0; i < p->nreadonly; i++)
+        if (readonly_path(p->readonly[i], err) < 0)
+            return -1;
+    for (int i = 0; i < p->nmasked; i++)
+        if (mask_path(p->masked[i], err) < 0)
+            return -1;
+    if (p->root_readonly && bind_remount("/", "/", MS_RDONLY, err) < 0)
+        return -1;
+    if (p->root_propagation && mount(NULL, "/", NULL, p->root_propagation, NULL) < 0)
+        return fail(err, errno, "set rootfs propagation 0x%lx", p->root_propagation);
+    return 0;
+}
+
+/* ---- namespaces ---- */
+
+static int join_namespace(const struct plan_ns *ns, struct shim_err *err)
+{
+    int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return fail(err, errno, "open namespace %s", ns->path);
+    int rc = setns(fd, ns->type) < 0 ? fail(err, errno, "setns %s", ns->path) : 0;
+    close(fd);
+    return rc;
+}
+
+static int join_namespaces(const struct plan *p, struct shim_err *err)
+{
+    /* The user namespace first: it grants the rights to join the others. The pid namespace
+     * was joined by the monitor before the clone. */
+    for (int i = 0; i < p->njoins; i++)
+        if (p->joins[i].type == CLONE_NEWUSER && join_namespace(&p->joins[i], err) < 0)
+            return -1;
+    for (int i = 0; i < p->njoins; i++) {
+        int t = p->joins[i].type;
+        if (t != CLONE_NEWUSER && t != CLONE_NEWPID && join_namespace(&p->joins[i], err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int enter_time_namespace(const struct plan *p, struct shim_err *err)
+{
+    if (unshare(CLONE_NEWTIME) < 0)
+        return fail(err, errno, "unshare the time namespace");
+
+    char offsets[128];
+    snprintf(offsets, sizeof(offsets), "monotonic %lld %lld\nboottime %lld %lld\n",
+             (long long) p->mono_secs, (long long) p->mono_nanos,
+             (long long) p->boot_secs, (long long) p->boot_nanos);
+    if (write_file("/proc/self/timens_offsets", offsets, err) < 0)
+        return -1;
+
+    /* unshare only moves our future children; setns moves ourselves, before exec. */
+    struct plan_ns ns = {CLONE_NEWTIME, "/proc/self/ns/time_for_children"};
+    return join_namespace(&ns, err);
+}
+
+static int loopback_up(struct shim_err *err)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return fail(err, errno, "socket for loopback");
+    struct ifreq ifr = {0};
+    strcpy(ifr.ifr_name, "lo");
+    int rc = 0;
+    if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
+        rc = fail(err, errno, "get flags of lo");
+    } else {
+        ifr.ifr_flags |= IFF_UP;
+        if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+            rc = fail(err, errno, "bring lo up");
+    }
+    close(fd);
+    return rc;
+}
+
+static int set_names(const struct plan *p, struct shim_err *err)
+{
+    if (p->hostname && sethostname(p->hostname, strlen(p->hostname)) < 0)
+        return fail(err, errno, "sethostname %s", p->hostname);
+    if (p->domainname && setdomainname(p->domainname, strlen(p->domainname)) < 0)
+        return fail(err, errno, "setdomainname %s", p->domainname);
+    return 0;
+}
+
+/* ---- the process ---- */
+
+static int set_rlimits(const struct plan *p, struct shim_err *err)
+{
+    for (int i = 0; i < p->nrlimits; i++) {
+        struct rlimit rl = {p->rlimits[i].soft, p->rlimits[i].hard};
+        if (setrlimit(p->rlimits[i].resource, &rl) < 0)
+            return fail(err, errno, "setrlimit %d to %llu/%llu", p->rlimits[i].resource,
+                        (unsigned long long) rl.rlim_cur, (unsigned long long) rl.rlim_max);
+    }
+    return 0;
+}
+
+static int set_oom_score(const struct plan *p, struct shim_err *err)
+{
+    if (!p->has_oom_score_adj)
+        return 0;
+    char value[32];
+    snprintf(value, sizeof(value), "%d", p->oom_score_adj);
+    return write_file("/proc/self/oom_score_adj", value, err);
+}
+
+static int drop_bounding(uint64_t keep, struct shim_err *err)
+{
+    for (int cap = 0; cap < 64; cap++) {
+        if (keep & (1ULL << cap))
+            continue;
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+            if (errno == EINVAL)
+                break; /* past the kernel's last capability */
+            return fail(err, errno, "drop capability %d from the bounding set", cap);
+        }
+    }
+    return 0;
+}
+
+static int set_capabilities(const struct plan *p, struct shim_err *err)
+{
+    struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[2] = {
+        {(uint32_t) p->cap_effective, (uint32_t) p->cap_permitted,
+         (uint32_t) p->cap_inheritable},
+        {(uint32_t) (p->cap_effective >> 32), (uint32_t) (p->cap_permitted >> 32),
+         (uint32_t) (p->cap_inheritable >> 32)},
+    };
+    if (syscall(SYS_capset, &hdr, data) < 0)
+        return fail(err, errno, "capset effective 0x%llx permitted 0x%llx",
+                    (unsigned long long) p->cap_effective,
+                    (unsigned long long) p->cap_permitted);
+    for (int cap = 0; cap < 64; cap++) {
+        if (!(p->cap_ambient & (1ULL << cap)))
+            continue;
+        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+            return fail(err, errno, "raise ambient capability %d", cap);
+    }
+    return 0;
+}
+
+static int become_user(const struct plan *p, struct shim_err *err)
+{
+    if (p->has_caps && drop_bounding(p->cap_bounding, err) < 0)
+        return -1;
+    /* Keep the permitted set across setuid; capset then leaves exactly the planned one. */
+    if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+        return fail(err, errno, "prctl PR_SET_KEEPCAPS");
+    if (setgroups(p->ngroups, p->groups) < 0)
+        return fail(err, errno, "setgroups (%d groups)", p->ngroups);
+    if (setresgid(p->gid, p->gid, p->gid) < 0)
+        return fail(err, errno, "setgid %u", p->gid);
+    if (setresuid(p->uid, p->uid, p->uid) < 0)
+        return fail(err, errno, "setuid %u", p->uid);
+    if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+        return fail(err, errno, "prctl PR_SET_KEEPCAPS");
+    if (p->has_caps && set_capabilities(p, err) < 0)
+        return -1;
+    if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        return fail(err, errno, "prctl PR_SET_NO_NEW_PRIVS");
+    return 0;
+}
+
+static const char *env_path(const struct plan *p)
+{
+    for (int i = 0; i < p->nenv; i++)
+        if (!strncmp(p->env[i], "PATH=", 5))
+            return p->env[i] + 5;
+    return DEFAULT_PATH;
+}
+
+/* Exec fails with ENOEXEC on anything that is neither ELF nor a script; say so before start. */
+static int check_format(const char *path, const char *arg0, struct shim_err *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0; /* executable but unreadable: only execve can tell */
+    char magic[4] = {0};
+    ssize_t n = read(fd, magic, sizeof(magic));
+    close(fd);
+    if (n >= 2 && magic[0] == '#' && magic[1] == '!')
+        return 0;
+    if (n == 4 && !memcmp(magic, "\177ELF", 4))
+        return 0;
+    return fail(err, ENOEXEC, "exec: \"%s\": exec format error", arg0);
+}
+
+static int check_file(const char *path, const char *arg0, struct shim_err *err)
+{
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return fail(err, errno, "exec: \"%s\": stat %s: %s", arg0, path, strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return fail(err, EACCES, "exec: \"%s\": is a directory", arg0);
+    if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0)
+        return fail(err, EACCES, "exec: \"%s\": permission denied", arg0);
+    return check_format(path, arg0, err);
+}
+
+/* Finds argv[0] as the container's shell would: in the container's PATH, as its user. */
+static int resolve_argv0(const struct plan *p, char *out, size_t len, struct shim_err *err)
+{
+    const char *arg0 = p->argv[0];
+    if (strchr(arg0, '/')) {
+        snprintf(out, len, "%s", arg0);
+        return check_file(out, arg0, err);
+    }
+
+    const char *dirs = env_path(p);
+    while (*dirs) {
+        const char *end = strchrnul(dirs, ':');
+        int dlen = end - dirs;
+        snprintf(out, len, "%.*s/%s", dlen, dlen ? dirs : ".", arg0);
+        struct stat st;
+        if (stat(out, &st) == 0 && S_ISREG(st.st_mode) && access(out, X_OK) == 0)
+            return check_format(out, arg0, err);
+        dirs = *end ? end + 1 : end;
+    }
+    return fail(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", arg0);
+}
+
+/* A pty from the container's own devpts becomes our stdio and controlling terminal; its
+ * master goes to the monitor with the created report. */
+static int open_terminal(const struct plan *p, int *master, struct shim_err *err)
+{
+    *master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (*master < 0)
+        return fail(err, errno, "open /dev/ptmx");
+    char name[64];
+    if (unlockpt(*master) < 0 || ptsname_r(*master, name, sizeof(name)) != 0)
+        return fail(err, errno, "unlock the pty");
+    int slave = open(name, O_RDWR | O_NOCTTY);
+    if (slave < 0)
+        return fail(err, errno, "open %s", name);
+    struct winsize ws = {.ws_row = p->rows, .ws_col = p->cols};
+    if (p->rows && p->cols && ioctl(slave, TIOCSWINSZ, &ws) < 0)
+        return fail(err, errno, "set the size of %s", name);
+    if (setsid() < 0)
+        return fail(err, errno, "setsid");
+    if (ioctl(slave, TIOCSCTTY, 0) < 0)
+        return fail(err, errno, "make %s the controlling terminal", name);
+    for (int fd = 0; fd < 3; fd++)
+        if (dup2(slave, fd) < 0)
+            return fail(err, errno, "dup2 %s to %d", name, fd);
+    if (slave > 2)
+        close(slave);
+    return 0;
+}
+
+static void reset_signals(void)
+{
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    signal(SIGPIPE, SIG_DFL);
+}
+
+static int prepare(struct plan *p, int *master, struct shim_err *err)
+{
+    if (set_oom_score(p, err) < 0 || join_namespaces(p, err) < 0)
+        return -1;
+    if (p->clone_flags & CLONE_NEWUSER) {
+        /* Root of the new user namespace, so the files we make belong to its root. */
+        if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+            return fail(err, errno, "become root of the user namespace (is 0 mapped?)");
+    }
+    if (p->new_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+        return fail(err, errno, "unshare the cgroup namespace");
+    if (p->new_timens && enter_time_namespace(p, err) < 0)
+        return -1;
+    if ((p->clone_flags & CLONE_NEWNS) && setup_rootfs(p, err) < 0)
+        return -1;
+    if (p->lo_up && loopback_up(err) < 0)
+        return -1;
+    if (set_names(p, err) < 0 || write_sysctls(p, err) < 0)
+        return -1;
+    if ((p->clone_flags & CLONE_NEWNS) && finish_rootfs(p, err) < 0)
+        return -1;
+    if (set_rlimits(p, err) < 0)
+        return -1;
+    if (p->terminal && open_terminal(p, master, err) < 0)
+        return -1;
+    if (p->cwd && chdir(p->cwd) < 0)
+        return fail(err, errno, "chdir to the working directory %s", p->cwd);
+    return become_user(p, err);
+}
+
+void container_run(struct plan *p, int fd)
+{
+    struct shim_err err = {0};
+    int master = -1;
+    sync_fd = fd;
+    reset_signals();
+
+    if (await_byte('g', &err) < 0 || prepare(p, &master, &err) < 0)
+        die(&err);
+
+    char path[4096];
+    if (resolve_argv0(p, path, sizeof(path), &err) < 0)
+        die(&err);
+    umask(p->umask >= 0 ? p->umask : 022);
+
+    report_fd(0, "created", master);
+    if (master >= 0)
+        close(master);
+    if (await_byte('s', &err) < 0)
+        die(&err);
+
+    execve(path, (char *const *) p->argv, (char *const *) p->env);
+    fail(&err, errno, "exec: \"%s\": %s", p->argv[0], strerror(errno));
+    die(&err);
+}

@@ -1,0 +1,105 @@
+/* berth-shim: the container's first process and its monitor. Mechanism only: every decision
+ * was made in Java and arrives as a plan (see plan.c for the format). */
+#ifndef BERTH_SHIM_H
+#define BERTH_SHIM_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#define SHIM_MSG_MAX 1024
+
+/* An error as it travels to Java: errno plus a message naming the step and the object. */
+struct shim_err {
+    int errnum;
+    char msg[SHIM_MSG_MAX];
+};
+
+/* Fills err and returns -1, so a failing step reads `return fail(err, errno, "...", ...);`. */
+int fail(struct shim_err *err, int errnum, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+struct plan_mount {
+    const char *src, *dst, *type, *data;
+    unsigned long flags, propagation;
+    int is_file, is_bind;
+};
+
+struct plan_device {
+    const char *path, *host_path;
+    char type;
+    unsigned long major, minor;
+    unsigned int mode;
+    long uid, gid;
+};
+
+struct plan_ns {
+    int type; /* CLONE_NEW* */
+    const char *path;
+};
+
+struct plan_rlimit {
+    int resource;
+    uint64_t soft, hard;
+};
+
+struct plan_kv {
+    const char *key, *value;
+};
+
+struct plan {
+    char *text; /* the plan file; every string below points into it */
+    unsigned long clone_flags;
+    struct plan_ns *joins;
+    int njoins;
+    int new_cgroupns, new_timens, lo_up, stdin_open;
+    int terminal;
+    unsigned short rows, cols;
+    int64_t mono_secs, mono_nanos, boot_secs, boot_nanos;
+    const char *hostname, *domainname, *root, *cwd, *log_path;
+    int root_readonly;
+    unsigned long root_propagation;
+    struct plan_mount *mounts;
+    int nmounts;
+    struct plan_device *devices;
+    int ndevices;
+    struct plan_kv *symlinks; /* key = link path, value = target */
+    int nsymlinks;
+    const char **masked;
+    int nmasked;
+    const char **readonly;
+    int nreadonly;
+    struct plan_rlimit *rlimits;
+    int nrlimits;
+    struct plan_kv *sysctls;
+    int nsysctls;
+    const char **env;
+    int nenv;
+    const char **argv;
+    int nargv;
+    gid_t *groups;
+    int ngroups;
+    int has_caps;
+    uint64_t cap_bounding, cap_effective, cap_permitted, cap_inheritable, cap_ambient;
+    uid_t uid;
+    gid_t gid;
+    int umask; /* -1: leave the default */
+    int no_new_privs;
+    int has_oom_score_adj, oom_score_adj;
+};
+
+int plan_read(const char *path, struct plan *plan, struct shim_err *err);
+
+/* Runs in the cloned process: waits for go, builds the container, reports created, waits for
+ * start, execs. Never returns. */
+void container_run(struct plan *plan, int sync_fd) __attribute__((noreturn));
+
+/* The monitor's event loop after the container reported created. Returns the exit code of
+ * the shim. */
+int monitor_run(struct plan *plan, pid_t pid, int sync_fd, int listen_fd, int stdin_fd,
+                int out_fd, int err_fd, int tty_fd);
+
+/* Small I/O helpers that retry on EINTR and short writes. */
+int write_all(int fd, const void *buf, size_t len);
+int write_file(const char *path, const char *text, struct shim_err *err);
+
+#endif

@@ -1,0 +1,160 @@
+package io.berth.runtime;
+
+import io.berth.cgroups.CgroupDriver;
+import io.berth.spec.Spec;
+import io.berth.sys.Errno;
+import io.berth.sys.Sys;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One container creation: spawns the shim, answers its handshake (cgroup placement and id
+ * maps between clone and go), and knows how to undo what it did so far.
+ */
+final class Launch {
+    /** Set-up that hangs (a mount on a dead NFS server, say) must not hang the caller. */
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(60);
+
+    private final StateFolder folder;
+    private final Path shim;
+    private final CgroupDriver cgroups;
+    private final Sys sys;
+    private final String cgroupsPath;
+    private boolean cgroupCreated;
+    private Process shimProcess;
+    private ProcessId process;
+    private ProcessId monitor;
+
+    Launch(StateFolder folder, Path shim, CgroupDriver cgroups, Sys sys, String cgroupsPath) {
+        this.folder = folder;
+        this.shim = shim;
+        this.cgroups = cgroups;
+        this.sys = sys;
+        this.cgroupsPath = cgroupsPath;
+    }
+
+    ProcessId process() {
+        return process;
+    }
+
+    ProcessId monitor() {
+        return monitor;
+    }
+
+    /** Returns once the container process reported created. */
+    void run(Spec spec, ShimPlan plan) throws IOException {
+        cgroups.create(cgroupsPath, spec.linux() == null ? null : spec.linux().resources());
+        cgroupCreated = true;
+        // Rendered now that the cgroup exists: a v1 cgroup mount binds its folders.
+        Files.writeString(folder.plan(), plan.render());
+        shimProcess = new ProcessBuilder(shim.toString(), "create", folder.dir().toString())
+                .redirectError(ProcessBuilder.Redirect.appendTo(folder.shimLog().toFile()))
+                .start();
+        try (BufferedReader answers = new BufferedReader(new InputStreamReader(
+                shimProcess.getInputStream(), StandardCharsets.UTF_8));
+                OutputStream toShim = shimProcess.getOutputStream()) {
+            readPids(readLine(answers));
+            cgroups.addProcess(cgroupsPath, process.pid());
+            writeIdMaps(spec);
+            toShim.write("go\n".getBytes(StandardCharsets.US_ASCII));
+            toShim.flush();
+            String answer = readLine(answers);
+            if (!"created".equals(answer)) {
+                throw ShimAnswer.failure("create", answer);
+            }
+        }
+    }
+
+    private void readPids(String line) {
+        String[] parts = line == null ? new String[0] : line.split(" ");
+        if (parts.length != 3 || !parts[0].equals("pid")) {
+            throw ShimAnswer.failure("start the shim " + shim, line);
+        }
+        long pid = Long.parseLong(parts[1]);
+        long monitorPid = Long.parseLong(parts[2]);
+        monitor = ProcessId.of(monitorPid);
+        process = ProcessId.of(pid);
+        if (process == null || monitor == null) {
+            throw new ContainerStartException("the container process " + pid
+                    + " died before its set-up; see " + folder.shimLog(), Errno.ESRCH);
+        }
+    }
+
+    private void writeIdMaps(Spec spec) throws IOException {
+        if (!ShimPlan.createsNamespace(spec, "user")) {
+            return;
+        }
+        // The kernel takes a map in one write(2) only, and only from outside the namespace.
+        Path proc = Path.of("/proc", Long.toString(process.pid()));
+        Files.writeString(proc.resolve("uid_map"), idMap(spec.linux().uidMappings()));
+        Files.writeString(proc.resolve("gid_map"), idMap(spec.linux().gidMappings()));
+    }
+
+    private static String idMap(List<Spec.IdMapping> mappings) {
+        if (mappings == null || mappings.isEmpty()) {
+            throw new ContainerStartException("config.json: a user namespace needs uid and gid "
+                    + "mappings", Errno.EINVAL);
+        }
+        StringBuilder text = new StringBuilder();
+        for (Spec.IdMapping m : mappings) {
+            text.append(m.containerID()).append(' ').append(m.hostID()).append(' ')
+                    .append(m.size()).append('\n');
+        }
+        return text.toString();
+    }
+
+    private String readLine(BufferedReader reader) throws IOException {
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<String> line = executor.submit(reader::readLine);
+            try {
+                return line.get(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                undo(); // closes the pipe, which ends the blocked read
+                throw new ContainerStartException("the container's set-up took longer than "
+                        + HANDSHAKE_TIMEOUT.toSeconds() + "s", Errno.EIO);
+            } catch (ExecutionException e) {
+                throw new IOException("read from the shim", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while reading from the shim", e);
+            }
+        }
+    }
+
+    /** Kills what started, waits for it to go, removes the cgroup and the state folder. */
+    void undo() {
+        if (shimProcess != null) {
+            shimProcess.destroyForcibly(); // only the short-lived first shim; closes our pipes
+            closeStreams();
+        }
+        Teardown teardown = new Teardown(sys, cgroups);
+        teardown.stop(process, monitor);
+        if (cgroupCreated) {
+            teardown.destroyCgroup(cgroupsPath);
+            cgroupCreated = false;
+        }
+        folder.remove();
+    }
+
+    private void closeStreams() {
+        try {
+            shimProcess.getOutputStream().close();
+            shimProcess.getInputStream().close();
+        } catch (IOException e) {
+            // Closing is all we wanted.
+        }
+    }
+}

@@ -1,0 +1,348 @@
+package io.berth.runtime;
+
+import io.berth.cgroups.CgroupDriver;
+import io.berth.spec.InvalidSpecException;
+import io.berth.spec.Spec;
+import io.berth.spec.SpecJson;
+import io.berth.sys.Errno;
+import io.berth.sys.Sys;
+import io.berth.sys.SysException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The engine's OCI runtime: runs a bundle (config.json and its rootfs) through berth-shim and
+ * keeps each container's state under {@code <stateRoot>/<id>/}. Every method reads that state
+ * afresh, so a second instance on the same root (another CLI call, a restarted service) sees
+ * the containers a first one made.
+ */
+public final class OciRuntime {
+    static final int SIGKILL = 9;
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    private static final Duration GONE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Path stateRoot;
+    private final Path shim;
+    private final CgroupDriver cgroups;
+    private final Sys sys;
+
+    /**
+     * @param stateRoot where container state lives (volatile, e.g. /run/berth/runtime)
+     * @param shimBinary the berth-shim executable, e.g. {@link #defaultShim()}
+     * @param cgroups the driver that creates, fills and removes the containers' cgroups
+     * @param sys the system calls (kill) made from the JVM
+     */
+    public OciRuntime(Path stateRoot, Path shimBinary, CgroupDriver cgroups, Sys sys) {
+        this.stateRoot = stateRoot.toAbsolutePath();
+        this.shim = shimBinary.toAbsolutePath();
+        this.cgroups = cgroups;
+        this.sys = sys;
+    }
+
+    /** The berth.shim system property, else {@code <dir of the running jar>/native/berth-shim}. */
+    public static Path defaultShim() {
+        String property = System.getProperty("berth.shim");
+        if (property != null && !property.isEmpty()) {
+            return Path.of(property);
+        }
+        try {
+            Path jar = Path.of(OciRuntime.class.getProtectionDomain().getCodeSource()
+                    .getLocation().toURI());
+            return jar.getParent().resolve("native").resolve("berth-shim");
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("locate berth-shim next to the jar", e);
+        }
+    }
+
+    /**
+     * Clones the process in its namespaces, places it in its cgroup, writes its id maps, lets
+     * it mount, pivot_root and drop privileges, resolves argv[0]; returns when the process
+     * waits for {@link #start}. On failure throws {@link ContainerStartException} and leaves
+     * no process, cgroup or state folder behind.
+     *
+     * @throws ContainerStateException when the id is taken
+     */
+    public RuntimeState create(String id, Path bundle, CreateOptions options) {
+        checkId(id);
+        Path absoluteBundle = bundle.toAbsolutePath().normalize();
+        Spec spec = readSpec(absoluteBundle);
+        String cgroupsPath = cgroupsPath(spec, id);
+        ShimPlan plan = new ShimPlan(spec, absoluteBundle, options, cgroupsPath,
+                new CgroupMounts(cgroups.version(), CgroupMounts.hostHierarchies()));
+        plan.render(); // refuses a bad config.json before anything is made
+        StateFolder folder = makeFolder(id);
+        Launch launch = new Launch(folder, shim, cgroups, sys, cgroupsPath);
+        try {
+            launch.run(spec, plan);
+            folder.writeState(new StateFolder.Stored(id, absoluteBundle.toString(),
+                    launch.process().pid(), launch.process().startTime(), launch.monitor().pid(),
+                    launch.monitor().startTime(), Instant.now().toString(), cgroupsPath,
+                    StateFolder.copy(spec.annotations())));
+            writePidFile(options.pidFile(), launch.process().pid());
+            return state(id);
+        } catch (RuntimeException | IOException e) {
+            launch.undo();
+            throw asStartFailure(id, e);
+        }
+    }
+
+    /** Lets the waiting process exec its program. */
+    public void start(String id) {
+        StateFolder folder = existing(id);
+        Status status = status(folder, folder.readState());
+        if (status != Status.CREATED) {
+            throw new ContainerStateException("cannot start container " + id + ": it is "
+                    + status.ociName());
+        }
+        folder.mark(folder.started(), true);
+        String answer;
+        try {
+            answer = MonitorSocket.ask(folder.socket(), "start");
+        } catch (IOException e) {
+            throw new ContainerStartException("start " + id + ": its monitor does not answer: "
+                    + e.getMessage(), Errno.EIO, e);
+        }
+        if (answer == null || !answer.equals("ok")) {
+            throw ShimAnswer.failure("start " + id, answer);
+        }
+    }
+
+    /** The container's state. @throws NoSuchContainerException when unknown */
+    public RuntimeState state(String id) {
+        StateFolder folder = existing(id);
+        StateFolder.Stored stored = folder.readState();
+        Status status = status(folder, stored);
+        return new RuntimeState(id, status, status == Status.STOPPED ? 0 : stored.pid(),
+                Path.of(stored.bundle()), stored.annotations(), Instant.parse(stored.created()));
+    }
+
+    /** How the process ended, once it has. */
+    public Optional<ExitStatus> exitStatus(String id) {
+        return Optional.ofNullable(existing(id).readExit());
+    }
+
+    /** Blocks until the process has exited, and returns how. */
+    public ExitStatus await(String id) throws InterruptedException {
+        StateFolder folder = existing(id);
+        StateFolder.Stored stored = folder.readState();
+        while (true) {
+            ExitStatus exit = folder.readExit();
+            if (exit != null) {
+                return exit;
+            }
+            try (SocketChannel channel = MonitorSocket.open(folder.socket(), "wait")) {
+                MonitorSocket.readLine(channel);
+            } catch (ClosedByInterruptException e) {
+                throw new InterruptedException("await " + id);
+            } catch (IOException e) {
+                checkMonitorAlive(id, folder, stored);
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    /**
+     * Connects to the container's stdio; possible before start. The output stream ends once
+     * the process exited and all its output was delivered.
+     */
+    public Attachment attach(String id) {
+        StateFolder folder = existing(id);
+        SocketChannel channel = null;
+        try {
+            channel = MonitorSocket.open(folder.socket(), "attach");
+            String answer = MonitorSocket.readLine(channel);
+            if (!"ok".equals(answer)) {
+                throw new IOException("the monitor answered " + answer);
+            }
+            return new SocketAttachment(channel);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            if (folder.readExit() != null) {
+                throw new ContainerStateException("cannot attach to container " + id
+                        + ": it has exited");
+            }
+            throw new UncheckedIOException("attach to container " + id, e);
+        }
+    }
+
+    /** Sets the size of the container's terminal (process.terminal), as a TIOCSWINSZ. */
+    public void resize(String id, int rows, int columns) {
+        StateFolder folder = existing(id);
+        String answer;
+        try {
+            answer = MonitorSocket.ask(folder.socket(), "resize " + rows + " " + columns);
+        } catch (IOException e) {
+            throw new ContainerStateException("cannot resize container " + id
+                    + ": it is not running");
+        }
+        if (!"ok".equals(answer)) {
+            ContainerStartException failure = ShimAnswer.failure("resize " + id, answer);
+            throw new ContainerStateException("cannot resize container " + id + ": "
+                    + failure.getMessage());
+        }
+    }
+
+    /** Sends a signal to the container's process. */
+    public void kill(String id, int signal) {
+        StateFolder folder = existing(id);
+        StateFolder.Stored stored = folder.readState();
+        if (status(folder, stored) == Status.STOPPED || !sys.kill(stored.pid(), signal)) {
+            throw new ContainerStateException("cannot kill container " + id
+                    + ": it is not running");
+        }
+    }
+
+    /** Freezes every process of the container through its cgroup. */
+    public void pause(String id) {
+        StateFolder folder = existing(id);
+        StateFolder.Stored stored = folder.readState();
+        if (status(folder, stored) != Status.RUNNING) {
+            throw new ContainerStateException("cannot pause container " + id
+                    + ": it is not running");
+        }
+        cgroups.freeze(stored.cgroupsPath(), true);
+        folder.mark(folder.paused(), true);
+    }
+
+    /** Thaws a paused container. */
+    public void resume(String id) {
+        StateFolder folder = existing(id);
+        StateFolder.Stored stored = folder.readState();
+        if (status(folder, stored) != Status.PAUSED) {
+            throw new ContainerStateException("cannot resume container " + id
+                    + ": it is not paused");
+        }
+        cgroups.freeze(stored.cgroupsPath(), false);
+        folder.mark(folder.paused(), false);
+    }
+
+    /**
+     * Removes a container: its process (only with force when running; a created one is killed
+     * as runc does), its monitor, its cgroup and its state folder.
+     */
+    public void delete(String id, boolean force) {
+        StateFolder folder = existing(id);
+        StateFolder.Stored stored = folder.readState();
+        Status status = status(folder, stored);
+        if ((status == Status.RUNNING || status == Status.PAUSED) && !force) {
+            throw new ContainerStateException("cannot delete container " + id + ": it is "
+                    + status.ociName() + "; stop it first or force");
+        }
+        new Teardown(sys, cgroups).run(stored, status == Status.PAUSED);
+        folder.remove();
+    }
+
+    /** The ids of every container under the state root. */
+    public List<String> list() {
+        if (!Files.isDirectory(stateRoot)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(stateRoot)) {
+            return dirs.filter(d -> new StateFolder(d).exists())
+                    .map(d -> d.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("list " + stateRoot, e);
+        }
+    }
+
+    private Status status(StateFolder folder, StateFolder.Stored stored) {
+        if (folder.readExit() != null || !stored.process().alive()) {
+            return Status.STOPPED;
+        }
+        if (Files.exists(folder.paused())) {
+            return Status.PAUSED;
+        }
+        return Files.exists(folder.started()) ? Status.RUNNING : Status.CREATED;
+    }
+
+    private void checkMonitorAlive(String id, StateFolder folder, StateFolder.Stored stored) {
+        if (!stored.shim().alive() && folder.readExit() == null) {
+            throw new IllegalStateException("the monitor of container " + id
+                    + " is gone and left no exit status; see " + folder.shimLog());
+        }
+    }
+
+    private StateFolder existing(String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new NoSuchContainerException(String.valueOf(id));
+        }
+        StateFolder folder = new StateFolder(stateRoot.resolve(id));
+        if (!folder.exists()) {
+            throw new NoSuchContainerException(id);
+        }
+        return folder;
+    }
+
+    private StateFolder makeFolder(String id) {
+        Path dir = stateRoot.resolve(id);
+        try {
+            Files.createDirectories(stateRoot);
+            Files.createDirectory(dir);
+            return new StateFolder(dir);
+        } catch (FileAlreadyExistsException e) {
+            throw new ContainerStateException("container id " + id + " is already in use");
+        } catch (IOException e) {
+            throw new UncheckedIOException("make state folder " + dir, e);
+        }
+    }
+
+    private static void checkId(String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new ContainerStartException("invalid container id \"" + id
+                    + "\": use letters, digits, '_', '.' and '-'", Errno.EINVAL);
+        }
+    }
+
+    private static Spec readSpec(Path bundle) {
+        try {
+            return SpecJson.read(bundle.resolve("config.json"));
+        } catch (InvalidSpecException | UncheckedIOException e) {
+            throw new ContainerStartException("read bundle " + bundle + ": " + e.getMessage(),
+                    Errno.EINVAL, e);
+        }
+    }
+
+    private static String cgroupsPath(Spec spec, String id) {
+        String path = spec.linux() == null ? null : spec.linux().cgroupsPath();
+        return path == null || path.isEmpty() ? "/berth/" + id : path;
+    }
+
+    private static void writePidFile(Path pidFile, long pid) throws IOException {
+        if (pidFile != null) {
+            StateFolder.writeAtomically(pidFile.toAbsolutePath(),
+                    Long.toString(pid).getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    private static ContainerStartException asStartFailure(String id, Exception e) {
+        return switch (e) {
+            case ContainerStartException c -> c;
+            case SysException s -> new ContainerStartException("create container " + id + ": "
+                    + s.getMessage(), s.errno(), s);
+            default -> new ContainerStartException("create container " + id + ": "
+                    + e.getMessage(), e instanceof IOException ? Errno.EIO : 0, e);
+        };
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException e) {
+            // Nothing more to release.
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.berth.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.berth.spec.SpecJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code <stateRoot>/<id>/}: the plan, state.json (written here, temp then rename), the
+ * monitor's socket (shim.sock), log (shim.log) and exit file (exit), and the markers
+ * {@code started} and {@code paused}.
+ */
+record StateFolder(Path dir) {
+
+    /** What {@link OciRuntime#state} needs, as stored in state.json. */
+    record Stored(String id, String bundle, long pid, long pidStart, long shimPid,
+            long shimStart, String created, String cgroupsPath, Map<String, String> annotations) {
+
+        ProcessId process() {
+            return new ProcessId(pid, pidStart);
+        }
+
+        ProcessId shim() {
+            return new ProcessId(shimPid, shimStart);
+        }
+    }
+
+    private static final ObjectMapper MAPPER = SpecJson.mapper();
+
+    Path plan() {
+        return dir.resolve("plan");
+    }
+
+    Path socket() {
+        return dir.resolve("shim.sock");
+    }
+
+    Path shimLog() {
+        return dir.resolve("shim.log");
+    }
+
+    Path started() {
+        return dir.resolve("started");
+    }
+
+    Path paused() {
+        return dir.resolve("paused");
+    }
+
+    boolean exists() {
+        return Files.isRegularFile(dir.resolve("state.json"));
+    }
+
+    void writeState(Stored stored) {
+        try {
+            byte[] json = MAPPER.writeValueAsBytes(stored);
+            writeAtomically(dir.resolve("state.json"), json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("write state of " + dir, e);
+        }
+    }
+
+    Stored readState() {
+        try {
+            return MAPPER.readValue(dir.resolve("state.json").toFile(), Stored.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("read state of " + dir, e);
+        }
+    }
+
+    /** The exit file the monitor writes: code=, signal=, finished= (ns since the epoch). */
+    ExitStatus readExit() {
+        Path exit = dir.resolve("exit");
+        try {
+            Map<String, String> values = new HashMap<>();
+            for (String line : Files.readAllLines(exit)) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    values.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+            long ns = Long.parseLong(values.getOrDefault("finished", "0"));
+            return new ExitStatus(Integer.parseInt(values.getOrDefault("code", "0")),
+                    Integer.parseInt(values.getOrDefault("signal", "0")),
+                    Instant.ofEpochSecond(0, ns));
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("read " + exit, e);
+        }
+    }
+
+    void mark(Path marker, boolean on) {
+        try {
+            if (on) {
+                Files.writeString(marker, "");
+            } else {
+                Files.deleteIfExists(marker);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("mark " + marker, e);
+        }
+    }
+
+    /** Removes the folder; it holds only plain files and a socket, never a mount. */
+    void remove() {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (DirectoryNotEmptyException e) {
+            remove(); // the monitor wrote a last file meanwhile
+        } catch (IOException e) {
+            throw new UncheckedIOException("remove " + dir, e);
+        }
+    }
+
+    static void writeAtomically(Path target, byte[] content) throws IOException {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.write(tmp, content);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    static Map<String, String> copy(Map<String, String> annotations) {
+        return annotations == null ? Map.of() : Map.copyOf(annotations);
+    }
+
+}
