@@ -59,7 +59,7 @@ final class ArchiveReader implements AutoCloseable {
             return tar.getNextEntry();
         } catch (IOException | RuntimeException e) {
             throw new ImageFormatException(source + " is not a readable tar archive: "
-                    + e.getMessage() + ".", e);
+                    + ImageFormatException.reason(e) + ".", e);
         }
     }
 
@@ -86,7 +86,7 @@ final class ArchiveReader implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new ImageFormatException(source + " is damaged at " + name + ": "
-                    + e.getMessage() + ".", e);
+                    + ImageFormatException.reason(e) + ".", e);
         }
     }
 

@@ -14,4 +14,13 @@ public final class ImageFormatException extends RuntimeException {
     public ImageFormatException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** The cause's own words, fit to end a sentence of ours: no trailing period, never null. */
+    static String reason(Throwable cause) {
+        String message = cause.getMessage();
+        if (message == null || message.isBlank()) {
+            return cause.getClass().getSimpleName();
+        }
+        return message.strip().replaceAll("[.]+$", "");
+    }
 }

@@ -69,7 +69,8 @@ public final class ImageStore {
         try (InputStream in = Files.newInputStream(input)) {
             return load(in, input.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException("read " + input, e);
+            throw new UncheckedIOException("read " + input + ": "
+                    + ImageFormatException.reason(e), e);
         }
     }
 

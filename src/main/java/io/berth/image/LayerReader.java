@@ -55,8 +55,8 @@ final class LayerReader {
         try {
             return Compression.sniff(raw).open(raw);
         } catch (IOException e) {
-            throw new ImageFormatException(what + " cannot be decompressed: " + e.getMessage()
-                    + ".", e);
+            throw new ImageFormatException(what + " cannot be decompressed: "
+                    + ImageFormatException.reason(e) + ".", e);
         }
     }
 
@@ -65,7 +65,8 @@ final class LayerReader {
         try {
             in.transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {
-            throw new ImageFormatException(what + " is damaged: " + e.getMessage() + ".", e);
+            throw new ImageFormatException(what + " is damaged: " + ImageFormatException.reason(e)
+                    + ".", e);
         }
     }
 

@@ -88,8 +88,7 @@ final class LayerUnpacker {
 
         ImageFormatException damaged(Exception e) {
             return new ImageFormatException(what + " is not a readable tar: "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-                    + ".", e);
+                    + ImageFormatException.reason(e) + ".", e);
         }
 
         void write(TarArchiveInputStream entries, TarArchiveEntry entry) {
