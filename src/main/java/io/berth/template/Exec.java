@@ -282,14 +282,17 @@ final class Exec {
             List<Node> args, Object last) {
         int n = idents.size();
         for (int i = 0; i < n - 1; i++) {
-            receiver = evalField(dot, idents.get(i), node, List.of(), MISSING, receiver);
+            receiver = evalField(dot, idents.get(i), node, List.of(), MISSING, receiver, i > 0);
         }
-        return evalField(dot, idents.get(n - 1), node, args, last, receiver);
+        return evalField(dot, idents.get(n - 1), node, args, last, receiver, n > 1);
     }
 
-    /** A field of a map is its key; a {@link Template.Method} value is called with the args. */
+    /**
+     * A field of a map is its key; a {@link Template.Method} value is called with the args. A
+     * receiver taken out of a map is still a Go interface value, so errors name that type.
+     */
     private Object evalField(Object dot, String field, Node node, List<Node> args, Object last,
-            Object receiver) {
+            Object receiver, boolean fromMap) {
         Object value = Values.normalize(receiver);
         if (value == null) {
             if (missingKeyError) {
@@ -298,7 +301,8 @@ final class Exec {
             return null;
         }
         if (!(value instanceof Map<?, ?> map)) {
-            throw error("can't evaluate field " + field + " in type " + Values.typeName(value));
+            String type = fromMap ? "interface {}" : Values.typeName(value);
+            throw error("can't evaluate field " + field + " in type " + type);
         }
         Object found = map.get(field);
         if (found instanceof Template.Method method) {

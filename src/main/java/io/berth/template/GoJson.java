@@ -14,36 +14,40 @@ final class GoJson {
     private GoJson() {
     }
 
-    /** Encodes a value; NaN or infinity give "" as docker's function does on Go's error. */
+    /**
+     * Encodes a value; NaN or infinity give "" as docker's function does on Go's error. A table
+     * row is escaped for HTML (&lt; as \u003c): docker marshals a row itself with
+     * json.Marshal, which escapes, before the json function copies the result unchanged.
+     */
     static String encode(Object value) {
         StringBuilder out = new StringBuilder();
         try {
-            write(out, value);
+            write(out, value, value instanceof TableFormat.Row);
         } catch (ArithmeticException unsupported) {
             return "";
         }
         return out.toString();
     }
 
-    private static void write(StringBuilder out, Object value) {
+    private static void write(StringBuilder out, Object value, boolean html) {
         switch (Values.normalize(value)) {
             case null -> out.append("null");
-            case String s -> writeString(out, s);
+            case String s -> writeString(out, s, html);
             case Long n -> out.append(n);
             case Double d -> out.append(number(d));
             case Boolean b -> out.append(b);
-            case List<?> list -> writeList(out, list);
-            case Map<?, ?> map -> writeMap(out, map);
+            case List<?> list -> writeList(out, list, html);
+            case Map<?, ?> map -> writeMap(out, map, html);
             case Template.Method m -> out.append("null");
-            case Object other -> writeString(out, other.toString());
+            case Object other -> writeString(out, other.toString(), html);
         }
     }
 
-    private static void writeList(StringBuilder out, List<?> list) {
+    private static void writeList(StringBuilder out, List<?> list, boolean html) {
         out.append('[');
         for (int i = 0; i < list.size(); i++) {
             out.append(i > 0 ? "," : "");
-            write(out, list.get(i));
+            write(out, list.get(i), html);
         }
         out.append(']');
     }
@@ -53,7 +57,7 @@ final class GoJson {
      * declaration order (a Jackson tree of docker's inspect output arrives in that order).
      * Other maps are sorted, as Go sorts map keys.
      */
-    private static void writeMap(StringBuilder out, Map<?, ?> map) {
+    private static void writeMap(StringBuilder out, Map<?, ?> map, boolean html) {
         boolean ordered = map instanceof LinkedHashMap || map instanceof SortedMap;
         Iterable<? extends Map.Entry<?, ?>> entries =
                 ordered ? map.entrySet() : Values.sortedEntries(map);
@@ -64,9 +68,9 @@ final class GoJson {
                 continue;
             }
             out.append(first ? "" : ",");
-            writeString(out, String.valueOf(e.getKey()));
+            writeString(out, String.valueOf(e.getKey()), html);
             out.append(':');
-            write(out, e.getValue());
+            write(out, e.getValue(), html);
             first = false;
         }
         out.append('}');
@@ -85,7 +89,7 @@ final class GoJson {
         return GoFormat.formatF(d, -1);
     }
 
-    private static void writeString(StringBuilder out, String s) {
+    private static void writeString(StringBuilder out, String s, boolean html) {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -98,6 +102,7 @@ final class GoJson {
                 case '\b' -> out.append("\\b");
                 case '\f' -> out.append("\\f");
                 case '\u2028', '\u2029' -> out.append(String.format("\\u%04x", (int) c));
+                case '<', '>', '&' -> out.append(html ? String.format("\\u%04x", (int) c) : c);
                 default -> appendPlain(out, s, i, c);
             }
         }

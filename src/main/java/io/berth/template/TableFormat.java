@@ -1,5 +1,6 @@
 package io.berth.template;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,20 +16,34 @@ public final class TableFormat {
     private static final String JSON = "json";
 
     private final String format;
-    private final Map<String, String> headers;
+    private final Map<String, ?> headers;
     private final Template template;
+
+    /**
+     * A row as docker's formatter sees it: a Go map when marshalled, so its JSON has sorted keys
+     * and is escaped for HTML.
+     */
+    static final class Row extends TreeMap<String, Object> {
+        private static final long serialVersionUID = 1L;
+
+        Row(Map<?, ?> fields) {
+            fields.forEach((k, v) -> put(String.valueOf(k), v));
+        }
+    }
 
     /**
      * Parses the format now, so a syntax error surfaces before any row is fetched.
      *
      * @param format the user's {@code --format} value (the CLI maps a bare "table" to its
      *     command's default table format first)
-     * @param headers column titles by field name, e.g. "ID" to "CONTAINER ID"
+     * @param headers column titles by field name, e.g. "ID" to "CONTAINER ID"; a
+     *     {@link Template.Method} value gives the title of a method column, as docker titles
+     *     {@code {{.Label "com.example.team"}}} "team"
      * @throws TemplateException if the template does not parse
      */
-    public TableFormat(String format, Map<String, String> headers) {
+    public TableFormat(String format, Map<String, ?> headers) {
         this.format = format;
-        this.headers = Map.copyOf(headers);
+        this.headers = new HashMap<>(headers);
         this.template = Template.parse(body(format));
     }
 
@@ -56,7 +71,7 @@ public final class TableFormat {
     public String render(List<?> rows) {
         StringBuilder body = new StringBuilder();
         for (Object row : rows) {
-            body.append(template.execute(format.equals(JSON) ? sortedKeys(row) : row)).append('\n');
+            body.append(template.execute(asRow(row))).append('\n');
         }
         if (!isTable()) {
             return body.toString();
@@ -64,13 +79,7 @@ public final class TableFormat {
         return TabWriter.align(template.executeHeader(headers) + "\n" + body);
     }
 
-    /** docker marshals a row as a Go map, so its JSON keys come out sorted. */
-    private static Object sortedKeys(Object row) {
-        if (row instanceof Map<?, ?> map) {
-            TreeMap<String, Object> sorted = new TreeMap<>();
-            map.forEach((k, v) -> sorted.put(String.valueOf(k), v));
-            return sorted;
-        }
-        return row;
+    private static Object asRow(Object row) {
+        return row instanceof Map<?, ?> map ? new Row(map) : row;
     }
 }

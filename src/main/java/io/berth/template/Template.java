@@ -72,7 +72,7 @@ public final class Template {
      * Runs the template as docker renders a table header: docker's functions return their
      * first argument unchanged, and an error ends the output where it happened, silently.
      */
-    String executeHeader(Map<String, String> headers) {
+    String executeHeader(Map<String, ?> headers) {
         StringBuilder out = new StringBuilder();
         try {
             new Exec(text, defined, false, true, out).run(root, headers);
