@@ -329,7 +329,8 @@ final class Exec {
         Function function = Functions.get(id.name());
         if (header && Functions.headerBody(id.name()) != null) {
             Function f = function;
-            function = new Function(f.name(), f.fixed(), f.variadic(), Functions.headerBody(f.name()));
+            Functions.Body body = Functions.headerBody(f.name());
+            function = new Function(f.name(), f.fixed(), f.variadic(), body);
         }
         return evalCall(dot, function, cmd, args, last);
     }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -66,8 +67,8 @@ final class Functions {
         add("split", List.of(str, str), null, args -> split(string(args, 0), string(args, 1)));
         add("join", List.of(Param.STRING_LIST, str), null, Functions::join);
         add("title", List.of(str), null, args -> Escapes.title(string(args, 0)));
-        add("lower", List.of(str), null, args -> string(args, 0).toLowerCase(java.util.Locale.ROOT));
-        add("upper", List.of(str), null, args -> string(args, 0).toUpperCase(java.util.Locale.ROOT));
+        add("lower", List.of(str), null, args -> string(args, 0).toLowerCase(Locale.ROOT));
+        add("upper", List.of(str), null, args -> string(args, 0).toUpperCase(Locale.ROOT));
         add("pad", List.of(str, integer, integer), null, Functions::pad);
         add("truncate", List.of(str, integer), null, Functions::truncate);
     }
@@ -89,11 +90,12 @@ final class Functions {
 
     /**
      * docker renders a table's header by running the same template on the header names with
-     * its functions replaced by ones that return their first argument unchanged.
+     * its functions replaced by ones that return their first argument unchanged; pad is kept,
+     * so that a padded column's title moves with it.
      */
     static Body headerBody(String name) {
         return switch (name) {
-            case "json", "split", "join", "title", "lower", "upper", "pad", "truncate" ->
+            case "json", "split", "join", "title", "lower", "upper", "truncate" ->
                     args -> args.get(0);
             default -> null;
         };
@@ -105,7 +107,7 @@ final class Functions {
 
     private static Object length(Object item) {
         return switch (item) {
-            // docker's Go reports a missing value this way; kept so its users recognise it.
+            // docker's Go words for a missing value; kept so its users recognise them.
             case null -> throw new CallException("reflect: call of reflect.Value.Type on zero Value");
             case String s -> (long) s.getBytes(StandardCharsets.UTF_8).length;
             case List<?> l -> (long) l.size();

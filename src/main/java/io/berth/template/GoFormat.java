@@ -394,7 +394,8 @@ final class GoFormat {
         }
 
         static Digits rounded(double abs, int significant) {
-            return of(new BigDecimal(abs).round(new MathContext(significant, RoundingMode.HALF_EVEN)));
+            MathContext context = new MathContext(significant, RoundingMode.HALF_EVEN);
+            return of(new BigDecimal(abs).round(context));
         }
 
         char at(int i) {

@@ -201,7 +201,8 @@ final class Lexer {
         } else if (c < 0x80 && c >= 0x20 && c != 0x7f) {
             emitOne(Kind.CHAR);
         } else {
-            error("unrecognized character in action: " + GoFormat.unicodeName(input.codePointAt(pos)));
+            int cp = input.codePointAt(pos);
+            error("unrecognized character in action: " + GoFormat.unicodeName(cp));
         }
     }
 

@@ -43,8 +43,17 @@ public final class TableFormat {
      */
     public TableFormat(String format, Map<String, ?> headers) {
         this.format = format;
-        this.headers = new HashMap<>(headers);
+        Map<String, Object> titles = new HashMap<>(headers);
+        titles.putIfAbsent("Label", (Template.Method) args -> labelTitle(args));
+        this.headers = titles;
         this.template = Template.parse(body(format));
+    }
+
+    /** docker titles {@code .Label "com.example.team"} by the name's last part: "team". */
+    private static String labelTitle(List<Object> args) {
+        String name = args.isEmpty() ? "" : String.valueOf(args.get(0));
+        String last = name.substring(name.lastIndexOf('.') + 1);
+        return last.replace('-', ' ').replace('_', ' ');
     }
 
     private static String body(String format) {

@@ -201,7 +201,8 @@ class DockerInspectFormatTest {
 
     @Test
     void booleansAndNumbersPrintPlainly() {
-        assertEquals("true 0 0", format("{{.State.Running}} {{.State.ExitCode}} {{.RestartCount}}"));
+        assertEquals("true 0 0",
+                format("{{.State.Running}} {{.State.ExitCode}} {{.RestartCount}}"));
         assertEquals("running as 18104",
                 format("{{if .State.Running}}running as {{.State.Pid}}{{end}}"));
         assertEquals("true true true", format("{{eq .State.Status \"running\"}} "
