@@ -105,10 +105,13 @@ final class Functions {
         return (String) args.get(i);
     }
 
+    /** docker's Go words for len of a missing value; kept so its users recognise them. */
+    private static final String LEN_OF_NOTHING =
+            "reflect: call of reflect.Value.Type on zero Value";
+
     private static Object length(Object item) {
         return switch (item) {
-            // docker's Go words for a missing value; kept so its users recognise them.
-            case null -> throw new CallException("reflect: call of reflect.Value.Type on zero Value");
+            case null -> throw new CallException(LEN_OF_NOTHING);
             case String s -> (long) s.getBytes(StandardCharsets.UTF_8).length;
             case List<?> l -> (long) l.size();
             case Map<?, ?> m -> (long) m.size();
