@@ -90,7 +90,7 @@ public final class SpecConverter {
     }
 
     /** Docker's rule: --entrypoint replaces the image's and drops its Cmd too. */
-    static List<String> args(ContainerRequest req, ImageConfig image) {
+    public static List<String> args(ContainerRequest req, ImageConfig image) {
         List<String> entrypoint = req.entrypoint() != null ? req.entrypoint()
                 : nonNull(image.entrypoint());
         List<String> cmd;

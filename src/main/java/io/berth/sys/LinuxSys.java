@@ -23,9 +23,6 @@ final class LinuxSys implements Sys {
     // Last of the statics: the constructor needs the linker and layouts above.
     static final LinuxSys INSTANCE = new LinuxSys();
 
-    // Last of the statics: the constructor needs LINKER and the layouts above.
-    static final LinuxSys INSTANCE = new LinuxSys();
-
     private final MethodHandle mount = downcall("mount",
             FunctionDescriptor.of(INT, PTR, PTR, PTR, LONG, PTR));
     private final MethodHandle umount2 = downcall("umount2", FunctionDescriptor.of(INT, PTR, INT));
