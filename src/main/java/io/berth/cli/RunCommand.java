@@ -43,11 +43,8 @@ final class RunCommand implements Callable<Integer>, ExitCodes.RunLike {
             }
             Streams.demux(attachment.output(), System.out, System.err);
         }
-        int code = engine.await(created.id());
-        if (flags.rm) {
-            engine.remove(created.id(), true);
-        }
-        return code;
+        // With --rm the engine removes the container as it records the exit.
+        return engine.await(created.id());
     }
 
     /** A container that `run` made and could not start is removed: nothing is left behind. */

@@ -155,7 +155,9 @@ public final class Engine implements AutoCloseable {
             ContainerRecord started = record.withState("running", Instant.now(), null, null,
                     null, state.pid());
             store.update(started);
-            return new Started(view(started), attachment);
+            Container view = new Container(started, "running", state.pid(), args(started),
+                    started.startedAt(), null, 0, null);
+            return new Started(view, attachment);
         } catch (RuntimeException e) {
             releaseRuntime(record);
             store.update(record.withState(record.state(), record.startedAt(),
@@ -208,11 +210,24 @@ public final class Engine implements AutoCloseable {
 
     /** Blocks until the container exits and returns its exit code (as `docker wait`). */
     public int await(String nameOrId) throws InterruptedException {
-        Container c = get(nameOrId);
-        if (c.running()) {
-            runtime.await(c.id());
+        Optional<ContainerRecord> found = tryFind(nameOrId);
+        if (found.isEmpty()) {
+            return store.removedExit(nameOrId).orElseThrow(() -> notFound(nameOrId));
         }
-        return get(c.id()).exitCode();
+        Container c = view(found.get());
+        if (!c.running()) {
+            return c.exitCode();
+        }
+        try {
+            runtime.await(c.id());
+        } catch (NoSuchContainerException e) {
+            // Finished by another client meanwhile; the store has the outcome.
+        }
+        Optional<ContainerRecord> after = store.findById(c.id());
+        if (after.isPresent()) {
+            return view(after.get()).exitCode();
+        }
+        return store.removedExit(c.id()).orElseThrow(() -> notFound(nameOrId));
     }
 
     /**
@@ -310,22 +325,24 @@ public final class Engine implements AutoCloseable {
     }
 
     private ContainerRecord find(String nameOrId) {
+        return tryFind(nameOrId).orElseThrow(() -> notFound(nameOrId));
+    }
+
+    private static NotFoundException notFound(String nameOrId) {
+        return new NotFoundException("No such container: " + nameOrId);
+    }
+
+    private Optional<ContainerRecord> tryFind(String nameOrId) {
         String key = nameOrId.startsWith("/") ? nameOrId.substring(1) : nameOrId;
         Optional<ContainerRecord> byName = store.findByName(key);
-        if (byName.isPresent()) {
-            return byName.get();
+        if (byName.isPresent() || !Names.isHex(key)) {
+            return byName;
         }
-        if (Names.isHex(key)) {
-            List<ContainerRecord> matches = store.findByIdPrefix(key);
-            if (matches.size() == 1) {
-                return matches.get(0);
-            }
-            if (matches.size() > 1) {
-                throw new InvalidRequestException("multiple IDs found with provided prefix: "
-                        + key);
-            }
+        List<ContainerRecord> matches = store.findByIdPrefix(key);
+        if (matches.size() > 1) {
+            throw new InvalidRequestException("multiple IDs found with provided prefix: " + key);
         }
-        throw new NotFoundException("No such container: " + nameOrId);
+        return matches.stream().findFirst();
     }
 
     /**
@@ -351,7 +368,16 @@ public final class Engine implements AutoCloseable {
                 null, 0, null);
     }
 
-    private Container finish(ContainerRecord record, ExitStatus exit) {
+    /**
+     * Records a container's exit and releases what its run held. Several clients may find the
+     * same exit at once; each re-reads the row, so the outcome is the same whoever is first.
+     */
+    private Container finish(ContainerRecord seen, ExitStatus exit) {
+        Optional<ContainerRecord> latest = store.findById(seen.id());
+        if (latest.isPresent() && !"running".equals(latest.get().state())) {
+            return staticView(latest.get());
+        }
+        ContainerRecord record = latest.orElse(seen);
         int code = exit == null ? 255 : exit.exitCode();
         Instant finished = exit == null ? Instant.now() : exit.finishedAt();
         String error = exit == null ? "the container's monitor is gone" : null;
@@ -359,9 +385,10 @@ public final class Engine implements AutoCloseable {
                 error, 0);
         releaseRuntime(record);
         if (record.request().autoRemove()) {
+            store.recordRemovedExit(record.id(), code, Instant.now());
             files(record.id()).delete();
             store.delete(record.id());
-        } else {
+        } else if (latest.isPresent()) {
             store.update(done);
         }
         return staticView(done);

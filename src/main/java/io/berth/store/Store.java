@@ -25,6 +25,8 @@ public final class Store implements AutoCloseable {
     private static final String COLUMNS = "id, name, image_id, created, request, state, "
             + "userns_host_id, started_at, finished_at, exit_code, error, pid";
 
+    private static final long EXIT_KEPT_SECONDS = 600;
+
     private final Connection db;
 
     private Store(Connection db) {
@@ -44,6 +46,8 @@ public final class Store implements AutoCloseable {
                         + "created INTEGER NOT NULL, request TEXT NOT NULL, state TEXT NOT NULL, "
                         + "userns_host_id INTEGER UNIQUE, started_at INTEGER, "
                         + "finished_at INTEGER, exit_code INTEGER, error TEXT, pid INTEGER)");
+                s.execute("CREATE TABLE IF NOT EXISTS exits (id TEXT PRIMARY KEY, "
+                        + "exit_code INTEGER NOT NULL, removed_at INTEGER NOT NULL)");
             }
             return new Store(db);
         } catch (SQLException e) {
@@ -130,6 +134,37 @@ public final class Store implements AutoCloseable {
             ids.add(c.usernsHostId());
         }
         return ids;
+    }
+
+    /**
+     * Keeps the exit code of a container that was removed as it exited (--rm), for a while, so
+     * that a client waiting on it still learns the code; older entries are dropped.
+     */
+    public void recordRemovedExit(String id, int exitCode, Instant now) {
+        try (PreparedStatement prune = db.prepareStatement("DELETE FROM exits WHERE removed_at < ?");
+                PreparedStatement p = db.prepareStatement(
+                        "INSERT OR REPLACE INTO exits (id, exit_code, removed_at) VALUES (?,?,?)")) {
+            prune.setLong(1, nanos(now.minusSeconds(EXIT_KEPT_SECONDS)));
+            prune.executeUpdate();
+            p.setString(1, id);
+            p.setInt(2, exitCode);
+            p.setLong(3, nanos(now));
+            p.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("record exit of " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The exit code of a container removed as it exited, if it was recorded. */
+    public Optional<Integer> removedExit(String id) {
+        try (PreparedStatement p = db.prepareStatement("SELECT exit_code FROM exits WHERE id=?")) {
+            p.setString(1, id);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? Optional.of(r.getInt(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("read exit of " + id + ": " + e.getMessage(), e);
+        }
     }
 
     private Optional<ContainerRecord> queryOne(String sql, String arg) {
