@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -67,8 +66,8 @@ final class Functions {
         add("split", List.of(str, str), null, args -> split(string(args, 0), string(args, 1)));
         add("join", List.of(Param.STRING_LIST, str), null, Functions::join);
         add("title", List.of(str), null, args -> Escapes.title(string(args, 0)));
-        add("lower", List.of(str), null, args -> string(args, 0).toLowerCase(Locale.ROOT));
-        add("upper", List.of(str), null, args -> string(args, 0).toUpperCase(Locale.ROOT));
+        add("lower", List.of(str), null, args -> mapRunes(string(args, 0), false));
+        add("upper", List.of(str), null, args -> mapRunes(string(args, 0), true));
         add("pad", List.of(str, integer, integer), null, Functions::pad);
         add("truncate", List.of(str, integer), null, Functions::truncate);
     }
@@ -99,6 +98,14 @@ final class Functions {
                     args -> args.get(0);
             default -> null;
         };
+    }
+
+    /** Go's strings.ToUpper/ToLower map rune by rune: "ß" stays "ß", unlike Java's "SS". */
+    private static String mapRunes(String s, boolean upper) {
+        StringBuilder out = new StringBuilder(s.length());
+        s.codePoints().forEach(cp ->
+                out.appendCodePoint(upper ? Character.toUpperCase(cp) : Character.toLowerCase(cp)));
+        return out.toString();
     }
 
     private static String string(List<Object> args, int i) {
@@ -133,10 +140,10 @@ final class Functions {
     private static Object indexOnce(Object item, Object index) {
         return switch (Values.normalize(item)) {
             case null -> throw new CallException("index of nil pointer");
-            case List<?> list -> Values.normalize(list.get(position(index, list.size(), false)));
+            case List<?> list -> Values.normalize(list.get(position(index, list.size(), "slice")));
             case String s -> {
                 byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-                yield (long) (bytes[position(index, bytes.length, false)] & 0xff);
+                yield (long) (bytes[position(index, bytes.length, "string")] & 0xff);
             }
             case Map<?, ?> map -> {
                 if (!(index instanceof String key)) {
@@ -150,16 +157,22 @@ final class Functions {
         };
     }
 
-    /** An index checked as Go's indexArg does; a slice bound may equal the length. */
-    private static int position(Object index, int length, boolean isSliceBound) {
+    /**
+     * An index checked as Go's indexArg does. A slice bound (kind null) may equal the length;
+     * an index equal to it fails inside Go's reflect, whose words docker prints.
+     */
+    private static int position(Object index, int length, String kind) {
         if (index == null) {
             throw new CallException("cannot index slice/array with nil");
         }
         if (!(index instanceof Long x)) {
             throw new CallException("cannot index slice/array with type " + Values.typeName(index));
         }
-        if (x < 0 || x > length || (x == length && !isSliceBound)) {
+        if (x < 0 || x > length) {
             throw new CallException("index out of range: " + x);
+        }
+        if (x == length && kind != null) {
+            throw new CallException("reflect: " + kind + " index out of range");
         }
         return x.intValue();
     }
@@ -184,7 +197,7 @@ final class Functions {
         };
         int[] bounds = {0, length, length};
         for (int i = 0; i < indexes.size(); i++) {
-            bounds[i] = position(Values.normalize(indexes.get(i)), length, true);
+            bounds[i] = position(Values.normalize(indexes.get(i)), length, null);
         }
         checkOrder(bounds[0], bounds[1]);
         if (indexes.size() == 3) {

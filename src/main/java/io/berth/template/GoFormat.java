@@ -167,6 +167,10 @@ final class GoFormat {
             pad(out, arg == null ? "<nil>" : Values.typeName(arg), spec);
         } else if (verb == 'v' && spec.sharp) {
             pad(out, goSyntax(arg), spec);
+        } else if (verb == 'v' && spec.plus) {
+            // Go's %+v means "with field names", never a sign.
+            spec.plus = false;
+            formatValue(out, arg, verb, spec);
         } else {
             formatValue(out, arg, verb, spec);
         }

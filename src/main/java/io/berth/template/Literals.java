@@ -52,7 +52,7 @@ final class Literals {
         BigInteger value = new BigInteger(digits, radix);
         value = negative ? value.negate() : value;
         if (value.bitLength() > 63) {
-            throw new IllegalArgumentException(text + " overflows int");
+            throw new IllegalArgumentException("integer overflow: " + GoFormat.quote(text));
         }
         return value.longValue();
     }
