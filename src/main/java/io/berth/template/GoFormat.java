@@ -522,7 +522,11 @@ final class GoFormat {
 
     private static String quoteWith(String s, char quote, boolean asciiOnly) {
         StringBuilder out = new StringBuilder().append(quote);
-        s.codePoints().forEach(cp -> appendEscaped(out, cp, quote, asciiOnly));
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            appendEscaped(out, cp, quote, asciiOnly);
+            i += Character.charCount(cp);
+        }
         return out.append(quote).toString();
     }
 

@@ -58,7 +58,12 @@ final class Literals {
     }
 
     private static boolean isDigits(String digits, int radix) {
-        return !digits.isEmpty() && digits.chars().allMatch(c -> Character.digit(c, radix) >= 0);
+        for (int i = 0; i < digits.length(); i++) {
+            if (Character.digit(digits.charAt(i), radix) < 0) {
+                return false;
+            }
+        }
+        return !digits.isEmpty();
     }
 
     private static Double parseFloat(String text) {
