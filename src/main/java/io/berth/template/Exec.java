@@ -319,20 +319,14 @@ final class Exec {
 
     private Object callMethod(Object dot, Template.Method method, Node node, String field,
             List<Node> args, Object last) {
-        Function function = new Function(field, List.of(), Param.ANY, method::call);
+        Function function = new Function(field, List.of(), Param.ANY, method);
         return evalCall(dot, function, node, args, last);
     }
 
     private Object evalFunction(Object dot, IdentifierNode id, Node cmd, List<Node> args,
             Object last) {
         at = id;
-        Function function = Functions.get(id.name());
-        if (header && Functions.headerBody(id.name()) != null) {
-            Function f = function;
-            Functions.Body body = Functions.headerBody(f.name());
-            function = new Function(f.name(), f.fixed(), f.variadic(), body);
-        }
-        return evalCall(dot, function, cmd, args, last);
+        return evalCall(dot, Functions.get(id.name()), cmd, args, last);
     }
 
     private Object evalCall(Object dot, Function f, Node cmd, List<Node> callArgs, Object last) {
@@ -351,8 +345,11 @@ final class Exec {
         if (last != MISSING) {
             values.add(validate(last, paramAt(f, args.size())));
         }
+        if (header && f.method() == null && Functions.passesThroughInHeader(f.name())) {
+            return values.get(0);
+        }
         try {
-            return Values.normalize(f.body().apply(values));
+            return Values.normalize(Functions.apply(f, values));
         } catch (CallException | ArithmeticException e) {
             at = cmd;
             throw error("error calling " + f.name() + ": " + e.getMessage());

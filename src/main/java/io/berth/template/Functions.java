@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -26,14 +25,11 @@ final class Functions {
         }
     }
 
-    /** The body of a function, given arguments already checked against its parameters. */
-    @FunctionalInterface
-    interface Body {
-        Object apply(List<Object> args);
-    }
-
-    /** A function: fixed parameters, an optional variadic parameter, and the body. */
-    record Function(String name, List<Param> fixed, Param variadic, Body body) {
+    /**
+     * A function: fixed parameters and an optional variadic one. A builtin has no method and
+     * runs through {@link #apply}; a {@link Template.Method} from the data carries its own.
+     */
+    record Function(String name, List<Param> fixed, Param variadic, Template.Method method) {
     }
 
     private static final Map<String, Function> ALL = new HashMap<>();
@@ -42,42 +38,82 @@ final class Functions {
         Param any = Param.ANY;
         Param str = Param.STRING;
         Param integer = Param.INT;
-        // and/or are evaluated lazily by Exec; these bodies never run.
-        add("and", List.of(any), any, args -> null);
-        add("or", List.of(any), any, args -> null);
-        add("not", List.of(any), null, args -> !Values.truth(args.get(0)));
-        add("len", List.of(any), null, args -> length(args.get(0)));
-        add("index", List.of(any), any, Functions::index);
-        add("slice", List.of(any), any, Functions::slice);
-        add("print", List.of(), any, GoFormat::sprint);
-        add("println", List.of(), any, GoFormat::sprintln);
-        add("printf", List.of(str), any,
-                args -> GoFormat.sprintf((String) args.get(0), args.subList(1, args.size())));
-        add("html", List.of(), any, args -> Escapes.html(evalArgs(args)));
-        add("js", List.of(), any, args -> Escapes.js(evalArgs(args)));
-        add("urlquery", List.of(), any, args -> Escapes.urlQuery(evalArgs(args)));
-        add("call", List.of(any), any, Functions::call);
-        add("eq", List.of(any), any, Comparisons::eq);
-        add("ne", List.of(any, any), null, args -> !Comparisons.eq(args));
-        add("lt", List.of(any, any), null, args -> Comparisons.less(args.get(0), args.get(1)));
-        add("le", List.of(any, any), null, args -> !Comparisons.less(args.get(1), args.get(0)));
-        add("gt", List.of(any, any), null, args -> Comparisons.less(args.get(1), args.get(0)));
-        add("ge", List.of(any, any), null, args -> !Comparisons.less(args.get(0), args.get(1)));
-        add("json", List.of(any), null, args -> GoJson.encode(args.get(0)));
-        add("split", List.of(str, str), null, args -> split(string(args, 0), string(args, 1)));
-        add("join", List.of(Param.STRING_LIST, str), null, Functions::join);
-        add("title", List.of(str), null, args -> Escapes.title(string(args, 0)));
-        add("lower", List.of(str), null, args -> string(args, 0).toLowerCase(Locale.ROOT));
-        add("upper", List.of(str), null, args -> string(args, 0).toUpperCase(Locale.ROOT));
-        add("pad", List.of(str, integer, integer), null, Functions::pad);
-        add("truncate", List.of(str, integer), null, Functions::truncate);
+        add("and", List.of(any), any);
+        add("or", List.of(any), any);
+        add("not", List.of(any), null);
+        add("len", List.of(any), null);
+        add("index", List.of(any), any);
+        add("slice", List.of(any), any);
+        add("print", List.of(), any);
+        add("println", List.of(), any);
+        add("printf", List.of(str), any);
+        add("html", List.of(), any);
+        add("js", List.of(), any);
+        add("urlquery", List.of(), any);
+        add("call", List.of(any), any);
+        add("eq", List.of(any), any);
+        for (String name : List.of("ne", "lt", "le", "gt", "ge")) {
+            add(name, List.of(any, any), null);
+        }
+        add("json", List.of(any), null);
+        add("split", List.of(str, str), null);
+        add("join", List.of(Param.STRING_LIST, str), null);
+        for (String name : List.of("title", "lower", "upper")) {
+            add(name, List.of(str), null);
+        }
+        add("pad", List.of(str, integer, integer), null);
+        add("truncate", List.of(str, integer), null);
+    }
+
+    /**
+     * Runs a function on arguments already checked against its parameters. A switch rather
+     * than a table of lambdas: each lambda is a class the CLI would load on every call.
+     */
+    static Object apply(Function f, List<Object> args) {
+        if (f.method() != null) {
+            return f.method().call(args);
+        }
+        return switch (f.name()) {
+            case "not" -> !Values.truth(args.get(0));
+            case "len" -> length(args.get(0));
+            case "index" -> index(args);
+            case "slice" -> slice(args);
+            case "print" -> GoFormat.sprint(args);
+            case "println" -> GoFormat.sprintln(args);
+            case "printf" -> GoFormat.sprintf(string(args, 0), args.subList(1, args.size()));
+            case "html" -> Escapes.html(evalArgs(args));
+            case "js" -> Escapes.js(evalArgs(args));
+            case "urlquery" -> Escapes.urlQuery(evalArgs(args));
+            case "call" -> call(args);
+            case "eq" -> Comparisons.eq(args);
+            case "ne" -> !Comparisons.eq(args);
+            case "lt" -> Comparisons.less(args.get(0), args.get(1));
+            case "le" -> !Comparisons.less(args.get(1), args.get(0));
+            case "gt" -> Comparisons.less(args.get(1), args.get(0));
+            case "ge" -> !Comparisons.less(args.get(0), args.get(1));
+            default -> applyDocker(f.name(), args);
+        };
+    }
+
+    private static Object applyDocker(String name, List<Object> args) {
+        return switch (name) {
+            case "json" -> GoJson.encode(args.get(0));
+            case "split" -> split(string(args, 0), string(args, 1));
+            case "join" -> join(args);
+            case "title" -> Escapes.title(string(args, 0));
+            case "lower" -> mapRunes(string(args, 0), false);
+            case "upper" -> mapRunes(string(args, 0), true);
+            case "pad" -> pad(args);
+            case "truncate" -> truncate(args);
+            default -> throw new IllegalStateException("no body for function " + name);
+        };
     }
 
     private Functions() {
     }
 
-    private static void add(String name, List<Param> fixed, Param variadic, Body body) {
-        ALL.put(name, new Function(name, fixed, variadic, body));
+    private static void add(String name, List<Param> fixed, Param variadic) {
+        ALL.put(name, new Function(name, fixed, variadic, null));
     }
 
     static boolean exists(String name) {
@@ -90,15 +126,25 @@ final class Functions {
 
     /**
      * docker renders a table's header by running the same template on the header names with
-     * its functions replaced by ones that return their first argument unchanged; pad is kept,
-     * so that a padded column's title moves with it.
+     * these functions replaced by ones that return their first argument unchanged; pad is
+     * kept, so that a padded column's title moves with it.
      */
-    static Body headerBody(String name) {
+    static boolean passesThroughInHeader(String name) {
         return switch (name) {
-            case "json", "split", "join", "title", "lower", "upper", "truncate" ->
-                    args -> args.get(0);
-            default -> null;
+            case "json", "split", "join", "title", "lower", "upper", "truncate" -> true;
+            default -> false;
         };
+    }
+
+    /** Go's strings.ToUpper/ToLower map rune by rune: "ß" stays "ß", unlike Java's "SS". */
+    private static String mapRunes(String s, boolean upper) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            out.appendCodePoint(upper ? Character.toUpperCase(cp) : Character.toLowerCase(cp));
+            i += Character.charCount(cp);
+        }
+        return out.toString();
     }
 
     private static String string(List<Object> args, int i) {
@@ -133,10 +179,10 @@ final class Functions {
     private static Object indexOnce(Object item, Object index) {
         return switch (Values.normalize(item)) {
             case null -> throw new CallException("index of nil pointer");
-            case List<?> list -> Values.normalize(list.get(position(index, list.size(), false)));
+            case List<?> list -> Values.normalize(list.get(position(index, list.size(), "slice")));
             case String s -> {
                 byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-                yield (long) (bytes[position(index, bytes.length, false)] & 0xff);
+                yield (long) (bytes[position(index, bytes.length, "string")] & 0xff);
             }
             case Map<?, ?> map -> {
                 if (!(index instanceof String key)) {
@@ -150,16 +196,22 @@ final class Functions {
         };
     }
 
-    /** An index checked as Go's indexArg does; a slice bound may equal the length. */
-    private static int position(Object index, int length, boolean isSliceBound) {
+    /**
+     * An index checked as Go's indexArg does. A slice bound (kind null) may equal the length;
+     * an index equal to it fails inside Go's reflect, whose words docker prints.
+     */
+    private static int position(Object index, int length, String kind) {
         if (index == null) {
             throw new CallException("cannot index slice/array with nil");
         }
         if (!(index instanceof Long x)) {
             throw new CallException("cannot index slice/array with type " + Values.typeName(index));
         }
-        if (x < 0 || x > length || (x == length && !isSliceBound)) {
+        if (x < 0 || x > length) {
             throw new CallException("index out of range: " + x);
+        }
+        if (x == length && kind != null) {
+            throw new CallException("reflect: " + kind + " index out of range");
         }
         return x.intValue();
     }
@@ -184,7 +236,7 @@ final class Functions {
         };
         int[] bounds = {0, length, length};
         for (int i = 0; i < indexes.size(); i++) {
-            bounds[i] = position(Values.normalize(indexes.get(i)), length, true);
+            bounds[i] = position(Values.normalize(indexes.get(i)), length, null);
         }
         checkOrder(bounds[0], bounds[1]);
         if (indexes.size() == 3) {

@@ -167,6 +167,10 @@ final class GoFormat {
             pad(out, arg == null ? "<nil>" : Values.typeName(arg), spec);
         } else if (verb == 'v' && spec.sharp) {
             pad(out, goSyntax(arg), spec);
+        } else if (verb == 'v' && spec.plus) {
+            // Go's %+v means "with field names", never a sign.
+            spec.plus = false;
+            formatValue(out, arg, verb, spec);
         } else {
             formatValue(out, arg, verb, spec);
         }
@@ -518,7 +522,11 @@ final class GoFormat {
 
     private static String quoteWith(String s, char quote, boolean asciiOnly) {
         StringBuilder out = new StringBuilder().append(quote);
-        s.codePoints().forEach(cp -> appendEscaped(out, cp, quote, asciiOnly));
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            appendEscaped(out, cp, quote, asciiOnly);
+            i += Character.charCount(cp);
+        }
         return out.append(quote).toString();
     }
 

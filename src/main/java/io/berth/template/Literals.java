@@ -52,13 +52,18 @@ final class Literals {
         BigInteger value = new BigInteger(digits, radix);
         value = negative ? value.negate() : value;
         if (value.bitLength() > 63) {
-            throw new IllegalArgumentException(text + " overflows int");
+            throw new IllegalArgumentException("integer overflow: " + GoFormat.quote(text));
         }
         return value.longValue();
     }
 
     private static boolean isDigits(String digits, int radix) {
-        return !digits.isEmpty() && digits.chars().allMatch(c -> Character.digit(c, radix) >= 0);
+        for (int i = 0; i < digits.length(); i++) {
+            if (Character.digit(digits.charAt(i), radix) < 0) {
+                return false;
+            }
+        }
+        return !digits.isEmpty();
     }
 
     private static Double parseFloat(String text) {

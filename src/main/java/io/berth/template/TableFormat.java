@@ -27,7 +27,9 @@ public final class TableFormat {
         private static final long serialVersionUID = 1L;
 
         Row(Map<?, ?> fields) {
-            fields.forEach((k, v) -> put(String.valueOf(k), v));
+            for (Map.Entry<?, ?> e : fields.entrySet()) {
+                put(String.valueOf(e.getKey()), e.getValue());
+            }
         }
     }
 

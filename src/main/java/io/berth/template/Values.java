@@ -37,10 +37,22 @@ final class Values {
             case BigDecimal d -> d.doubleValue();
             case Character c -> String.valueOf(c);
             case Object[] array -> Arrays.asList(array);
-            case JsonNode node -> fromJson(node);
             case Enum<?> e -> e.name();
-            default -> value;
+            default -> isJsonTree(value) ? fromJson((JsonNode) value) : value;
         };
+    }
+
+    /**
+     * Tests by name so that Jackson's classes load only when a Jackson tree is really given:
+     * the CLI pays for every class it loads, on every call.
+     */
+    private static boolean isJsonTree(Object value) {
+        for (Class<?> c = value.getClass(); c != null; c = c.getSuperclass()) {
+            if (c.getName().equals("com.fasterxml.jackson.databind.JsonNode")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Converts a whole Jackson tree, keeping object key order as the JSON had it. */
@@ -105,7 +117,9 @@ final class Values {
     /** A map's entries in Go's order for printing and ranging: keys sorted. */
     static List<Map.Entry<String, Object>> sortedEntries(Map<?, ?> map) {
         TreeMap<String, Object> sorted = new TreeMap<>();
-        map.forEach((k, v) -> sorted.put(String.valueOf(k), v));
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            sorted.put(String.valueOf(e.getKey()), e.getValue());
+        }
         return new ArrayList<>(sorted.entrySet());
     }
 

@@ -125,6 +125,18 @@ class TemplateFunctionsTest {
     }
 
     @Test
+    void caseFunctionsMapRuneByRuneAsGoDoes() {
+        assertEquals("|default|Élan Vital|STRAßE", run("{{ truncate .Name 0 }}|"
+                + "{{ pad .Name 0 0 }}|{{ title \"élan vital\" }}|{{ upper \"straße\" }}"));
+    }
+
+    @Test
+    void plusWithVerbVIsNotASign() {
+        assertEquals(" \"ab\"|\"a\"     |0000000é|3|", run("{{ printf \"%5.2q|%-8q|%08s|%+v|%x\" "
+                + "\"abc\" \"a\" \"é\" 3 \"\" }}"));
+    }
+
+    @Test
     void comparisonsWorkWithinOneBasicKind() {
         assertEquals("true true true true true true false true",
                 run("{{eq 1 1}} {{eq 1 2 3 1}} {{ne \"a\" \"b\"}} {{lt 1 2}} {{le 2 2}} "
@@ -181,5 +193,7 @@ class TemplateFunctionsTest {
                 + "calling index: index of untyped nil", "{{index .Storage.nope \"x\"}}");
         assertFails("template: :1:2: executing \"\" at <slice \"abc\" 2 1>: error calling slice: "
                 + "invalid slice index: 2 > 1", "{{slice \"abc\" 2 1}}");
+        assertFails("template: :1:3: executing \"\" at <index \"abc\" 3>: error calling index: "
+                + "reflect: string index out of range", "{{ index \"abc\" 3 }}");
     }
 }

@@ -54,6 +54,22 @@ class TemplateTest {
     }
 
     @Test
+    void actionsMaySpanLinesAndTrimAroundElse() {
+        assertEquals("docker: unix:///var/run/docker.sock", run("{{range $k, $v := .Endpoints -}}\n"
+                + "  {{ $k }}: {{ $v.Host }}\n{{- else -}}\n  none\n{{- end }}"));
+        assertEquals("line1\nmulti-line action", run("line1\n{{ if eq .Name\n      \"default\" }}"
+                + "multi-line action{{ end }}"));
+        assertEquals("DEFAULT", run("{{ printf \"%s\"\n  .Name | upper }}"));
+    }
+
+    @Test
+    void stringEscapesDecodeAsInGo() {
+        assertEquals("éAA😀|\"\\x00\\x7f\\u00a0\\u200b\"",
+                run("{{ \"\\u00e9\\x41\\101\\U0001F600\" }}|"
+                        + "{{ printf \"%q\" \"\\x00\\x7f\\u00a0\\u200b\" }}"));
+    }
+
+    @Test
     void literalsPrintAsGoPrintsConstants() {
         assertEquals("1 -1 31 1000 15 97 1000 0.5 5 15 true a\tb raw\\n",
                 run("{{ 1 }} {{ -1 }} {{ 0x1F }} {{ 1_000 }} {{ 017 }} {{ 'a' }} {{ 1e3 }} "
@@ -167,6 +183,9 @@ class TemplateTest {
         assertParseFails("template: :1: too many declarations in command", "{{$x, $y := 1}}");
         assertParseFails("template: :1: unexpected \":=\" in operand", "{{ .Name := 1 }}");
         assertParseFails("template: :1: unexpected . after term \"\\\"a\\\"\"", "{{\"a\".X}}");
+        assertParseFails("template: :1: integer overflow: \"99999999999999999999\"",
+                "{{ 99999999999999999999 }}");
+        assertParseFails("template: :2: unexpected \"}\" in operand", "a\n{{ .Name }");
     }
 
     @Test
