@@ -51,6 +51,9 @@ def run_once(row, timeout, rss_file):
     signal.alarm(timeout)
     try:
         _, status = os.waitpid(pid, 0)
+    except BaseException:
+        stop_group(pid)
+        raise
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
@@ -63,10 +66,43 @@ def run_once(row, timeout, rss_file):
     return elapsed, rss, code
 
 
+class Stopped(Exception):
+    """Raised by SIGTERM, so that the run in progress is ended before the harness exits."""
+
+
+def on_term(signum, frame):
+    raise Stopped()
+
+
+def stop_group(pid):
+    """Asks the run's process group to stop (SIGINT), then kills it after 5 s, and reaps it."""
+    try:
+        os.killpg(pid, signal.SIGINT)
+    except ProcessLookupError:
+        pass
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return
+        time.sleep(0.05)
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
+
+
 def p90(values):
     """Nearest-rank 90th percentile."""
     ordered = sorted(values)
     return ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
+
+
+def last_line(path):
+    """The last non-empty line a failed run wrote; its log folder is gone after the bench."""
+    with open(path, errors="replace") as f:
+        lines = [line.strip() for line in f if line.strip()]
+    return lines[-1] if lines else "(no output)"
 
 
 def measure(rows, runs, warmup, timeout, rss_file):
@@ -79,8 +115,8 @@ def measure(rows, runs, warmup, timeout, rss_file):
             elapsed, rss, code = run_once(row, timeout, rss_file)
             if code != 0:
                 what = "timed out after %d s" % timeout if code is None else "exit %d" % code
-                failures[row["label"]].append("round %d: %s (log %s)"
-                                              % (round_no + 1, what, row["log"]))
+                failures[row["label"]].append("round %d: %s: %s"
+                                              % (round_no + 1, what, last_line(row["log"])))
             elif round_no >= warmup:
                 samples[row["label"]].append((elapsed, rss))
     return samples, failures
@@ -117,8 +153,13 @@ def main():
     args = parser.parse_args()
     with open(args.rows) as f:
         rows = json.load(f)
+    signal.signal(signal.SIGTERM, on_term)
     rss_file = os.path.join(os.path.dirname(os.path.abspath(args.rows)), "rss.txt")
-    samples, failures = measure(rows, args.runs, args.warmup, args.timeout, rss_file)
+    try:
+        samples, failures = measure(rows, args.runs, args.warmup, args.timeout, rss_file)
+    except (Stopped, KeyboardInterrupt):
+        print("measure: stopped", file=sys.stderr)
+        return 130
     print(table(rows, samples, failures))
     if args.json:
         medians = {label: statistics.median(s[0] for s in got) if got else None
