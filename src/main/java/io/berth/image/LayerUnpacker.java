@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -297,14 +296,11 @@ final class LayerUnpacker {
         }
 
         /** Owner first: chown clears set-id bits, so the mode follows it. */
-        void applyMetadata(Path path, TarArchiveEntry entry) throws IOException {
-            boolean symlink = entry.isSymbolicLink();
-            Files.setAttribute(path, "unix:uid", Math.toIntExact(entry.getLongUserId()),
-                    NOFOLLOW);
-            Files.setAttribute(path, "unix:gid", Math.toIntExact(entry.getLongGroupId()),
-                    NOFOLLOW);
-            if (!symlink) {
-                Files.setAttribute(path, "unix:mode", entry.getMode() & 07777, NOFOLLOW);
+        void applyMetadata(Path path, TarArchiveEntry entry) {
+            String file = path.toString();
+            sys.lchown(file, entry.getLongUserId(), entry.getLongGroupId());
+            if (!entry.isSymbolicLink()) {
+                sys.chmod(file, entry.getMode() & 07777);
             }
             applyXattrs(path, entry.getExtraPaxHeaders());
             if (!entry.isDirectory()) {
@@ -331,19 +327,15 @@ final class LayerUnpacker {
             }
         }
 
-        void setTimes(Path path, FileTime mtime) throws IOException {
-            Files.getFileAttributeView(path, BasicFileAttributeView.class, NOFOLLOW)
-                    .setTimes(mtime, mtime, null);
+        void setTimes(Path path, FileTime mtime) {
+            java.time.Instant t = mtime.toInstant();
+            sys.lutimes(path.toString(), t.getEpochSecond(), t.getNano());
         }
 
         /** Folders last: every entry written into a folder changes its mtime again. */
         void finishDirectories() {
-            try {
-                for (Dated d : directories.reversed()) {
-                    setTimes(d.path(), d.mtime());
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(what + ": set folder times", e);
+            for (Dated d : directories.reversed()) {
+                setTimes(d.path(), d.mtime());
             }
         }
     }
