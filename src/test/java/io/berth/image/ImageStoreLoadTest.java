@@ -189,6 +189,62 @@ class ImageStoreLoadTest {
         assertEquals(2, store.list().size());
     }
 
+    @Test
+    void anOciRefNameThatIsAWholeReferenceNamesTheImage() throws IOException {
+        Path layout = scratch.copyFixture("busybox-oci");
+        Path index = layout.resolve("index.json");
+        Files.writeString(index, Files.readString(index).replace("\"latest\"",
+                "\"example.com/tools/busybox:1.35\""));
+
+        Image image = store.load(layout).getFirst();
+
+        assertEquals(List.of("example.com/tools/busybox:1.35"), image.repoTags());
+    }
+
+    @Test
+    void aMultiPlatformIndexLoadsThisMachinesImage() throws IOException {
+        Path layout = scratch.copyFixture("busybox-oci");
+        String manifest = "sha256:31786af546e1bd9f477f3f129c59772534001933958e6f6284c8f00ea82c144c";
+        String inner = "{\"schemaVersion\":2,\"mediaType\":"
+                + "\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+                + "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"digest\":\"sha256:" + "f".repeat(64) + "\",\"size\":1,"
+                + "\"platform\":{\"architecture\":\"s390x\",\"os\":\"linux\"}},"
+                + "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"digest\":\"" + manifest + "\",\"size\":405,\"platform\":"
+                + "{\"architecture\":\"" + Platforms.architecture() + "\",\"os\":\"linux\"}}]}";
+        String innerDigest = Digest.of(inner.getBytes());
+        Files.writeString(layout.resolve("blobs/sha256/" + Digest.hex(innerDigest)), inner);
+        Files.writeString(layout.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":["
+                + "{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"digest\":\""
+                + innerDigest + "\",\"size\":" + inner.length() + ",\"annotations\":"
+                + "{\"org.opencontainers.image.ref.name\":\"multi:1\"}}]}");
+
+        Image image = store.load(layout).getFirst();
+
+        assertEquals(OCI_ID, image.id());
+        assertEquals(List.of("multi:1"), image.repoTags());
+    }
+
+    @Test
+    void twoLoadsAtOnceShareOneLayer() throws Exception {
+        Path archive = scratch.copyFixture("busybox-docker-archive.tar");
+        Path layout = scratch.copyFixture("busybox-oci-zstd");
+        ImageStore other = new ImageStore(scratch.resolve("store"), Sys.linux());
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            var a = pool.submit(() -> store.load(archive));
+            var b = pool.submit(() -> other.load(layout));
+
+            assertEquals(DOCKER_ID, a.get().getFirst().id());
+            assertEquals(OCI_ID, b.get().getFirst().id());
+        }
+        assertEquals(2, store.list().size());
+        try (var layers = Files.list(scratch.resolve("store/layers"))) {
+            assertEquals(1, layers.count());
+        }
+        assertBusyboxFiles(store.layerDirs(store.find("busybox").orElseThrow()));
+    }
+
     static void assertBusyboxFiles(List<Path> layers) throws IOException {
         assertEquals(1, layers.size());
         Path root = layers.getFirst();
