@@ -114,8 +114,13 @@ public final class ImageStore {
     private String store(LoadedImage image) {
         for (StagedLayer layer : image.layers()) {
             if (!layers.has(layer.diffId())) {
+                if (layer.folder() == null) {
+                    throw new IllegalStateException("layer " + layer.diffId()
+                            + " left the store while an image using it was loaded");
+                }
                 layers.commit(layer.folder(), layer.diffId(), layer.size());
             }
+            layers.rememberBlob(layer.blobDigest(), layer.diffId());
         }
         if (image.manifest() != null) {
             blobs.put(image.manifest());

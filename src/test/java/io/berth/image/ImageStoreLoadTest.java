@@ -123,6 +123,35 @@ class ImageStoreLoadTest {
     }
 
     @Test
+    void aLayerBlobTheStoreHoldsIsOnlyCheckedNotUnpackedAgain() throws IOException {
+        Image first = store.load(scratch.copyFixture("busybox-oci")).getFirst();
+        Path busybox = store.layerDirs(first).getFirst().resolve("bin/busybox");
+        Object inode = Files.getAttribute(busybox, "unix:ino");
+
+        Image again = store.load(scratch.resolve("busybox-oci")).getFirst();
+
+        assertEquals(first, again);
+        assertEquals(inode, Files.getAttribute(busybox, "unix:ino"));
+        assertTrue(Files.exists(scratch.resolve("store/layer-blobs/"
+                + "5d06538b67b6ce9db44bc731f926ab89a9ed391472b4cec9d06cafd3a7e85dd9")));
+    }
+
+    @Test
+    void aDamagedBlobOfAStoredLayerIsStillRefused() throws IOException {
+        store.load(scratch.copyFixture("busybox-oci"));
+        Path blob = scratch.resolve("busybox-oci/blobs/sha256/"
+                + "5d06538b67b6ce9db44bc731f926ab89a9ed391472b4cec9d06cafd3a7e85dd9");
+        byte[] bytes = Files.readAllBytes(blob);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(blob, bytes);
+
+        ImageFormatException e = assertThrows(ImageFormatException.class,
+                () -> store.load(scratch.resolve("busybox-oci")));
+
+        assertTrue(e.getMessage().contains("does not match its digest"), e.getMessage());
+    }
+
+    @Test
     void imagesAreFoundByNameIdAndIdPrefix() throws IOException {
         store.load(scratch.copyFixture("busybox-docker-archive.tar"));
         store.load(scratch.copyFixture("busybox-oci"));
