@@ -78,6 +78,9 @@ class LayerContentTest {
                 i.pax_headers = {'SCHILY.xattr.user.note': 'hello',
                                  'SCHILY.xattr.trusted.mark': 'yes'}
                 t.addfile(i, io.BytesIO(b''))
+                i = info('cap', tarfile.REGTYPE)
+                i.pax_headers = {'LIBARCHIVE.xattr.trusted.bin': 'AP8BgA=='}
+                t.addfile(i, io.BytesIO(b''))
                 f('%s', b'long')
                 """.formatted(longName), false);
 
@@ -92,6 +95,9 @@ class LayerContentTest {
         assertArrayEquals("yes".getBytes(), sys.lgetxattr(layer.resolve("x").toString(),
                 "trusted.mark"));
         assertEquals("long", Files.readString(layer.resolve(longName)));
+        assertArrayEquals(new byte[] {0, (byte) 0xff, 1, (byte) 0x80},
+                sys.lgetxattr(layer.resolve("cap").toString(), "trusted.bin"),
+                "a base64 xattr keeps its bytes");
     }
 
     @Test
