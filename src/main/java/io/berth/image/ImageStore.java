@@ -241,6 +241,53 @@ public final class ImageStore {
         });
     }
 
+    /**
+     * Removes one reference ({@code docker rmi NAME} of an image with other names).
+     *
+     * @return false when no image had that reference
+     */
+    public boolean untag(String reference) {
+        Reference name = Reference.parse(reference);
+        return catalog.locked(() -> catalog.untag(name));
+    }
+
+    /**
+     * Removes an image: its tags, its record and config, and then each of its layers that no
+     * other image uses. The caller first makes sure no container uses the image (docker answers
+     * a conflict then): a layer under a mounted snapshot must not go.
+     *
+     * @return false when the store did not hold the image
+     */
+    public boolean remove(Image image) {
+        return catalog.locked(() -> {
+            if (!catalog.hasImage(image.id())) {
+                return false;
+            }
+            catalog.removeImage(image.id());
+            java.util.Set<String> used = new java.util.HashSet<>();
+            for (Image other : list()) {
+                used.addAll(other.diffIds());
+            }
+            for (String diffId : layers.diffIds()) {
+                if (!used.contains(diffId)) {
+                    layers.delete(diffId);
+                }
+            }
+            // The config blob stays: another record may come back to it by a later load.
+            return true;
+        });
+    }
+
+    /**
+     * The image's config blob as stored (author, comment, history, rootfs and all), for
+     * {@code inspect} and the Engine API, which show more than {@link Image} carries.
+     */
+    public String configJson(Image image) {
+        byte[] blob = blobs.get(image.id()).orElseThrow(() -> new IllegalArgumentException(
+                "no such image: " + image.id()));
+        return new String(blob, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** The unpacked layer folders of an image, lowest first; shared between images. */
     public List<Path> layerDirs(Image image) {
         return image.diffIds().stream().map(layers::diff).toList();

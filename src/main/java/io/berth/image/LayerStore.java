@@ -114,6 +114,50 @@ final class LayerStore {
         }
     }
 
+    /** Every stored layer's diff id. */
+    java.util.List<String> diffIds() {
+        if (!Files.isDirectory(dir)) {
+            return java.util.List.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(Digest::isHex)
+                    .map(hex -> "sha256:" + hex).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("list " + dir, e);
+        }
+    }
+
+    /**
+     * Deletes a layer: first renamed out of place, so no reader finds half of it, then removed
+     * from staging. The caller makes sure no image (and no mounted snapshot) uses it.
+     */
+    void delete(String diffId) {
+        Path doomed = staging.resolve("deleted-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(staging);
+            Files.move(folder(diffId), doomed, StandardCopyOption.ATOMIC_MOVE);
+            Tree.delete(doomed);
+            forgetBlobsOf(diffId);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            throw new UncheckedIOException("delete layer " + diffId, e);
+        }
+    }
+
+    private void forgetBlobsOf(String diffId) throws IOException {
+        if (!Files.isDirectory(byBlob)) {
+            return;
+        }
+        try (var files = Files.list(byBlob)) {
+            for (Path file : files.toList()) {
+                if (Files.readString(file).strip().equals(diffId)) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
     private Path folder(String diffId) {
         return dir.resolve(Digest.hex(diffId));
     }

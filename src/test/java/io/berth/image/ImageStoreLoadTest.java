@@ -57,6 +57,7 @@ class ImageStoreLoadTest {
         assertEquals("linux", image.os());
         assertTrue(image.size() > 1_000_000, "size " + image.size());
         assertBusyboxFiles(store.layerDirs(image));
+        assertTrue(store.configJson(image).contains("\"comment\":\"busybox-static rootfs\""));
     }
 
     @Test
@@ -272,6 +273,41 @@ class ImageStoreLoadTest {
             assertEquals(1, layers.count());
         }
         assertBusyboxFiles(store.layerDirs(store.find("busybox").orElseThrow()));
+    }
+
+    @Test
+    void removingAnImageKeepsLayersAnotherImageUses() throws IOException {
+        Image docker = store.load(scratch.copyFixture("busybox-docker-archive.tar")).getFirst();
+        Image oci = store.load(scratch.copyFixture("busybox-oci")).getFirst();
+        Path layer = store.layerDirs(docker).getFirst();
+
+        assertTrue(store.remove(docker));
+
+        assertFalse(store.find("busybox").isPresent());
+        assertFalse(store.find(DOCKER_ID).isPresent());
+        assertTrue(Files.isRegularFile(layer.resolve("bin/busybox")));
+        assertFalse(store.remove(docker));
+
+        assertTrue(store.remove(oci));
+
+        assertTrue(Files.notExists(layer));
+        assertEquals(List.of(), store.list());
+        try (var staging = Files.list(scratch.resolve("store/staging"))) {
+            assertEquals(0, staging.count());
+        }
+        Image again = store.load(scratch.resolve("busybox-oci")).getFirst();
+        assertBusyboxFiles(store.layerDirs(again));
+    }
+
+    @Test
+    void untagRemovesOneNameOnly() throws IOException {
+        Image image = store.load(scratch.copyFixture("busybox-docker-archive.tar")).getFirst();
+        store.tag(image, "other:1");
+
+        assertTrue(store.untag("docker.io/library/busybox:latest"));
+        assertFalse(store.untag("busybox"));
+
+        assertEquals(List.of("other:1"), store.find(DOCKER_ID).orElseThrow().repoTags());
     }
 
     static void assertBusyboxFiles(List<Path> layers) throws IOException {
