@@ -52,8 +52,8 @@ public final class ImageStore {
     }
 
     /**
-     * Loads a docker-archive tar (as {@code docker save} writes), an OCI archive tar or an OCI
-     * layout folder. Layers may be gzip, zstd or plain; every blob's digest and every layer's
+     * Loads a docker-archive tar (as {@code docker save} writes), an OCI archive tar (either
+     * may be gzip or zstd compressed as a whole) or an OCI layout folder. Layers may be gzip, zstd or plain; every blob's digest and every layer's
      * diff id is checked. Returns the images loaded, with the tags the input gives them.
      *
      * @throws ImageFormatException naming what is wrong with a damaged or foreign input; then
@@ -81,8 +81,19 @@ public final class ImageStore {
 
     private List<Image> load(InputStream tar, String source) {
         try (ArchiveScope scope = new ArchiveScope(source)) {
-            scope.reader.readTar(tar);
+            scope.reader.readTar(decompressed(tar, source));
             return commit(ArchiveImages.of(scope.reader));
+        }
+    }
+
+    /** docker load also takes a gzip (or zstd) compressed archive. */
+    private static InputStream decompressed(InputStream tar, String source) {
+        BufferedInputStream in = new BufferedInputStream(tar, 64 * 1024);
+        try {
+            return Compression.sniff(in).open(in);
+        } catch (IOException e) {
+            throw new ImageFormatException(source + " cannot be decompressed: "
+                    + ImageFormatException.reason(e) + ".", e);
         }
     }
 

@@ -93,6 +93,16 @@ class ImageStoreLoadTest {
     }
 
     @Test
+    void aGzipCompressedArchiveLoads() throws Exception {
+        Path archive = scratch.copyFixture("busybox-docker-archive.tar");
+        ImageStoreLoadTest.run("gzip", archive.toString());
+
+        Image image = store.load(scratch.resolve("busybox-docker-archive.tar.gz")).getFirst();
+
+        assertEquals(DOCKER_ID, image.id());
+    }
+
+    @Test
     void aStreamLoadsLikeAFile() throws IOException {
         Path archive = scratch.copyFixture("busybox-docker-archive.tar");
 
