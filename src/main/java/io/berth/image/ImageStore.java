@@ -192,14 +192,23 @@ public final class ImageStore {
     /**
      * By reference ({@code busybox}, {@code busybox:latest},
      * {@code docker.io/library/busybox:latest}, {@code localhost:5000/x/y:tag},
-     * {@code name@sha256:...}), by id ({@code sha256:HEX} or {@code HEX}) or by an id prefix of
-     * at least 3 hex digits that only one image has.
+     * {@code name@sha256:...} when that digest was tagged), by id ({@code sha256:HEX} or
+     * {@code HEX}) or by an id prefix of at least 3 hex digits (with or without
+     * {@code sha256:}) that only one image has. A name is tried before an id prefix, as docker
+     * does.
      *
      * @throws IllegalArgumentException when an id prefix fits several images
      */
     public Optional<Image> find(String nameOrId) {
+        if (nameOrId == null || nameOrId.isBlank()) {
+            return Optional.empty();
+        }
         if (Digest.isSha256(nameOrId)) {
             return image(nameOrId);
+        }
+        if (nameOrId.startsWith("sha256:")) {
+            String prefix = nameOrId.substring(7);
+            return HEX_PREFIX.matcher(prefix).matches() ? byPrefix(prefix) : Optional.empty();
         }
         if (Digest.isHex(nameOrId)) {
             return image("sha256:" + nameOrId);

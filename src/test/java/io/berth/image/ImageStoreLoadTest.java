@@ -169,13 +169,15 @@ class ImageStoreLoadTest {
 
         for (String name : List.of("busybox", "busybox:latest",
                 "docker.io/library/busybox:latest", DOCKER_ID, DOCKER_ID.substring(7),
-                "98deae4ed9b5", "98d")) {
+                "98deae4ed9b5", "98d", "sha256:98deae")) {
             assertEquals(DOCKER_ID, store.find(name).map(Image::id).orElse(null), name);
         }
         assertEquals(OCI_ID, store.find("00b4").orElseThrow().id());
         assertFalse(store.find("98").isPresent(), "a prefix needs 3 digits");
         assertFalse(store.find("busybox:other").isPresent());
         assertFalse(store.find("nothing").isPresent());
+        assertFalse(store.find("sha256:98").isPresent());
+        assertFalse(store.find("").isPresent());
     }
 
     @Test
