@@ -53,8 +53,9 @@ public final class ImageStore {
 
     /**
      * Loads a docker-archive tar (as {@code docker save} writes), an OCI archive tar (either
-     * may be gzip or zstd compressed as a whole) or an OCI layout folder. Layers may be gzip, zstd or plain; every blob's digest and every layer's
-     * diff id is checked. Returns the images loaded, with the tags the input gives them.
+     * may be gzip or zstd compressed as a whole) or an OCI layout folder. Layers may be gzip,
+     * zstd or plain; every blob's digest and every layer's diff id is checked. Returns the
+     * images loaded, with the tags the input gives them.
      *
      * @throws ImageFormatException naming what is wrong with a damaged or foreign input; then
      *     nothing was stored
@@ -68,6 +69,8 @@ public final class ImageStore {
         }
         try (InputStream in = Files.newInputStream(input)) {
             return load(in, input.toString());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UncheckedIOException("read " + input + ": no such file", e);
         } catch (IOException e) {
             throw new UncheckedIOException("read " + input + ": "
                     + ImageFormatException.reason(e), e);
