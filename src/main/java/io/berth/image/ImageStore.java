@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
 public final class ImageStore {
     private static final Pattern HEX_PREFIX = Pattern.compile("[0-9a-f]{3,64}");
     private static final int MIN_PREFIX = 3;
+    private static final java.time.Duration STALE = java.time.Duration.ofHours(6);
 
     private final Path root;
     private final BlobStore blobs;
@@ -49,6 +50,7 @@ public final class ImageStore {
         } catch (IOException e) {
             throw new UncheckedIOException("make image store " + root, e);
         }
+        layers.sweepStaging(STALE);
     }
 
     /**

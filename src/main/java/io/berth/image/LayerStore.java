@@ -114,6 +114,26 @@ final class LayerStore {
         }
     }
 
+    /**
+     * Deletes staging folders older than {@code age}: what a load killed midway left behind.
+     * Younger ones may belong to a load still running in another process.
+     */
+    void sweepStaging(java.time.Duration age) {
+        if (!Files.isDirectory(staging)) {
+            return;
+        }
+        java.time.Instant cutoff = java.time.Instant.now().minus(age);
+        try (var folders = Files.list(staging)) {
+            for (Path folder : folders.toList()) {
+                if (Files.getLastModifiedTime(folder).toInstant().isBefore(cutoff)) {
+                    Tree.delete(folder);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("sweep " + staging, e);
+        }
+    }
+
     /** Every stored layer's diff id. */
     java.util.List<String> diffIds() {
         if (!Files.isDirectory(dir)) {

@@ -322,6 +322,20 @@ class ImageStoreLoadTest {
         assertEquals(List.of("other:1"), store.find(DOCKER_ID).orElseThrow().repoTags());
     }
 
+    @Test
+    void aNewStoreSweepsStagingThatAKilledLoadLeftLongAgo() throws IOException {
+        Path old = Files.createDirectories(scratch.resolve("store/staging/old/diff"));
+        Files.writeString(old.resolve("file"), "x");
+        Files.setLastModifiedTime(old.getParent(),
+                java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(86400)));
+        Path young = Files.createDirectories(scratch.resolve("store/staging/young"));
+
+        new ImageStore(scratch.resolve("store"), Sys.linux());
+
+        assertTrue(Files.notExists(old.getParent()));
+        assertTrue(Files.exists(young), "a load running elsewhere keeps its staging");
+    }
+
     static void assertBusyboxFiles(List<Path> layers) throws IOException {
         assertEquals(1, layers.size());
         Path root = layers.getFirst();
