@@ -49,6 +49,8 @@ public final class NetworkService {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path stateDir;
+    private final String defaultBridge;
+    private final Subnet defaultSubnet;
     private final NetworkFiles networks;
     private final EndpointFiles endpoints;
     private final CniPlugins cni;
@@ -62,7 +64,19 @@ public final class NetworkService {
      * @param cniCacheDir volatile: what each attach did (under the runroot)
      */
     public NetworkService(Path stateDir, Path cniBinDir, Path cniCacheDir) {
+        this(stateDir, cniBinDir, cniCacheDir, DEFAULT_BRIDGE, DEFAULT_SUBNET);
+    }
+
+    /**
+     * A service whose default network uses another bridge and subnet. Two Berth roots that
+     * share one bridge device would hand out the same addresses from their separate lease
+     * folders, so a second root on a host (a test's, say) gives its default network its own.
+     */
+    public NetworkService(Path stateDir, Path cniBinDir, Path cniCacheDir, String defaultBridge,
+            String defaultSubnet) {
         this.stateDir = stateDir;
+        this.defaultBridge = defaultBridge;
+        this.defaultSubnet = Subnet.parse(defaultSubnet);
         this.networks = new NetworkFiles(stateDir);
         this.endpoints = new EndpointFiles(cniCacheDir);
         this.cni = new CniPlugins(cniBinDir);
@@ -258,9 +272,9 @@ public final class NetworkService {
     private List<Network> stored() {
         List<Network> all = networks.all();
         if (all.stream().noneMatch(n -> n.name().equals(Network.DEFAULT))) {
-            Network def = new Network(newId(), Network.DEFAULT, "bridge", DEFAULT_SUBNET,
-                    Subnet.parse(DEFAULT_SUBNET).address(1), DEFAULT_BRIDGE, false, Map.of(),
-                    Instant.now().toString());
+            Network def = new Network(newId(), Network.DEFAULT, "bridge",
+                    defaultSubnet.toString(), defaultSubnet.address(1), defaultBridge, false,
+                    Map.of(), Instant.now().toString());
             networks.write(def);
             all = networks.all();
         }

@@ -60,4 +60,18 @@ class PortMappingTest {
                 () -> PortMapping.parse("[::1]:80:80"));
         assertTrue(e.getMessage().contains("IPv6"), e.getMessage());
     }
+
+    @Test
+    void publishedPortsPrintAsDockerInspectPortAndPsDo() {
+        List<PortMapping> ports = List.of(new PortMapping("", 8080, 80, "tcp"),
+                new PortMapping("127.0.0.1", 5353, 53, "udp"));
+
+        assertEquals("{443/tcp=null, 53/udp=[{HostIp=127.0.0.1, HostPort=5353}], "
+                + "80/tcp=[{HostIp=0.0.0.0, HostPort=8080}]}",
+                PublishedPorts.inspect(ports, List.of("443/tcp", "80/tcp")).toString());
+        assertEquals(List.of("80/tcp -> 0.0.0.0:8080", "53/udp -> 127.0.0.1:5353"),
+                PublishedPorts.portLines(ports));
+        assertEquals("0.0.0.0:8080->80/tcp, 127.0.0.1:5353->53/udp",
+                PublishedPorts.psColumn(ports));
+    }
 }
