@@ -59,6 +59,8 @@ final class NetworkFiles {
         return ipamDir.resolve(n.name());
     }
 
+    // No firewall plugin: all it adds is ACCEPT rules in FORWARD for each container's traffic,
+    // which Berth's networks, reaching nothing beyond the host, have no use for.
     private ObjectNode conflist(Network n) {
         ObjectNode list = JsonFiles.MAPPER.createObjectNode();
         list.put("cniVersion", CNI_VERSION);

@@ -80,7 +80,7 @@ public final class NetworkService {
         this.networks = new NetworkFiles(stateDir);
         this.endpoints = new EndpointFiles(cniCacheDir);
         this.cni = new CniPlugins(cniBinDir);
-        this.lock = new StateLock(stateDir.resolve("network.lock"));
+        this.lock = StateLock.of(stateDir.resolve("network.lock"));
     }
 
     /** Creates a bridge network; refuses taken names and subnets that overlap. */

@@ -6,21 +6,30 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One lock over a Berth root's network state, held across processes (a file lock, so two CLIs
  * cannot hand out one host port twice) and threads (the file lock is per process, so a
- * reentrant lock guards it inside the JVM).
+ * reentrant lock guards it inside the JVM). One instance per file and JVM: the JDK refuses a
+ * second lock on a file this JVM already locks (OverlappingFileLockException).
  */
 final class StateLock {
+    private static final ConcurrentHashMap<Path, StateLock> LOCKS = new ConcurrentHashMap<>();
+
     private final Path file;
     private final ReentrantLock local = new ReentrantLock();
     private FileChannel channel;
     private FileLock lock;
 
-    StateLock(Path file) {
+    private StateLock(Path file) {
         this.file = file;
+    }
+
+    /** The lock of that file, shared by every service of this JVM on the same state folder. */
+    static StateLock of(Path file) {
+        return LOCKS.computeIfAbsent(file.toAbsolutePath().normalize(), StateLock::new);
     }
 
     /** A held lock; closing it releases it. */

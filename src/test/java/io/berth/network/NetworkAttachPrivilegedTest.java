@@ -355,6 +355,69 @@ class NetworkAttachPrivilegedTest {
         assertEquals(0, HostNet.in(ns, "busybox", "ping", "-c1", "-W2", "127.0.0.1").exit());
     }
 
+    @Test
+    void concurrentAttachesFromSeveralServicesNeverShareAnAddressOrPort() throws Exception {
+        Network n = network();
+        List<String> spaces = List.of(host.netns(), host.netns(), host.netns(), host.netns());
+        List<java.util.concurrent.Future<Endpoint>> futures = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(spaces.size())) {
+            for (String ns : spaces) {
+                // One service each, as separate CLIs would have.
+                NetworkService own = new NetworkService(root.resolve("state"), CNI,
+                        root.resolve("cache"));
+                futures.add(pool.submit(() -> own.attach("p-" + ns, HostNet.path(ns), n.name(),
+                        EndpointOptions.none().withPorts(PortMapping.parse("80")))));
+            }
+        }
+        Set<String> addresses = new HashSet<>();
+        Set<Integer> ports = new HashSet<>();
+        for (var f : futures) {
+            Endpoint e = f.get();
+            assertTrue(addresses.add(e.ip()), "address handed out twice: " + e.ip());
+            assertTrue(ports.add(e.ports().getFirst().hostPort()), "port handed out twice");
+        }
+        assertEquals(4, leases(n).size());
+    }
+
+    @Test
+    void attachAndDetachTakeLittleTime() {
+        Network n = network();
+        String ns = host.netns();
+        service.attach("warm-" + ns, HostNet.path(ns), n.name(), EndpointOptions.none());
+        service.detach("warm-" + ns, HostNet.path(ns), n.name());
+        long start = System.nanoTime();
+        int rounds = 5;
+        for (int i = 0; i < rounds; i++) {
+            service.loopback("t-" + ns, HostNet.path(ns));
+            service.attach("t-" + ns, HostNet.path(ns), n.name(), EndpointOptions.none());
+            service.detach("t-" + ns, HostNet.path(ns), n.name());
+        }
+        long perRoundMillis = (System.nanoTime() - start) / rounds / 1_000_000;
+        System.out.println("loopback + attach + detach on a bridge network: " + perRoundMillis
+                + " ms");
+        // A generous bound: the plugins are Go binaries started afresh for every step.
+        assertTrue(perRoundMillis < 1000, perRoundMillis + " ms per round");
+    }
+
+    @Test
+    void membersOfAnInternalNetworkReachEachOtherButNotTheHost() {
+        String suffix = HostNet.randomHex(6);
+        Network n = service.create(NetworkRequest.named("i-" + suffix).withSubnet(freeSubnet(),
+                null).withBridge("bt" + suffix).withInternal(true));
+        networks.add(n.name());
+        bridges.add(n.bridge());
+        String a = host.netns();
+        String b = host.netns();
+        Endpoint ea = service.attach("a-" + a, HostNet.path(a), n.name(), EndpointOptions.none()
+                .withPorts(PortMapping.parse("80")));
+        Endpoint eb = service.attach("b-" + b, HostNet.path(b), n.name(), EndpointOptions.none());
+
+        assertEquals(0, HostNet.in(a, "busybox", "ping", "-c1", "-W2", eb.ip()).exit());
+        assertTrue(ea.ports().isEmpty(), "an internal network publishes no ports");
+        assertFalse(HostNet.run("ip", "-o", "addr", "show", n.bridge()).contains("inet "),
+                "the bridge of an internal network has no address");
+    }
+
     private Network cycleWithPorts() {
         Network n = network();
         String a = host.netns();
