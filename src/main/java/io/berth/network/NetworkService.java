@@ -535,8 +535,9 @@ public final class NetworkService {
     private ObjectNode chain(Network n, Endpoint e) {
         ObjectNode list = networks.read(n);
         list.remove("berth");
+        ArrayNode all = list.withArray("plugins");
         ArrayNode kept = list.putArray("plugins");
-        for (JsonNode plugin : networks.read(n).withArray("plugins")) {
+        for (JsonNode plugin : all) {
             if (e.plugins().contains(plugin.path("type").asText())) {
                 kept.add(plugin);
             }
