@@ -9,6 +9,8 @@ import io.berth.convert.SpecConverter;
 import io.berth.image.IdShift;
 import io.berth.image.Image;
 import io.berth.image.ImageStore;
+import io.berth.network.Endpoint;
+import io.berth.network.NetworkService;
 import io.berth.runtime.Attachment;
 import io.berth.runtime.CreateOptions;
 import io.berth.runtime.ExitStatus;
@@ -41,17 +43,24 @@ public final class Engine implements AutoCloseable {
     static final long USERNS_FIRST_HOST_ID = 1L << 20;
     static final long USERNS_SIZE = 65536;
     private static final int NAME_ATTEMPTS = 20;
+    /** Where Debian's containernetworking-plugins put the CNI plugins. */
+    static final Path CNI_PLUGINS = Path.of("/usr/lib/cni");
 
     private final EngineConfig config;
     private final Store store;
     private final ImageStore images;
     private final OciRuntime runtime;
+    private final NetworkService networks;
+    private final ContainerNetworks containerNetworks;
 
-    private Engine(EngineConfig config, Store store, ImageStore images, OciRuntime runtime) {
+    private Engine(EngineConfig config, Store store, ImageStore images, OciRuntime runtime,
+            NetworkService networks) {
         this.config = config;
         this.store = store;
         this.images = images;
         this.runtime = runtime;
+        this.networks = networks;
+        this.containerNetworks = new ContainerNetworks(networks);
     }
 
     /** Opens the engine on its root and runroot, creating them when new. */
@@ -67,7 +76,13 @@ public final class Engine implements AutoCloseable {
         ImageStore images = new ImageStore(config.root().resolve("image"), sys);
         OciRuntime runtime = new OciRuntime(config.runroot().resolve("runtime"), config.shim(),
                 CgroupDriver.detect(), sys);
-        return new Engine(config, store, images, runtime);
+        NetworkService networks = config.bridge() == null
+                ? new NetworkService(config.root().resolve("network"), CNI_PLUGINS,
+                        config.runroot().resolve("cni"))
+                : new NetworkService(config.root().resolve("network"), CNI_PLUGINS,
+                        config.runroot().resolve("cni"), config.bridge().name(),
+                        config.bridge().subnet());
+        return new Engine(config, store, images, runtime, networks);
     }
 
     public ImageStore images() {
@@ -78,12 +93,18 @@ public final class Engine implements AutoCloseable {
         return config;
     }
 
+    /** Networks: the default bridge, user networks, and the containers' endpoints on them. */
+    public NetworkService networks() {
+        return networks;
+    }
+
     /** Creates a container: a record, a name and a folder; no process yet. */
     public Container create(ContainerRequest request) {
         Image image = images.find(request.image()).orElseThrow(() -> new NotFoundException(
                 "Unable to find image '" + request.image() + "' locally"));
         String id = Names.newId();
         SpecConverter.args(request, image.config());
+        containerNetworks.validate(request, image.config(), this::get);
         ContainerRecord record = insert(request, image, id);
         ContainerFiles files = files(id);
         try {
@@ -147,8 +168,11 @@ public final class Engine implements AutoCloseable {
         releaseRuntime(record);
         try {
             prepare(record);
-            runtime.create(record.id(), files(record.id()).bundle(), new CreateOptions(
-                    record.request().openStdin(), files(record.id()).log(), null));
+            RuntimeState created = runtime.create(record.id(), files(record.id()).bundle(),
+                    new CreateOptions(record.request().openStdin(), files(record.id()).log(),
+                            null));
+            containerNetworks.connect(record, created.pid(), image(record).config(),
+                    files(record.id()));
             Attachment attachment = attach ? runtime.attach(record.id()) : null;
             runtime.start(record.id());
             RuntimeState state = runtime.state(record.id());
@@ -169,8 +193,7 @@ public final class Engine implements AutoCloseable {
     /** Mounts the root filesystem, writes the container's /etc files and its config.json. */
     private void prepare(ContainerRecord record) {
         ContainerFiles files = files(record.id());
-        Image image = images.find(record.imageId()).orElseThrow(() -> new NotFoundException(
-                "No such image: " + record.imageId()));
+        Image image = image(record);
         IdShift shift = record.usernsHostId() == null ? null
                 : new IdShift(record.usernsHostId(), USERNS_SIZE);
         files.create();
@@ -185,12 +208,22 @@ public final class Engine implements AutoCloseable {
                 : new SpecConverter.IdRange(shift.hostId(), shift.size());
         Spec spec = SpecConverter.convert(new SpecConverter.Input(record.id(), request,
                 image.config(), files.rootfs(), user, files.hosts(), files.hostname(),
-                files.resolvConf(), range, "/berth/" + record.id()));
+                files.resolvConf(), range, "/berth/" + record.id(),
+                containerNetworks.joinedNetns(request, this::get)));
         SpecJson.write(spec, files.bundle().resolve("config.json"));
     }
 
-    /** Removes the runtime's container (if any) and unmounts the root filesystem. */
+    private Image image(ContainerRecord record) {
+        return images.find(record.imageId()).orElseThrow(() -> new NotFoundException(
+                "No such image: " + record.imageId()));
+    }
+
+    /**
+     * Removes the runtime's container (if any), its network endpoints and its root
+     * filesystem mount.
+     */
     private void releaseRuntime(ContainerRecord record) {
+        containerNetworks.disconnect(record.id());
         try {
             runtime.delete(record.id(), true);
         } catch (NoSuchContainerException e) {
@@ -412,6 +445,11 @@ public final class Engine implements AutoCloseable {
 
     private ContainerFiles files(String id) {
         return new ContainerFiles(config.root().resolve("containers").resolve(id));
+    }
+
+    /** A container's network endpoints, one per network it is attached to. */
+    public List<Endpoint> endpoints(String id) {
+        return networks.endpoints(id);
     }
 
     /** Where a container's log is written. */
