@@ -193,6 +193,24 @@ static void resize(struct monitor *m, struct client *c)
     reply(c, "ok\n");
 }
 
+/* The parent signals its child: until the monitor reaps it, its pid cannot name another
+ * process, so this kill never hits a stranger. */
+static void signal_container(struct monitor *m, struct client *c)
+{
+    int sig = atoi(c->line + 5);
+    if (m->exited) {
+        reply(c, "exited\n");
+        return;
+    }
+    if (kill(m->pid, sig) < 0) {
+        char msg[96];
+        snprintf(msg, sizeof(msg), "error %d\tkill %d with signal %d\n", errno, m->pid, sig);
+        reply(c, msg);
+        return;
+    }
+    reply(c, "ok\n");
+}
+
 static void run_command(struct monitor *m, struct client *c)
 {
     if (!strcmp(c->line, "attach")) {
@@ -204,6 +222,8 @@ static void run_command(struct monitor *m, struct client *c)
         c->kind = C_WAITING;
     } else if (!strncmp(c->line, "resize ", 7)) {
         resize(m, c);
+    } else if (!strncmp(c->line, "kill ", 5)) {
+        signal_container(m, c);
     } else {
         reply(c, "error 22\tunknown command\n");
         if (c->kind != C_FREE)
@@ -230,6 +250,8 @@ static void read_command(struct monitor *m, struct client *c)
     }
     *nl = '\0';
     run_command(m, c);
+    if (c->kind == C_NEW)
+        c->len = 0; /* ready for the client's next command */
 }
 
 static void accept_client(struct monitor *m)

@@ -194,14 +194,36 @@ public final class OciRuntime {
         }
     }
 
-    /** Sends a signal to the container's process. */
-    public void kill(String id, int signal) {
+    /**
+     * Sends a signal to the container's process. The monitor, its parent, sends it: until the
+     * monitor reaps the process its pid cannot be reused, so the signal never reaches another
+     * process. A container that has exited (even a moment ago) is not an error, so that a stop
+     * after its timeout is free of races.
+     *
+     * @return true when the signal was sent, false when the process had already exited
+     */
+    public boolean kill(String id, int signal) {
         StateFolder folder = existing(id);
         StateFolder.Stored stored = folder.readState();
-        if (status(folder, stored) == Status.STOPPED || !sys.kill(stored.pid(), signal)) {
-            throw new ContainerStateException("cannot kill container " + id
-                    + ": it is not running");
+        if (status(folder, stored) == Status.STOPPED) {
+            return false;
         }
+        String answer;
+        try {
+            answer = MonitorSocket.ask(folder.socket(), "kill " + signal);
+        } catch (IOException e) {
+            // The monitor has gone: it exited with the process, or was killed itself.
+            return folder.readExit() == null && stored.process().alive()
+                    && sys.kill(stored.pid(), signal);
+        }
+        if ("ok".equals(answer)) {
+            return true;
+        }
+        if ("exited".equals(answer) || answer == null) {
+            return false;
+        }
+        throw new ContainerStateException("cannot kill container " + id + ": "
+                + ShimAnswer.failure("kill", answer).getMessage());
     }
 
     /** Freezes every process of the container through its cgroup. */

@@ -186,6 +186,18 @@ class OciRuntimeTest {
     }
 
     @Test
+    void killSendsThroughTheMonitorAndIsANoOpOnceTheProcessExited() throws Exception {
+        bundle.args("sleep", "100");
+        runtime.create("c1", bundle.write(), logged());
+        runtime.start("c1");
+        assertTrue(runtime.kill("c1", 0), "signal 0 probes a live process");
+        assertTrue(runtime.kill("c1", 9));
+        assertEquals(137, runtime.await("c1").exitCode());
+        assertFalse(runtime.kill("c1", 9));
+        assertFalse(runtime.kill("c1", 15));
+    }
+
+    @Test
     void createOfAMissingCommandFailsWithEnoentAndLeavesNothing() throws Exception {
         bundle.args("nosuch");
         ContainerStartException e = assertThrows(ContainerStartException.class,
