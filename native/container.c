@@ -2,10 +2,8 @@
  * clone is a plain fork of it and ordinary libc is safe here. Every step fills a shim_err
  * naming the call and the object; the first failure is sent to the monitor and ends us.
  *
- * Not yet: until exec, /proc/1/exe inside the container is this binary (the CVE-2019-5736
- * class). Nothing else runs in the container then, but an `exec` that joins a running one,
- * or a shared pid namespace, would need the shim to re-exec from a sealed memfd copy first,
- * as runc does. */
+ * Until execve, /proc/PID/exe of this process is the sealed memfd copy main() re-executed
+ * from, never the host's berth-shim (the CVE-2019-5736 class). */
 #define _GNU_SOURCE
 #include "shim.h"
 

@@ -19,7 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -323,6 +325,69 @@ static int monitor(struct plan *p)
     return monitor_run(p, pid, sync_fd, listen_fd, tty_in, tty_fd, -1, tty_fd);
 }
 
+/* ---- the sealed copy of ourselves ---- */
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+#define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+
+static int copy_self(int self, struct shim_err *err)
+{
+    struct stat st;
+    if (fstat(self, &st) < 0)
+        return fail(err, errno, "stat /proc/self/exe");
+    int mfd = memfd_create("berth-shim", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+    if (mfd < 0 && errno == EINVAL) /* a kernel before 6.3 knows no MFD_EXEC */
+        mfd = memfd_create("berth-shim", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (mfd < 0)
+        return fail(err, errno, "memfd_create berth-shim");
+
+    off_t done = 0;
+    while (done < st.st_size) {
+        ssize_t n = sendfile(mfd, self, &done, st.st_size - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            int e = n < 0 ? errno : EIO;
+            close(mfd);
+            return fail(err, e, "copy /proc/self/exe into a memfd");
+        }
+    }
+    if (fcntl(mfd, F_ADD_SEALS, SEALS) < 0) {
+        int e = errno;
+        close(mfd);
+        return fail(err, e, "seal the memfd copy of berth-shim");
+    }
+    return mfd;
+}
+
+/* CVE-2019-5736: between clone and execve the container's process is this binary, so
+ * /proc/PID/exe would be a path back to the host's berth-shim that a process in the container
+ * could open for writing (or hold open until it can). Run from a sealed in-memory copy
+ * instead: that one cannot be written, and overwriting it would reach nothing on the host. */
+static int reexec_sealed(char **argv, struct shim_err *err)
+{
+    int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    if (self < 0)
+        return fail(err, errno, "open /proc/self/exe");
+    int seals = fcntl(self, F_GET_SEALS);
+    if (seals >= 0 && (seals & SEALS) == SEALS) {
+        close(self);
+        return 0; /* already the sealed copy */
+    }
+    int mfd = copy_self(self, err);
+    close(self);
+    if (mfd < 0)
+        return -1;
+    extern char **environ;
+    fexecve(mfd, argv, environ);
+    int e = errno;
+    close(mfd);
+    return fail(err, e, "re-exec berth-shim from its sealed copy");
+}
+
 int main(int argc, char **argv)
 {
     struct shim_err err = {0};
@@ -331,6 +396,10 @@ int main(int argc, char **argv)
     if (argc != 3 || strcmp(argv[1], "create") != 0) {
         fprintf(stderr, "usage: berth-shim create <state folder>\n");
         return 2;
+    }
+    if (reexec_sealed(argv, &err) < 0) {
+        say_error(&err);
+        return 1;
     }
     if (chdir(argv[2]) < 0) {
         fail(&err, errno, "chdir %s", argv[2]);

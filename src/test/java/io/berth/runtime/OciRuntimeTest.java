@@ -1,5 +1,6 @@
 package io.berth.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -195,6 +197,33 @@ class OciRuntimeTest {
         assertEquals(137, runtime.await("c1").exitCode());
         assertFalse(runtime.kill("c1", 9));
         assertFalse(runtime.kill("c1", 15));
+    }
+
+    @Test
+    void theShimsExeIsASealedCopyThatCannotBeWrittenThroughProc() throws Exception {
+        bundle.args("true");
+        long pid = runtime.create("c1", bundle.write(), logged()).pid();
+        long shimPid = new StateFolder(stateRoot.resolve("c1")).readState().shimPid();
+        byte[] hostShim = Files.readAllBytes(OciRuntime.defaultShim());
+        for (long p : List.of(pid, shimPid)) {
+            Path exe = Path.of("/proc", Long.toString(p), "exe");
+            assertTrue(Files.readSymbolicLink(exe).toString().startsWith("/memfd:berth-shim"),
+                    () -> exe + " -> " + readLink(exe));
+            assertThrows(IOException.class, () -> {
+                try (var out = Files.newOutputStream(exe, StandardOpenOption.APPEND)) {
+                    out.write(0);
+                }
+            }, exe + " opened and written");
+        }
+        assertArrayEquals(hostShim, Files.readAllBytes(OciRuntime.defaultShim()));
+    }
+
+    private static String readLink(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     @Test
