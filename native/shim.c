@@ -1,13 +1,15 @@
-/* berth-shim create <state folder>
+/* berth-shim reaper <state root>
  *
- * Reads <state folder>/plan, detaches a monitor (setsid, child subreaper) and clones the
- * container process from it. The handshake with Java runs over the shim's stdin and stdout:
+ * The reaper (reaper.c) forks one monitor per connection to <state root>/reaper.sock. The
+ * connection's first line names the work, `create <state folder>`; the monitor reads
+ * <state folder>/plan (a container's, or an exec's into a running one), clones the process
+ * and runs the handshake with Java over the same connection:
  *
- *   shim -> java   pid <container pid> <monitor pid>
+ *   shim -> java   pid <process pid> <monitor pid>
  *   java -> shim   go                  (after cgroup placement and id maps)
  *   shim -> java   created             or: error <errno>\t<message>
  *
- * Then the monitor serves <state folder>/shim.sock until the container exits. */
+ * Then the monitor serves <state folder>/shim.sock until the process exits. */
 #define _GNU_SOURCE
 #include "shim.h"
 
@@ -73,8 +75,7 @@ int write_file(const char *path, const char *text, struct shim_err *err)
 
 /* ---- the handshake with Java ---- */
 
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
+void say(const char *fmt, ...)
 {
     char buf[SHIM_MSG_MAX + 64];
     va_list ap;
@@ -86,7 +87,7 @@ static void say(const char *fmt, ...)
     write_all(STDOUT_FILENO, buf, n);
 }
 
-static void say_error(const struct shim_err *err)
+void say_error(const struct shim_err *err)
 {
     say("error %d\t%s\n", err->errnum, err->msg);
 }
@@ -109,25 +110,6 @@ static int read_line(int fd, char *buf, size_t len)
 }
 
 /* ---- set-up ---- */
-
-/* The monitor holds this pipe's write end until the handshake is over; the first shim process
- * waits for its EOF before exiting, because Java closes a child's pipes once the child exits. */
-static int handshake_hold = -1;
-
-static void release_caller(void)
-{
-    if (handshake_hold >= 0)
-        close(handshake_hold);
-    handshake_hold = -1;
-}
-
-static int wait_for_monitor(int fd)
-{
-    char c;
-    while (read(fd, &c, 1) < 0 && errno == EINTR)
-        ;
-    return 0;
-}
 
 static int open_socket(struct shim_err *err)
 {
@@ -205,7 +187,6 @@ static pid_t clone_container(struct plan *p, struct stdio *io, int *sync_fd,
     }
     if (pid == 0) {
         close(pair[0]);
-        release_caller();
         child_stdio(io);
         container_run(p, pair[1]);
     }
@@ -312,7 +293,6 @@ static int monitor(struct plan *p)
     }
     say("created\n");
     detach_stdio();
-    release_caller();
     if (tty_fd < 0)
         return monitor_run(p, pid, sync_fd, listen_fd, io.in[1], io.out[0], io.err[0], -1);
 
@@ -388,21 +368,20 @@ static int reexec_sealed(char **argv, struct shim_err *err)
     return fail(err, e, "re-exec berth-shim from its sealed copy");
 }
 
-int main(int argc, char **argv)
+/* Serves one connection from the reaper: its stdin and stdout are the connection. */
+int shim_serve(void)
 {
     struct shim_err err = {0};
     struct plan plan;
+    char line[4096];
 
-    if (argc != 3 || strcmp(argv[1], "create") != 0) {
-        fprintf(stderr, "usage: berth-shim create <state folder>\n");
-        return 2;
-    }
-    if (reexec_sealed(argv, &err) < 0) {
+    if (read_line(STDIN_FILENO, line, sizeof(line)) < 0 || strncmp(line, "create ", 7) != 0) {
+        fail(&err, EINVAL, "expected create <state folder>");
         say_error(&err);
         return 1;
     }
-    if (chdir(argv[2]) < 0) {
-        fail(&err, errno, "chdir %s", argv[2]);
+    if (chdir(line + 7) < 0) {
+        fail(&err, errno, "chdir %s", line + 7);
         say_error(&err);
         return 1;
     }
@@ -410,31 +389,35 @@ int main(int argc, char **argv)
         say_error(&err);
         return 1;
     }
+    return monitor(&plan);
+}
 
-    /* The container's death must reach the monitor's signalfd, never a default action. */
+int main(int argc, char **argv)
+{
+    struct shim_err err = {0};
+
+    if (argc != 3 || strcmp(argv[1], "reaper") != 0) {
+        fprintf(stderr, "usage: berth-shim reaper <state root>\n");
+        return 2;
+    }
+    if (reexec_sealed(argv, &err) < 0) {
+        say_error(&err);
+        return 1;
+    }
+    /* fexecve named us after the memfd; keep the name tools such as pgrep look for. */
+    prctl(PR_SET_NAME, "berth-shim", 0, 0, 0);
+    if (chdir(argv[2]) < 0) {
+        fail(&err, errno, "chdir %s", argv[2]);
+        say_error(&err);
+        return 1;
+    }
+
+    /* Children's deaths must reach signalfds (the reaper's, each monitor's), never a default
+     * action; a client that went away must not kill us with SIGPIPE. */
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGCHLD);
     sigprocmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
-
-    int hold[2];
-    if (pipe2(hold, O_CLOEXEC) < 0) {
-        fail(&err, errno, "pipe");
-        say_error(&err);
-        return 1;
-    }
-    pid_t pid = fork();
-    if (pid < 0) {
-        fail(&err, errno, "fork the monitor");
-        say_error(&err);
-        return 1;
-    }
-    if (pid > 0) {
-        close(hold[1]);
-        return wait_for_monitor(hold[0]);
-    }
-    close(hold[0]);
-    handshake_hold = hold[1];
-    return monitor(&plan);
+    return reaper_run();
 }

@@ -98,6 +98,16 @@ void container_run(struct plan *plan, int sync_fd) __attribute__((noreturn));
 int monitor_run(struct plan *plan, pid_t pid, int sync_fd, int listen_fd, int stdin_fd,
                 int out_fd, int err_fd, int tty_fd);
 
+/* The reaper's loop (reaper.c); returns the shim's exit code. */
+int reaper_run(void);
+
+/* Serves one connection (stdin and stdout) forked off by the reaper; returns the exit code. */
+int shim_serve(void);
+
+/* Handshake lines to Java on stdout. */
+void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void say_error(const struct shim_err *err);
+
 /* Small I/O helpers that retry on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);
 int write_file(const char *path, const char *text, struct shim_err *err);

@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * afresh, so a second instance on the same root (another CLI call, a restarted service) sees
  * the containers a first one made.
  */
-public final class OciRuntime {
+public final class OciRuntime implements AutoCloseable {
     static final int SIGKILL = 9;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     private static final Duration GONE_TIMEOUT = Duration.ofSeconds(10);
@@ -37,6 +37,7 @@ public final class OciRuntime {
     private final Path shim;
     private final CgroupDriver cgroups;
     private final Sys sys;
+    private final Reaper reaper;
 
     /**
      * @param stateRoot where container state lives (volatile, e.g. /run/berth/runtime)
@@ -49,6 +50,7 @@ public final class OciRuntime {
         this.shim = shimBinary.toAbsolutePath();
         this.cgroups = cgroups;
         this.sys = sys;
+        this.reaper = new Reaper(this.stateRoot, this.shim);
     }
 
     /** The berth.shim system property, else {@code <dir of the running jar>/native/berth-shim}. */
@@ -83,7 +85,7 @@ public final class OciRuntime {
                 new CgroupMounts(cgroups.version(), CgroupMounts.hostHierarchies()));
         plan.render(); // refuses a bad config.json before anything is made
         StateFolder folder = makeFolder(id);
-        Launch launch = new Launch(folder, shim, cgroups, sys, cgroupsPath);
+        Launch launch = new Launch(folder, reaper, cgroups, sys, cgroupsPath);
         try {
             launch.run(spec, plan);
             folder.writeState(new StateFolder.Stored(id, absoluteBundle.toString(),
@@ -264,6 +266,16 @@ public final class OciRuntime {
         }
         new Teardown(sys, cgroups).run(stored, status == Status.PAUSED);
         folder.remove();
+    }
+
+    /**
+     * Lets the monitors' reaper that this instance started wind down (see native/reaper.c).
+     * Optional: an idle reaper also exits by itself while this JVM lives. Containers are not
+     * touched; one still running keeps its monitor, and so the reaper, until it exits.
+     */
+    @Override
+    public void close() {
+        reaper.close();
     }
 
     /** The ids of every container under the state root. */

@@ -59,6 +59,7 @@ class OciRuntimeTest {
         for (String id : runtime.list()) {
             runtime.delete(id, true);
         }
+        runtime.close();
         new TestCgroups().destroy(bundle.cgroupsPath);
         String prefix = work.toRealPath().toString();
         List<String> leaks = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
@@ -227,6 +228,36 @@ class OciRuntimeTest {
     }
 
     @Test
+    void aMonitorThatExitedIsReapedNotLeftAZombie() throws Exception {
+        bundle.args("true");
+        runtime.create("c1", bundle.write(), logged());
+        ProcessId monitor = ProcessId.of(
+                new StateFolder(stateRoot.resolve("c1")).readState().shimPid());
+        assertEquals("berth-shim", Files.readString(
+                Path.of("/proc", Long.toString(monitor.pid()), "comm")).trim());
+        runtime.start("c1");
+        runtime.await("c1");
+        Path proc = Path.of("/proc", Long.toString(monitor.pid()));
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (Files.exists(proc) && monitor.equals(ProcessId.of(monitor.pid()))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertFalse(Files.exists(proc) && monitor.startTime() == startTimeOf(proc),
+                "monitor " + monitor.pid() + " still in /proc (a zombie?)");
+    }
+
+    /** The start time of a process, even a zombie's (ProcessId.of refuses zombies). */
+    private static long startTimeOf(Path proc) {
+        try {
+            String stat = Files.readString(proc.resolve("stat"));
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19]);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Test
     void createOfAMissingCommandFailsWithEnoentAndLeavesNothing() throws Exception {
         bundle.args("nosuch");
         ContainerStartException e = assertThrows(ContainerStartException.class,
@@ -302,9 +333,11 @@ class OciRuntimeTest {
     @Test
     void theContainerOutlivesTheRuntimeObjectThatMadeIt() throws Exception {
         // As pid 1 of its namespace, the shell gets SIGTERM only because it traps it.
-        bundle.args("sh", "-c", "trap 'exit 7' TERM; sleep 100 & wait");
+        bundle.args("sh", "-c", "trap 'exit 7' TERM; echo trapped; sleep 100 & wait");
         runtime.create("c1", bundle.write(), logged());
         runtime.start("c1");
+        // A TERM before the trap would be dropped: pid 1 gets no default signal actions.
+        awaitLogged("trapped\n");
         long pid = runtime.state("c1").pid();
 
         OciRuntime second = new OciRuntime(stateRoot, OciRuntime.defaultShim(),
@@ -515,6 +548,14 @@ class OciRuntimeTest {
         assertEquals(0, runtime.await("c1").exitCode());
         // The tty ends lines with \r\n; reading the log by lines drops the \r.
         assertTrue(logged("stdout").startsWith("/dev/pts/0\n30 100\n"), safe("stdout"));
+    }
+
+    private void awaitLogged(String stdout) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!(Files.exists(log) && logged("stdout").contains(stdout))) {
+            assertTrue(System.nanoTime() < deadline, "waiting for " + stdout + " in the log");
+            Thread.sleep(10);
+        }
     }
 
     /** Reads frames until their text holds the marker. */
