@@ -23,8 +23,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One container creation: has the reaper fork a monitor, answers its handshake (cgroup placement and id
- * maps between clone and go), and knows how to undo what it did so far.
+ * One process creation (a container's or an exec's): has the reaper fork a monitor, answers
+ * its handshake (cgroup placement and id maps between clone and go), and knows how to undo
+ * what it did so far.
  */
 final class Launch {
     /** Set-up that hangs (a mount on a dead NFS server, say) must not hang the caller. */
