@@ -505,19 +505,42 @@ static int join_namespace(const struct plan_ns *ns, struct shim_err *err)
     return rc;
 }
 
-static int join_namespaces(const struct plan *p, struct shim_err *err)
+static int setns_in_order(const struct plan *p, const int *fds, struct shim_err *err)
 {
     /* The user namespace first: it grants the rights to join the others. The pid namespace
      * was joined by the monitor before the clone. */
-    for (int i = 0; i < p->njoins; i++)
-        if (p->joins[i].type == CLONE_NEWUSER && join_namespace(&p->joins[i], err) < 0)
-            return -1;
-    for (int i = 0; i < p->njoins; i++) {
-        int t = p->joins[i].type;
-        if (t != CLONE_NEWUSER && t != CLONE_NEWPID && join_namespace(&p->joins[i], err) < 0)
-            return -1;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < p->njoins; i++) {
+            int t = p->joins[i].type;
+            if (t == CLONE_NEWPID || (t == CLONE_NEWUSER) != (pass == 0))
+                continue;
+            if (setns(fds[i], t) < 0)
+                return fail(err, errno, "setns %s", p->joins[i].path);
+        }
     }
     return 0;
+}
+
+static int join_namespaces(const struct plan *p, struct shim_err *err)
+{
+    /* Every path is opened before the first setns: once in another mount namespace, a path
+     * such as /proc/PID/ns/net would be looked up in that namespace's /proc. */
+    int fds[16];
+    int n = p->njoins < 16 ? p->njoins : 16;
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        fds[i] = open(p->joins[i].path, O_RDONLY | O_CLOEXEC);
+        if (fds[i] < 0) {
+            rc = fail(err, errno, "open namespace %s", p->joins[i].path);
+            n = i;
+            break;
+        }
+    }
+    if (rc == 0)
+        rc = setns_in_order(p, fds, err);
+    for (int i = 0; i < n; i++)
+        close(fds[i]);
+    return rc;
 }
 
 static int enter_time_namespace(const struct plan *p, struct shim_err *err)

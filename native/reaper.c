@@ -1,8 +1,9 @@
 /* berth-shim reaper <state root>
  *
- * Pid 1 on some hosts never waits for orphans (this machine's does not), so a monitor whose
- * parent chain ends at pid 1 would stay a zombie for good once it exits. The reaper is the
- * monitors' long-lived parent instead: a child subreaper that serves <state root>/reaper.sock,
+ * An exited monitor whose parent chain ends at pid 1 stays a zombie until pid 1 waits for it:
+ * never where pid 1 is not a real init (an engine inside a container without --init), and up
+ * to seconds later on this machine, whose pid 1 reaps orphans only now and then. The reaper
+ * is the monitors' long-lived parent instead: a child subreaper that serves <state root>/reaper.sock,
  * forks one monitor per connection (the connection carries its handshake with Java), and
  * reaps the monitors and whatever they orphan (exit commands, a container's leftovers).
  *

@@ -63,14 +63,28 @@ final class Launch {
         cgroups.create(cgroupsPath, spec.linux() == null ? null : spec.linux().resources());
         cgroupCreated = true;
         // Rendered now that the cgroup exists: a v1 cgroup mount binds its folders.
-        Files.writeString(folder.plan(), plan.render());
+        handshake(plan.render(), () -> writeIdMaps(spec));
+    }
+
+    /** Returns once the exec'd process, in the container's cgroup, reported created. */
+    void runExec(String plan) throws IOException {
+        handshake(plan, () -> { });
+    }
+
+    /** What Java does between the clone and go, besides the cgroup placement. */
+    private interface BeforeGo {
+        void run() throws IOException;
+    }
+
+    private void handshake(String plan, BeforeGo beforeGo) throws IOException {
+        Files.writeString(folder.plan(), plan);
         connection = reaper.spawn(folder.dir());
         try (BufferedReader answers = new BufferedReader(new InputStreamReader(
                 Channels.newInputStream(connection), StandardCharsets.UTF_8));
                 OutputStream toShim = Channels.newOutputStream(connection)) {
             readPids(readLine(answers));
             cgroups.addProcess(cgroupsPath, process.pid());
-            writeIdMaps(spec);
+            beforeGo.run();
             toShim.write("go\n".getBytes(StandardCharsets.US_ASCII));
             toShim.flush();
             String answer = readLine(answers);

@@ -31,7 +31,7 @@ import java.util.stream.Stream;
 public final class OciRuntime implements AutoCloseable {
     static final int SIGKILL = 9;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
-    private static final Duration GONE_TIMEOUT = Duration.ofSeconds(10);
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final Path stateRoot;
     private final Path shim;
@@ -96,7 +96,7 @@ public final class OciRuntime implements AutoCloseable {
             return state(id);
         } catch (RuntimeException | IOException e) {
             launch.undo();
-            throw asStartFailure(id, e);
+            throw asStartFailure("create container " + id, e);
         }
     }
 
@@ -109,15 +109,20 @@ public final class OciRuntime implements AutoCloseable {
                     + status.ociName());
         }
         folder.mark(folder.started(), true);
+        startMonitored(folder, "start " + id);
+    }
+
+    /** Releases a created process through its monitor; fails when its exec failed. */
+    private static void startMonitored(StateFolder folder, String what) {
         String answer;
         try {
             answer = MonitorSocket.ask(folder.socket(), "start");
         } catch (IOException e) {
-            throw new ContainerStartException("start " + id + ": its monitor does not answer: "
+            throw new ContainerStartException(what + ": its monitor does not answer: "
                     + e.getMessage(), Errno.EIO, e);
         }
         if (answer == null || !answer.equals("ok")) {
-            throw ShimAnswer.failure("start " + id, answer);
+            throw ShimAnswer.failure(what, answer);
         }
     }
 
@@ -138,21 +143,61 @@ public final class OciRuntime implements AutoCloseable {
     /** Blocks until the process has exited, and returns how. */
     public ExitStatus await(String id) throws InterruptedException {
         StateFolder folder = existing(id);
+        return MonitorSocket.awaitExit(folder, folder.readState().shim(), "container " + id);
+    }
+
+    /**
+     * Runs a process in the running container: in all its namespaces, its cgroup, with its
+     * user, capabilities, environment and working directory unless the spec says otherwise.
+     * Unless detached, the returned session is attached before the process starts, so no
+     * output is missed.
+     *
+     * @throws ContainerStateException when the container is not running (created, paused or
+     *     stopped)
+     * @throws ContainerStartException when the process cannot start; {@link
+     *     ContainerStartException#exitCode()} gives docker's 127 (not found) or 126 (cannot run)
+     */
+    public ExecSession exec(String id, ExecSpec exec) {
+        StateFolder folder = existing(id);
         StateFolder.Stored stored = folder.readState();
-        while (true) {
-            ExitStatus exit = folder.readExit();
-            if (exit != null) {
-                return exit;
-            }
-            try (SocketChannel channel = MonitorSocket.open(folder.socket(), "wait")) {
-                MonitorSocket.readLine(channel);
-            } catch (ClosedByInterruptException e) {
-                throw new InterruptedException("await " + id);
-            } catch (IOException e) {
-                checkMonitorAlive(id, folder, stored);
-                Thread.sleep(10);
-            }
+        Status status = status(folder, stored);
+        if (status != Status.RUNNING) {
+            throw new ContainerStateException("cannot exec in container " + id + ": it is "
+                    + status.ociName());
         }
+        Spec spec = readSpec(Path.of(stored.bundle()));
+        String plan = ShimPlan.renderExec(spec, stored.pid(), exec.over(spec.process()),
+                new CreateOptions(exec.stdinOpen(), exec.logFile(), null));
+        String execId = newExecId();
+        StateFolder execFolder = makeExecFolder(folder, execId);
+        Launch launch = new Launch(execFolder, reaper, cgroups, sys, stored.cgroupsPath());
+        Attachment attachment = null;
+        try {
+            launch.runExec(plan);
+            attachment = exec.detach() ? null : attachTo(execFolder, "exec " + execId);
+            startMonitored(execFolder, "exec " + execId + " in container " + id);
+            return new ExecSession(id, execId, execFolder, launch.process(), launch.monitor(),
+                    attachment);
+        } catch (RuntimeException | IOException e) {
+            closeQuietly(attachment);
+            launch.undo();
+            throw asStartFailure("exec in container " + id, e);
+        }
+    }
+
+    /** How an exec ended, once it has; empty while it runs. */
+    public Optional<ExitStatus> execExitStatus(String id, String execId) {
+        return Optional.ofNullable(execFolder(id, execId).readExit());
+    }
+
+    /** Forgets an exec that has exited (its folder); the container's delete forgets them all. */
+    public void removeExec(String id, String execId) {
+        StateFolder folder = execFolder(id, execId);
+        if (folder.readExit() == null) {
+            throw new ContainerStateException("cannot remove exec " + execId + " of container "
+                    + id + ": it is running");
+        }
+        folder.remove();
     }
 
     /**
@@ -161,16 +206,9 @@ public final class OciRuntime implements AutoCloseable {
      */
     public Attachment attach(String id) {
         StateFolder folder = existing(id);
-        SocketChannel channel = null;
         try {
-            channel = MonitorSocket.open(folder.socket(), "attach");
-            String answer = MonitorSocket.readLine(channel);
-            if (!"ok".equals(answer)) {
-                throw new IOException("the monitor answered " + answer);
-            }
-            return new SocketAttachment(channel);
+            return attachTo(folder, "container " + id);
         } catch (IOException e) {
-            closeQuietly(channel);
             if (folder.readExit() != null) {
                 throw new ContainerStateException("cannot attach to container " + id
                         + ": it has exited");
@@ -179,21 +217,23 @@ public final class OciRuntime implements AutoCloseable {
         }
     }
 
+    private static Attachment attachTo(StateFolder folder, String what) throws IOException {
+        SocketChannel channel = MonitorSocket.open(folder.socket(), "attach");
+        try {
+            String answer = MonitorSocket.readLine(channel);
+            if (!"ok".equals(answer)) {
+                throw new IOException("attach to " + what + ": the monitor answered " + answer);
+            }
+            return new SocketAttachment(channel);
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
     /** Sets the size of the container's terminal (process.terminal), as a TIOCSWINSZ. */
     public void resize(String id, int rows, int columns) {
-        StateFolder folder = existing(id);
-        String answer;
-        try {
-            answer = MonitorSocket.ask(folder.socket(), "resize " + rows + " " + columns);
-        } catch (IOException e) {
-            throw new ContainerStateException("cannot resize container " + id
-                    + ": it is not running");
-        }
-        if (!"ok".equals(answer)) {
-            ContainerStartException failure = ShimAnswer.failure("resize " + id, answer);
-            throw new ContainerStateException("cannot resize container " + id + ": "
-                    + failure.getMessage());
-        }
+        MonitorSocket.resize(existing(id), "container " + id, rows, columns);
     }
 
     /**
@@ -210,22 +250,10 @@ public final class OciRuntime implements AutoCloseable {
         if (status(folder, stored) == Status.STOPPED) {
             return false;
         }
-        String answer;
-        try {
-            answer = MonitorSocket.ask(folder.socket(), "kill " + signal);
-        } catch (IOException e) {
-            // The monitor has gone: it exited with the process, or was killed itself.
-            return folder.readExit() == null && stored.process().alive()
-                    && sys.kill(stored.pid(), signal);
-        }
-        if ("ok".equals(answer)) {
-            return true;
-        }
-        if ("exited".equals(answer) || answer == null) {
-            return false;
-        }
-        throw new ContainerStateException("cannot kill container " + id + ": "
-                + ShimAnswer.failure("kill", answer).getMessage());
+        // Without an answer the monitor has gone: with its process, or killed itself.
+        return MonitorSocket.signal(folder, "container " + id, signal).orElseGet(() ->
+                folder.readExit() == null && stored.process().alive()
+                        && sys.kill(stored.pid(), signal));
     }
 
     /** Freezes every process of the container through its cgroup. */
@@ -301,13 +329,6 @@ public final class OciRuntime implements AutoCloseable {
         return Files.exists(folder.started()) ? Status.RUNNING : Status.CREATED;
     }
 
-    private void checkMonitorAlive(String id, StateFolder folder, StateFolder.Stored stored) {
-        if (!stored.shim().alive() && folder.readExit() == null) {
-            throw new IllegalStateException("the monitor of container " + id
-                    + " is gone and left no exit status; see " + folder.shimLog());
-        }
-    }
-
     private StateFolder existing(String id) {
         if (id == null || !ID.matcher(id).matches()) {
             throw new NoSuchContainerException(String.valueOf(id));
@@ -360,23 +381,50 @@ public final class OciRuntime implements AutoCloseable {
         }
     }
 
-    private static ContainerStartException asStartFailure(String id, Exception e) {
+    private static ContainerStartException asStartFailure(String what, Exception e) {
         return switch (e) {
             case ContainerStartException c -> c;
-            case SysException s -> new ContainerStartException("create container " + id + ": "
-                    + s.getMessage(), s.errno(), s);
-            default -> new ContainerStartException("create container " + id + ": "
-                    + e.getMessage(), e instanceof IOException ? Errno.EIO : 0, e);
+            case SysException s -> new ContainerStartException(what + ": " + s.getMessage(),
+                    s.errno(), s);
+            default -> new ContainerStartException(what + ": " + e.getMessage(),
+                    e instanceof IOException ? Errno.EIO : 0, e);
         };
     }
 
-    private static void closeQuietly(SocketChannel channel) {
+    private static void closeQuietly(java.io.Closeable closeable) {
         try {
-            if (channel != null) {
-                channel.close();
+            if (closeable != null) {
+                closeable.close();
             }
         } catch (IOException e) {
             // Nothing more to release.
         }
+    }
+
+    private static String newExecId() {
+        byte[] bytes = new byte[8];
+        RANDOM.nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
+    }
+
+    private static StateFolder makeExecFolder(StateFolder container, String execId) {
+        Path dir = container.dir().resolve("exec").resolve(execId);
+        try {
+            Files.createDirectories(dir);
+            return new StateFolder(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("make exec folder " + dir, e);
+        }
+    }
+
+    private StateFolder execFolder(String id, String execId) {
+        StateFolder container = existing(id);
+        StateFolder folder = new StateFolder(container.dir().resolve("exec").resolve(
+                String.valueOf(execId)));
+        if (execId == null || !execId.matches("[0-9a-f]{16}") || !Files.isDirectory(
+                folder.dir())) {
+            throw new NoSuchContainerException("exec " + execId + " in container " + id);
+        }
+        return folder;
     }
 }
