@@ -3,9 +3,10 @@
  * An exited monitor whose parent chain ends at pid 1 stays a zombie until pid 1 waits for it:
  * never where pid 1 is not a real init (an engine inside a container without --init), and up
  * to seconds later on this machine, whose pid 1 reaps orphans only now and then. The reaper
- * is the monitors' long-lived parent instead: a child subreaper that serves <state root>/reaper.sock,
- * forks one monitor per connection (the connection carries its handshake with Java), and
- * reaps the monitors and whatever they orphan (exit commands, a container's leftovers).
+ * is the monitors' long-lived parent instead: a child subreaper that serves
+ * <state root>/reaper.sock, forks one monitor per connection (the connection carries its
+ * handshake with Java), and reaps the monitors and whatever they orphan (exit commands, a
+ * container's leftovers).
  *
  * It exits when it has no children left and the process that started it (Java, which waits
  * for its children) is still its parent. Once orphaned, exiting would only make it a zombie of
