@@ -362,6 +362,38 @@ static void finish(struct monitor *m)
     }
 }
 
+/* The engine's clean-up for a container nobody watches. Detached: the reaper (our subreaper
+ * ancestor) inherits and reaps it once we exit; we never wait for it. */
+static void run_exit_command(struct monitor *m)
+{
+    if (m->plan->nexit_argv == 0)
+        return;
+    pid_t pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "berth-shim: fork the exit command: %s\n", strerror(errno));
+        return;
+    }
+    if (pid > 0)
+        return;
+
+    setsid();
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    signal(SIGPIPE, SIG_DFL);
+    int null = open("/dev/null", O_RDWR);
+    if (null >= 0) {
+        dup2(null, STDIN_FILENO);
+        dup2(null, STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
+    }
+    if (chdir("/") < 0)
+        _exit(127);
+    extern char **environ;
+    execve(m->plan->exit_argv[0], (char *const *) m->plan->exit_argv, environ);
+    _exit(127);
+}
+
 /* ---- the loop ---- */
 
 enum { P_SIG, P_LISTEN, P_OUT, P_ERR, P_STDIN, P_SYNC, P_CLIENTS };
@@ -464,5 +496,6 @@ int monitor_run(struct plan *plan, pid_t pid, int sync_fd, int listen_fd, int st
         serve(&m, fds);
     }
     finish(&m);
+    run_exit_command(&m);
     return 0;
 }

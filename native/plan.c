@@ -23,6 +23,7 @@
  *   user       <uid> <gid> <umask or -1>
  *   cwd        <path>          nnp 1            oom <score>
  *   exec       1        (into a running container: every namespace joined, no root to build)
+ *   exitcmd    <argument>  (in order: what the monitor runs after it wrote the exit file)
  */
 #include "shim.h"
 
@@ -117,9 +118,10 @@ static int alloc_arrays(struct plan *p, int lines, struct shim_err *err)
     p->sysctls = calloc(lines, sizeof(*p->sysctls));
     p->env = calloc(lines + 1, sizeof(*p->env));
     p->argv = calloc(lines + 1, sizeof(*p->argv));
+    p->exit_argv = calloc(lines + 1, sizeof(*p->exit_argv));
     p->groups = calloc(MAX_FIELDS * lines, sizeof(*p->groups));
     if (!p->joins || !p->mounts || !p->devices || !p->symlinks || !p->masked || !p->readonly
-        || !p->rlimits || !p->sysctls || !p->env || !p->argv || !p->groups)
+        || !p->rlimits || !p->sysctls || !p->env || !p->argv || !p->exit_argv || !p->groups)
         return fail(err, ENOMEM, "allocate plan");
     return 0;
 }
@@ -223,6 +225,8 @@ static int apply_record(struct plan *p, char **f, int n)
         p->umask = snum(f[3]);
     } else if (!strcmp(k, "cwd") && n >= 2) {
         p->cwd = f[1];
+    } else if (!strcmp(k, "exitcmd") && n >= 2) {
+        p->exit_argv[p->nexit_argv++] = f[1];
     } else if (!strcmp(k, "exec")) {
         p->exec = 1;
     } else if (!strcmp(k, "nnp")) {

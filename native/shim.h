@@ -77,6 +77,8 @@ struct plan {
     int nenv;
     const char **argv;
     int nargv;
+    const char **exit_argv; /* run by the monitor after the exit file; NULL-terminated */
+    int nexit_argv;
     gid_t *groups;
     int ngroups;
     int has_caps;

@@ -320,6 +320,7 @@ final class ShimPlan {
         if (options.logFile() != null) {
             plan.add("log file", "log", options.logFile().toAbsolutePath());
         }
+        options.exitCommand().forEach(a -> plan.add("exit command", "exitcmd", a));
     }
 
     private static List<Spec.Namespace> namespaces(Spec spec) {

@@ -258,6 +258,32 @@ class OciRuntimeTest {
     }
 
     @Test
+    void theExitCommandRunsAfterTheExitFileIsWrittenAndIsReaped() throws Exception {
+        Path seen = work.resolve("seen");
+        Path exitFile = stateRoot.resolve("c1").resolve("exit");
+        bundle.args("sh", "-c", "exit 3");
+        runtime.create("c1", bundle.write(), logged().withExitCommand(List.of("/bin/sh", "-c",
+                "echo $$ > " + seen + ".pid; cat " + exitFile + " > " + seen + ".tmp; mv "
+                        + seen + ".tmp " + seen)));
+        runtime.start("c1");
+        runtime.await("c1");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!Files.exists(seen)) {
+            assertTrue(System.nanoTime() < deadline, "the exit command did not run");
+            Thread.sleep(10);
+        }
+        assertTrue(Files.readString(seen).startsWith("code=3\nsignal=0\n"),
+                Files.readString(seen));
+        Path proc = Path.of("/proc", Files.readString(Path.of(seen + ".pid")).trim());
+        // The reaper waits for it at once; this host's pid 1 would take up to seconds.
+        deadline = System.nanoTime() + 1_000_000_000L;
+        while (Files.exists(proc)) {
+            assertTrue(System.nanoTime() < deadline, "the exit command was not reaped");
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
     void createOfAMissingCommandFailsWithEnoentAndLeavesNothing() throws Exception {
         bundle.args("nosuch");
         ContainerStartException e = assertThrows(ContainerStartException.class,
