@@ -29,6 +29,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef CLONE_NEWTIME
@@ -792,6 +793,75 @@ static int prepare(struct plan *p, int *master, struct shim_err *err)
     return become_user(p, err);
 }
 
+/* ---- --init: a tiny pid 1 ---- */
+
+/* The command under init: its own process group, the terminal's foreground when there is one
+ * (so a shell's job control works), then exec. Failures are reported as for a plain exec. */
+static void exec_under_init(struct plan *p, const char *path, const sigset_t *mask)
+    __attribute__((noreturn));
+static void exec_under_init(struct plan *p, const char *path, const sigset_t *mask)
+{
+    struct shim_err err = {0};
+    setpgid(0, 0);
+    if (p->terminal && tcsetpgrp(STDIN_FILENO, getpid()) < 0) {
+        fail(&err, errno, "make the command the terminal's foreground");
+        die(&err);
+    }
+    sigprocmask(SIG_SETMASK, mask, NULL);
+    execve(path, (char *const *) p->argv, (char *const *) p->env);
+    fail(&err, errno, "exec: \"%s\": %s", p->argv[0], strerror(errno));
+    die(&err);
+}
+
+/* Reaps every child; returns the command's wait status once it is among them, else -1. */
+static int reap_children(pid_t command)
+{
+    int status, result = -1;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+        if (pid == command)
+            result = status;
+    return result;
+}
+
+/* Forwards every signal to the command, reaps every zombie (orphans come to pid 1, or to us
+ * as subreaper without a pid namespace), and exits as the command did. Signals stay blocked
+ * and are taken with sigwaitinfo: as a pid namespace's init we get no default actions, and a
+ * blocked signal is kept for us rather than dropped. */
+static void run_init(struct plan *p, const char *path) __attribute__((noreturn));
+static void run_init(struct plan *p, const char *path)
+{
+    struct shim_err err = {0};
+    sigset_t all, old;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+
+    pid_t command = fork();
+    if (command < 0) {
+        fail(&err, errno, "fork the command under init");
+        die(&err);
+    }
+    if (command == 0)
+        exec_under_init(p, path, &old);
+
+    close(sync_fd); /* the command's copy tells the monitor how its exec went */
+    prctl(PR_SET_NAME, "berth-init", 0, 0, 0);
+    while (1) {
+        siginfo_t si;
+        int sig = sigwaitinfo(&all, &si);
+        if (sig < 0)
+            continue;
+        if (sig != SIGCHLD) {
+            kill(command, sig);
+            continue;
+        }
+        int status = reap_children(command);
+        if (status != -1)
+            _exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status));
+    }
+}
+
 void container_run(struct plan *p, int fd)
 {
     struct shim_err err = {0};
@@ -813,6 +883,8 @@ void container_run(struct plan *p, int fd)
     if (await_byte('s', &err) < 0)
         die(&err);
 
+    if (p->init)
+        run_init(p, path);
     execve(path, (char *const *) p->argv, (char *const *) p->env);
     fail(&err, errno, "exec: \"%s\": %s", p->argv[0], strerror(errno));
     die(&err);

@@ -23,6 +23,7 @@
  *   user       <uid> <gid> <umask or -1>
  *   cwd        <path>          nnp 1            oom <score>
  *   exec       1        (into a running container: every namespace joined, no root to build)
+ *   init       1           (stay as pid 1: fork the command, forward signals, reap zombies)
  *   exitcmd    <argument>  (in order: what the monitor runs after it wrote the exit file)
  */
 #include "shim.h"
@@ -227,6 +228,8 @@ static int apply_record(struct plan *p, char **f, int n)
         p->cwd = f[1];
     } else if (!strcmp(k, "exitcmd") && n >= 2) {
         p->exit_argv[p->nexit_argv++] = f[1];
+    } else if (!strcmp(k, "init")) {
+        p->init = 1;
     } else if (!strcmp(k, "exec")) {
         p->exec = 1;
     } else if (!strcmp(k, "nnp")) {

@@ -47,6 +47,9 @@ final class ShimPlan {
             "/dev/stdout", "/proc/self/fd/1", "/dev/stderr", "/proc/self/fd/2",
             "/dev/ptmx", "pts/ptmx");
 
+    /** The annotation that puts a tiny init above the command as pid 1 (docker's --init). */
+    static final String INIT = "io.berth.init";
+
     private static final Map<String, String> PROC_NS_NAMES = Map.of(
             "mount", "mnt", "uts", "uts", "ipc", "ipc", "user", "user", "pid", "pid",
             "network", "net", "cgroup", "cgroup", "time", "time");
@@ -120,6 +123,9 @@ final class ShimPlan {
         addPaths();
         addProcess();
         addIo();
+        if (spec.annotations() != null && "true".equals(spec.annotations().get(INIT))) {
+            plan.add(INIT, "init", 1);
+        }
         return plan.toString();
     }
 

@@ -284,6 +284,45 @@ class OciRuntimeTest {
     }
 
     @Test
+    void anInitAsPidOneReapsOrphansThatWouldStayZombies() throws Exception {
+        bundle.config.putObject("annotations").put("io.berth.init", "true");
+        // The orphan dies after sh has become sleep, which would never wait for it.
+        bundle.args("sh", "-c", "(sleep 0.2 &); exec sleep 600");
+        runtime.create("c1", bundle.write(), logged());
+        runtime.start("c1");
+        long init = runtime.state("c1").pid();
+        assertEquals("berth-init", Files.readString(
+                Path.of("/proc", Long.toString(init), "comm")).trim());
+        List<Long> children = childrenOf(init);
+        assertEquals(1, children.size(), children.toString());
+        Thread.sleep(600);
+        assertEquals("sleep", Files.readString(
+                Path.of("/proc", Long.toString(children.get(0)), "comm")).trim());
+        assertEquals(List.of(children.get(0)), childrenOf(init), "only the command is left");
+        assertEquals(List.of(), childrenOf(children.get(0)));
+    }
+
+    @Test
+    void aTermToTheInitReachesTheCommand() throws Exception {
+        bundle.config.putObject("annotations").put("io.berth.init", "true");
+        bundle.args("sleep", "600");
+        runtime.create("c1", bundle.write(), logged());
+        runtime.start("c1");
+        // Without init, sleep as pid 1 would get no default action for TERM and live on.
+        assertTrue(runtime.kill("c1", 15));
+        ExitStatus exit = runtime.await("c1");
+        assertEquals(143, exit.exitCode());
+    }
+
+    /** The children of a process, zombies included, from /proc/PID/task/PID/children. */
+    private static List<Long> childrenOf(long pid) throws IOException {
+        String text = Files.readString(Path.of("/proc", Long.toString(pid), "task",
+                Long.toString(pid), "children")).trim();
+        return text.isEmpty() ? List.of()
+                : Stream.of(text.split(" ")).map(Long::parseLong).toList();
+    }
+
+    @Test
     void createOfAMissingCommandFailsWithEnoentAndLeavesNothing() throws Exception {
         bundle.args("nosuch");
         ContainerStartException e = assertThrows(ContainerStartException.class,
