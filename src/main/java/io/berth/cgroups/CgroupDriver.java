@@ -34,8 +34,15 @@ public interface CgroupDriver {
     /** Whether the cgroup's memory controller has recorded an OOM kill. */
     boolean oomKilled(String cgroupsPath);
 
-    /** Removes the cgroup; a missing one is fine. Fails with EBUSY while processes remain. */
+    /**
+     * Removes the cgroup (and any cgroups the container made below it); a missing one is fine.
+     * Retries briefly while just-killed processes leave, then fails with EBUSY while processes
+     * remain.
+     */
     void destroy(String cgroupsPath);
+
+    /** Memory, CPU and pids accounting of the cgroup, for {@code berth stats}. */
+    Stats stats(String cgroupsPath);
 
     /** The driver for what this host mounts: v1 if per-controller hierarchies exist, else v2. */
     static CgroupDriver detect() {

@@ -20,8 +20,7 @@ final class LinuxSys implements Sys {
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final java.lang.foreign.AddressLayout PTR = ValueLayout.ADDRESS;
-
-    // Last of the statics: the constructor needs LINKER and the layouts above.
+    // Last of the statics: the constructor needs the linker and layouts above.
     static final LinuxSys INSTANCE = new LinuxSys();
 
     private final MethodHandle mount = downcall("mount",
@@ -89,6 +88,78 @@ final class LinuxSys implements Sys {
     private static void check(int rc, MemorySegment state, String operation) {
         if (rc != 0) {
             throw new SysException(operation, (int) ERRNO.get(state, 0L));
+        }
+    }
+
+    // Added for the image store (layer unpacking).
+
+    private static final int ENODATA = 61;
+    private static final int ERANGE = 34;
+
+    private final MethodHandle mknod = downcall("mknod",
+            FunctionDescriptor.of(INT, PTR, INT, LONG));
+    private final MethodHandle lsetxattr = downcall("lsetxattr",
+            FunctionDescriptor.of(INT, PTR, PTR, PTR, LONG, INT));
+    private final MethodHandle lgetxattr = downcall("lgetxattr",
+            FunctionDescriptor.of(LONG, PTR, PTR, PTR, LONG));
+
+    @Override
+    public void mknod(String path, int mode, long major, long minor) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(STATE);
+            int rc = (int) mknod.invokeExact(state, cString(arena, path), mode,
+                    makedev(major, minor));
+            check(rc, state, "mknod " + path);
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("mknod " + path, t);
+        }
+    }
+
+    /** glibc's makedev(3): the split major and minor bit fields of a 64-bit dev_t. */
+    private static long makedev(long major, long minor) {
+        return ((major & 0xfffff000L) << 32) | ((major & 0xfffL) << 8)
+                | ((minor & 0xffffff00L) << 12) | (minor & 0xffL);
+    }
+
+    @Override
+    public void lsetxattr(String path, String name, byte[] value) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(STATE);
+            MemorySegment data = arena.allocate(Math.max(1, value.length));
+            MemorySegment.copy(value, 0, data, ValueLayout.JAVA_BYTE, 0, value.length);
+            int rc = (int) lsetxattr.invokeExact(state, cString(arena, path),
+                    cString(arena, name), data, (long) value.length, 0);
+            check(rc, state, "lsetxattr " + name + " on " + path);
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("lsetxattr " + path, t);
+        }
+    }
+
+    @Override
+    public byte[] lgetxattr(String path, String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(STATE);
+            for (int size = 256; ; size *= 4) {
+                MemorySegment data = arena.allocate(size);
+                long n = (long) lgetxattr.invokeExact(state, cString(arena, path),
+                        cString(arena, name), data, (long) size);
+                int errno = n < 0 ? (int) ERRNO.get(state, 0L) : 0;
+                if (n >= 0) {
+                    return data.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+                } else if (errno == ENODATA) {
+                    return null;
+                } else if (errno != ERANGE || size > (1 << 20)) {
+                    throw new SysException("lgetxattr " + name + " on " + path, errno);
+                }
+            }
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("lgetxattr " + path, t);
         }
     }
 }

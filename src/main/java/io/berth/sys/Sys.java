@@ -20,4 +20,21 @@ public interface Sys {
     static Sys linux() {
         return LinuxSys.INSTANCE;
     }
+
+    // Added for the image store (layer unpacking); defaults keep existing fakes compiling.
+
+    /** mknod(2): a device node, FIFO or (with major and minor 0) an overlay whiteout. */
+    default void mknod(String path, int mode, long major, long minor) {
+        throw new UnsupportedOperationException("mknod " + path + ": not available here");
+    }
+
+    /** lsetxattr(2): sets an extended attribute without following a final symlink. */
+    default void lsetxattr(String path, String name, byte[] value) {
+        throw new UnsupportedOperationException("lsetxattr " + path + ": not available here");
+    }
+
+    /** lgetxattr(2); a missing attribute (ENODATA) is reported as {@code null}. */
+    default byte[] lgetxattr(String path, String name) {
+        throw new UnsupportedOperationException("lgetxattr " + path + ": not available here");
+    }
 }

@@ -1,0 +1,157 @@
+package io.berth.cli;
+
+import io.berth.convert.ContainerRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The flags `run` and `create` share, turned into the engine's one request type. */
+final class CreateFlags {
+    @Option(names = "--name", description = "Assign a name to the container.")
+    String name;
+
+    @Option(names = {"-h", "--hostname"}, description = "Container host name.")
+    String hostname;
+
+    @Option(names = "--domainname", description = "Container NIS domain name.")
+    String domainname;
+
+    @Option(names = {"-e", "--env"}, description = "Set environment variables.")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = "--env-file", description = "Read in a file of environment variables.")
+    List<Path> envFiles = new ArrayList<>();
+
+    @Option(names = {"-w", "--workdir"}, description = "Working directory inside the container.")
+    String workdir;
+
+    @Option(names = {"-u", "--user"}, description = "Username or UID (format: <name|uid>[:<group|gid>]).")
+    String user;
+
+    @Option(names = "--entrypoint", description = "Overwrite the default ENTRYPOINT of the image.")
+    String entrypoint;
+
+    @Option(names = {"-i", "--interactive"}, description = "Keep STDIN open even if not attached.")
+    boolean interactive;
+
+    @Option(names = {"-t", "--tty"}, description = "Allocate a pseudo-TTY.")
+    boolean tty;
+
+    @Option(names = {"-l", "--label"}, description = "Set meta data on a container.")
+    List<String> labels = new ArrayList<>();
+
+    @Option(names = "--rm", description = "Automatically remove the container when it exits.")
+    boolean rm;
+
+    @Option(names = "--pid", description = "PID namespace to use (host or private).")
+    String pid;
+
+    @Option(names = "--ipc", description = "IPC namespace to use (host or private).")
+    String ipc;
+
+    @Option(names = "--uts", description = "UTS namespace to use (host or private).")
+    String uts;
+
+    @Option(names = {"--network", "--net"}, description = "Network mode (none, host).")
+    String network;
+
+    @Option(names = "--cgroupns", description = "Cgroup namespace to use (host or private).")
+    String cgroupns;
+
+    @Option(names = "--userns", description = "User namespace to use (auto or host).")
+    String userns;
+
+    @Option(names = "--timens", description = "Time namespace to use (private or host).")
+    String timens;
+
+    @Option(names = "--stop-signal", description = "Signal to stop the container.")
+    String stopSignal;
+
+    @Option(names = "--stop-timeout", description = "Timeout (in seconds) to stop a container.")
+    Integer stopTimeout;
+
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "The image to run.")
+    String image;
+
+    @Parameters(index = "1..*", paramLabel = "COMMAND", description = "Command and arguments.")
+    List<String> command = new ArrayList<>();
+
+    ContainerRequest toRequest() {
+        return ContainerRequest.builder(image)
+                .name(name)
+                .hostname(hostname)
+                .domainname(domainname)
+                .cmd(command.isEmpty() ? null : List.copyOf(command))
+                .entrypoint(entrypoint == null ? null
+                        : entrypoint.isEmpty() ? List.of() : List.of(entrypoint))
+                .env(environment())
+                .workingDir(workdir)
+                .user(user)
+                .tty(tty)
+                .openStdin(interactive)
+                .labels(labelMap())
+                .autoRemove(rm)
+                .pidMode(pid)
+                .ipcMode(ipc)
+                .utsMode(uts)
+                .networkMode(network)
+                .cgroupnsMode(cgroupns)
+                .usernsMode(userns)
+                .timensMode(timens)
+                .stopSignal(stopSignal)
+                .stopTimeout(stopTimeout)
+                .build();
+    }
+
+    /** --env-file first, then -e, as docker orders them; NAME alone takes the CLI's value. */
+    private List<String> environment() {
+        List<String> out = new ArrayList<>();
+        for (Path file : envFiles) {
+            for (String line : readLines(file)) {
+                String trimmed = line.strip();
+                if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
+                    addEnv(out, trimmed);
+                }
+            }
+        }
+        env.forEach(e -> addEnv(out, e));
+        return out.isEmpty() ? null : out;
+    }
+
+    private static List<String> readLines(Path file) {
+        try {
+            return Files.readAllLines(file);
+        } catch (IOException e) {
+            throw new ExitCodes.UserError("open " + file + ": no such file or directory");
+        }
+    }
+
+    private static void addEnv(List<String> out, String entry) {
+        if (entry.startsWith("=")) {
+            throw new ExitCodes.UserError("invalid environment variable: " + entry);
+        }
+        if (entry.contains("=")) {
+            out.add(entry);
+            return;
+        }
+        String value = System.getenv(entry);
+        if (value != null) {
+            out.add(entry + "=" + value);
+        }
+    }
+
+    private Map<String, String> labelMap() {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String label : labels) {
+            int eq = label.indexOf('=');
+            map.put(eq < 0 ? label : label.substring(0, eq), eq < 0 ? "" : label.substring(eq + 1));
+        }
+        return map.isEmpty() ? null : map;
+    }
+}

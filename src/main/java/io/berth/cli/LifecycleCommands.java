@@ -1,0 +1,153 @@
+package io.berth.cli;
+
+import io.berth.engine.Engine;
+import io.berth.runtime.Attachment;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** start, stop, kill, rm and wait: docker's verbs on existing containers. */
+final class LifecycleCommands {
+    private LifecycleCommands() {
+    }
+
+    /** Runs an action on each named container as docker does: errors printed, exit 1 at end. */
+    interface EachContainer {
+        void apply(String container) throws Exception;
+    }
+
+    static int forEach(List<String> containers, EachContainer action) throws Exception {
+        int code = 0;
+        for (String c : containers) {
+            try {
+                action.apply(c);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                System.err.println("Error: " + e.getMessage());
+                code = ExitCodes.FAILURE;
+            }
+        }
+        return code;
+    }
+
+    @Command(name = "start", description = "Start one or more stopped containers.")
+    static final class Start implements Callable<Integer>, ExitCodes.RunLike {
+        @ParentCommand
+        Main main;
+
+        @Option(names = {"-a", "--attach"}, description = "Attach STDOUT/STDERR, forward signals.")
+        boolean attach;
+
+        @Parameters(arity = "1..*", paramLabel = "CONTAINER")
+        List<String> containers;
+
+        @Override
+        public Integer call() throws Exception {
+            Engine engine = main.engine();
+            if (attach) {
+                if (containers.size() > 1) {
+                    throw new ExitCodes.UserError(
+                            "you cannot start and attach multiple containers at once");
+                }
+                Engine.Started started = engine.start(containers.get(0), true);
+                try (Attachment attachment = started.attachment()) {
+                    attachment.stdin().close();
+                    RunCommand.Streams.demux(attachment.output(), System.out, System.err);
+                }
+                return engine.await(started.container().id());
+            }
+            return forEach(containers, c -> {
+                engine.start(c);
+                System.out.println(c);
+            });
+        }
+    }
+
+    @Command(name = "stop", description = "Stop one or more running containers.")
+    static final class Stop implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Option(names = {"-t", "--time"}, description = "Seconds to wait before killing it.")
+        Integer time;
+
+        @Option(names = {"-s", "--signal"}, description = "Signal to send to the container.")
+        String signal;
+
+        @Parameters(arity = "1..*", paramLabel = "CONTAINER")
+        List<String> containers;
+
+        @Override
+        public Integer call() throws Exception {
+            Engine engine = main.engine();
+            return forEach(containers, c -> {
+                Integer configured = engine.get(c).request().stopTimeout();
+                int seconds = time != null ? time : configured != null ? configured : 10;
+                engine.stop(c, Duration.ofSeconds(Math.max(0, seconds)));
+                System.out.println(c);
+            });
+        }
+    }
+
+    @Command(name = "kill", description = "Kill one or more running containers.")
+    static final class Kill implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Option(names = {"-s", "--signal"}, description = "Signal to send (default KILL).")
+        String signal = "KILL";
+
+        @Parameters(arity = "1..*", paramLabel = "CONTAINER")
+        List<String> containers;
+
+        @Override
+        public Integer call() throws Exception {
+            Engine engine = main.engine();
+            return forEach(containers, c -> {
+                engine.kill(c, signal);
+                System.out.println(c);
+            });
+        }
+    }
+
+    @Command(name = "rm", description = "Remove one or more containers.")
+    static final class Rm implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Option(names = {"-f", "--force"}, description = "Force the removal of a running container.")
+        boolean force;
+
+        @Parameters(arity = "1..*", paramLabel = "CONTAINER")
+        List<String> containers;
+
+        @Override
+        public Integer call() throws Exception {
+            Engine engine = main.engine();
+            return forEach(containers, c -> {
+                engine.remove(c, force);
+                System.out.println(c);
+            });
+        }
+    }
+
+    @Command(name = "wait", description = "Block until containers stop, then print exit codes.")
+    static final class Wait implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Parameters(arity = "1..*", paramLabel = "CONTAINER")
+        List<String> containers;
+
+        @Override
+        public Integer call() throws Exception {
+            Engine engine = main.engine();
+            return forEach(containers, c -> System.out.println(engine.await(c)));
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package io.berth.cli;
+
+import io.berth.engine.Container;
+import io.berth.engine.Engine;
+import io.berth.engine.Inspection;
+import io.berth.engine.NotFoundException;
+import io.berth.image.Image;
+import io.berth.template.TableFormat;
+import io.berth.template.Template;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** ps, inspect, logs and anatomy: looking at containers. */
+final class QueryCommands {
+    static final String PS_TABLE = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}"
+            + "\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
+    static final Map<String, String> PS_HEADERS = Map.ofEntries(Map.entry("ID", "CONTAINER ID"),
+            Map.entry("Image", "IMAGE"), Map.entry("Command", "COMMAND"),
+            Map.entry("CreatedAt", "CREATED AT"), Map.entry("RunningFor", "CREATED"),
+            Map.entry("Ports", "PORTS"), Map.entry("Status", "STATUS"),
+            Map.entry("State", "STATE"), Map.entry("Size", "SIZE"), Map.entry("Names", "NAMES"),
+            Map.entry("Labels", "LABELS"), Map.entry("Mounts", "MOUNTS"),
+            Map.entry("Networks", "NETWORKS"));
+
+    private QueryCommands() {
+    }
+
+    @Command(name = "ps", description = "List containers.")
+    static final class Ps implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Option(names = {"-a", "--all"}, description = "Show all containers (default running).")
+        boolean all;
+
+        @Option(names = {"-q", "--quiet"}, description = "Only display container IDs.")
+        boolean quiet;
+
+        @Option(names = "--no-trunc", description = "Don't truncate output.")
+        boolean noTrunc;
+
+        @Option(names = "--format", description = "Format output using a Go template.")
+        String format;
+
+        @Override
+        public Integer call() {
+            Instant now = Instant.now();
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (Container c : main.engine().list(all)) {
+                rows.add(Inspection.psRow(c, !noTrunc, now));
+            }
+            String layout = quiet ? "{{.ID}}" : format == null ? PS_TABLE : format;
+            System.out.print(new TableFormat(layout, PS_HEADERS).render(rows));
+            return 0;
+        }
+    }
+
+    @Command(name = "inspect", description = "Return low-level information on objects.")
+    static final class Inspect implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Option(names = {"-f", "--format"}, description = "Format output using a Go template.")
+        String format;
+
+        @Option(names = "--type", description = "Only inspect objects of this type.")
+        String type;
+
+        @Parameters(arity = "1..*", paramLabel = "NAME|ID")
+        List<String> names;
+
+        @Override
+        public Integer call() {
+            Template template = format == null ? null : Template.parse(format);
+            List<Object> found = new ArrayList<>();
+            int code = 0;
+            for (String name : names) {
+                Optional<Object> object = lookup(name);
+                if (object.isEmpty()) {
+                    System.err.println("Error: No such object: " + name);
+                    code = ExitCodes.FAILURE;
+                } else if (template != null) {
+                    System.out.println(template.execute(object.get()));
+                } else {
+                    found.add(object.get());
+                }
+            }
+            if (template == null) {
+                System.out.println(GoJson.indent(found));
+            }
+            return code;
+        }
+
+        private Optional<Object> lookup(String name) {
+            Engine engine = main.engine();
+            if (type == null || type.equals("container")) {
+                try {
+                    return Optional.of(Inspection.inspect(engine.get(name), engine));
+                } catch (NotFoundException e) {
+                    // Not a container: perhaps an image.
+                }
+            }
+            if (type == null || type.equals("image")) {
+                Optional<Image> image = engine.images().find(name);
+                if (image.isPresent()) {
+                    return Optional.of(ImageCommands.inspect(image.get()));
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    @Command(name = "logs", description = "Fetch the logs of a container.")
+    static final class Logs implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Option(names = {"-f", "--follow"}, description = "Follow log output.")
+        boolean follow;
+
+        @Option(names = {"-t", "--timestamps"}, description = "Show timestamps.")
+        boolean timestamps;
+
+        @Option(names = {"-n", "--tail"}, description = "Lines to show from the end (all).")
+        String tail = "all";
+
+        @Parameters(index = "0", paramLabel = "CONTAINER")
+        String container;
+
+        @Override
+        public Integer call() throws Exception {
+            Engine engine = main.engine();
+            Container c = engine.get(container);
+            Path log = engine.logPath(c.id());
+            List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+            int skip = "all".equals(tail) ? 0 : Math.max(0, lines.size() - parseTail());
+            long offset = Files.exists(log) ? Files.size(log) : 0;
+            for (String line : lines.subList(skip, lines.size())) {
+                LogLine.print(line, timestamps);
+            }
+            if (follow) {
+                followFrom(engine, c.id(), log, offset);
+            }
+            return 0;
+        }
+
+        private int parseTail() {
+            try {
+                return Integer.parseInt(tail);
+            } catch (NumberFormatException e) {
+                throw new ExitCodes.UserError("invalid value for --tail: " + tail);
+            }
+        }
+
+        private void followFrom(Engine engine, String id, Path log, long offset)
+                throws IOException, InterruptedException {
+            StringBuilder pending = new StringBuilder();
+            while (true) {
+                boolean running = engine.get(id).running();
+                if (Files.exists(log)) {
+                    try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+                        f.seek(offset);
+                        byte[] bytes = new byte[(int) Math.max(0, f.length() - offset)];
+                        f.readFully(bytes);
+                        offset += bytes.length;
+                        pending.append(new String(bytes, StandardCharsets.UTF_8));
+                    }
+                }
+                int nl;
+                while ((nl = pending.indexOf("\n")) >= 0) {
+                    LogLine.print(pending.substring(0, nl), timestamps);
+                    pending.delete(0, nl + 1);
+                }
+                if (!running) {
+                    return;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** One line of the CRI log format: TIME STREAM F|P CONTENT. */
+    static final class LogLine {
+        private LogLine() {
+        }
+
+        static void print(String line, boolean timestamps) {
+            String[] f = line.split(" ", 4);
+            if (f.length < 3) {
+                return;
+            }
+            String content = f.length == 4 ? f[3] : "";
+            boolean full = !"P".equals(f[2]);
+            var target = "stderr".equals(f[1]) ? System.err : System.out;
+            target.print((timestamps ? f[0] + " " : "") + content + (full ? "\n" : ""));
+            target.flush();
+        }
+    }
+
+    @Command(name = "anatomy",
+            description = "Show a container's namespaces beside the host's, and its walls.")
+    static final class Anatomy implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Option(names = "--pid", description = "Any process, by its host pid.")
+        Long pid;
+
+        @Option(names = "--format", description = "table (default) or json.")
+        String format = "table";
+
+        @Parameters(arity = "0..1", paramLabel = "CONTAINER")
+        String container;
+
+        @Override
+        public Integer call() {
+            if ((pid == null) == (container == null)) {
+                throw new ExitCodes.UserError("anatomy needs a container or --pid, not both");
+            }
+            io.berth.anatomy.Anatomy a = pid != null ? io.berth.anatomy.Anatomy.of(pid)
+                    : main.engine().anatomy(container);
+            switch (format) {
+                case "json" -> System.out.println(a.json());
+                case "table" -> System.out.print(a.table());
+                default -> throw new ExitCodes.UserError("unknown --format " + format
+                        + " (use table or json)");
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.berth.convert;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a user asks for when creating a container: the CLI's flags and the Docker API's create
+ * body both become this one record, so their behaviour cannot drift. Null means "not given"
+ * (the image's default applies); an empty list for entrypoint means "reset it".
+ *
+ * <p>Namespace modes follow docker's words: {@code ""} or {@code "private"} for a new one,
+ * {@code "host"} to share the host's; network also takes {@code "none"}, {@code "bridge"} and
+ * {@code "container:ID"}; userns takes {@code "auto"}; timens (Berth's own) {@code "private"}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ContainerRequest(
+        String name,
+        String image,
+        List<String> cmd,
+        List<String> entrypoint,
+        List<String> env,
+        String workingDir,
+        String user,
+        String hostname,
+        String domainname,
+        boolean tty,
+        boolean openStdin,
+        Map<String, String> labels,
+        boolean autoRemove,
+        String pidMode,
+        String ipcMode,
+        String utsMode,
+        String networkMode,
+        String cgroupnsMode,
+        String usernsMode,
+        String timensMode,
+        String stopSignal,
+        Integer stopTimeout) {
+
+    /** A builder, since most requests set a handful of fields. */
+    public static Builder builder(String image) {
+        return new Builder(image);
+    }
+
+    /** Collects a request field by field; unset fields stay null. */
+    public static final class Builder {
+        private String name;
+        private final String image;
+        private List<String> cmd;
+        private List<String> entrypoint;
+        private List<String> env;
+        private String workingDir;
+        private String user;
+        private String hostname;
+        private String domainname;
+        private boolean tty;
+        private boolean openStdin;
+        private Map<String, String> labels;
+        private boolean autoRemove;
+        private String pidMode;
+        private String ipcMode;
+        private String utsMode;
+        private String networkMode;
+        private String cgroupnsMode;
+        private String usernsMode;
+        private String timensMode;
+        private String stopSignal;
+        private Integer stopTimeout;
+
+        private Builder(String image) {
+            this.image = image;
+        }
+
+        public Builder name(String v) { name = v; return this; }
+        public Builder cmd(List<String> v) { cmd = v; return this; }
+        public Builder entrypoint(List<String> v) { entrypoint = v; return this; }
+        public Builder env(List<String> v) { env = v; return this; }
+        public Builder workingDir(String v) { workingDir = v; return this; }
+        public Builder user(String v) { user = v; return this; }
+        public Builder hostname(String v) { hostname = v; return this; }
+        public Builder domainname(String v) { domainname = v; return this; }
+        public Builder tty(boolean v) { tty = v; return this; }
+        public Builder openStdin(boolean v) { openStdin = v; return this; }
+        public Builder labels(Map<String, String> v) { labels = v; return this; }
+        public Builder autoRemove(boolean v) { autoRemove = v; return this; }
+        public Builder pidMode(String v) { pidMode = v; return this; }
+        public Builder ipcMode(String v) { ipcMode = v; return this; }
+        public Builder utsMode(String v) { utsMode = v; return this; }
+        public Builder networkMode(String v) { networkMode = v; return this; }
+        public Builder cgroupnsMode(String v) { cgroupnsMode = v; return this; }
+        public Builder usernsMode(String v) { usernsMode = v; return this; }
+        public Builder timensMode(String v) { timensMode = v; return this; }
+        public Builder stopSignal(String v) { stopSignal = v; return this; }
+        public Builder stopTimeout(Integer v) { stopTimeout = v; return this; }
+
+        public ContainerRequest build() {
+            return new ContainerRequest(name, image, cmd, entrypoint, env, workingDir, user,
+                    hostname, domainname, tty, openStdin, labels, autoRemove, pidMode, ipcMode,
+                    utsMode, networkMode, cgroupnsMode, usernsMode, timensMode, stopSignal,
+                    stopTimeout);
+        }
+    }
+}

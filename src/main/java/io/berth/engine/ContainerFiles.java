@@ -1,0 +1,130 @@
+package io.berth.engine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A container's folder under the engine's root: the files the engine writes for it (hostname,
+ * hosts, resolv.conf), its log, its overlay snapshot and its bundle.
+ */
+record ContainerFiles(Path dir) {
+
+    Path hostname() {
+        return dir.resolve("hostname");
+    }
+
+    Path hosts() {
+        return dir.resolve("hosts");
+    }
+
+    Path resolvConf() {
+        return dir.resolve("resolv.conf");
+    }
+
+    Path log() {
+        return dir.resolve("container.log");
+    }
+
+    Path snapshot() {
+        return dir.resolve("snapshot");
+    }
+
+    Path bundle() {
+        return dir.resolve("bundle");
+    }
+
+    Path rootfs() {
+        return bundle().resolve("rootfs");
+    }
+
+    void create() {
+        try {
+            Files.createDirectories(rootfs());
+        } catch (IOException e) {
+            throw new UncheckedIOException("create " + dir, e);
+        }
+    }
+
+    /** Writes /etc/hostname, /etc/hosts and /etc/resolv.conf as the container will see them. */
+    void writeEtc(String hostname, Path hostResolvConf) {
+        write(hostname(), hostname + "\n");
+        write(hosts(), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+                + "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\n"
+                + "ff02::2\tip6-allrouters\n");
+        write(resolvConf(), resolvConf(hostResolvConf));
+    }
+
+    /** The host's resolv.conf without loopback nameservers, which mean nothing inside. */
+    static String resolvConf(Path hostResolvConf) {
+        if (!Files.isRegularFile(hostResolvConf)) {
+            return "";
+        }
+        try (Stream<String> lines = Files.lines(hostResolvConf)) {
+            return lines.filter(l -> !isLoopbackNameserver(l))
+                    .collect(Collectors.joining("\n", "", "\n"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("read " + hostResolvConf, e);
+        }
+    }
+
+    private static boolean isLoopbackNameserver(String line) {
+        String[] f = line.trim().split("\\s+");
+        return f.length >= 2 && f[0].equals("nameserver")
+                && (f[1].startsWith("127.") || f[1].equals("::1"));
+    }
+
+    /**
+     * Reads a file of the container's root without following a symlink out of it: a link
+     * anywhere on the way makes the file count as absent, which is safe for passwd and group.
+     */
+    String readInRoot(String path) {
+        Path p = rootfs();
+        for (String part : path.split("/")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            p = p.resolve(part);
+            if (Files.isSymbolicLink(p)) {
+                return "";
+            }
+        }
+        try {
+            return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Files.readString(p) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void write(Path file, String content) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.writeString(tmp, content);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("write " + file, e);
+        }
+    }
+
+    /** Deletes the folder; the caller has made sure nothing is mounted below it. */
+    void delete() {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            List<Path> paths = walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList();
+            for (Path p : paths) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("remove " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.berth.engine;
+
+import io.berth.convert.ContainerRequest;
+import io.berth.convert.SpecConverter;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Containers as Docker's API shows them: the objects of `docker inspect` and of
+ * `GET /containers/json`, with Docker's PascalCase names, so that `--format` templates written
+ * for docker work unchanged. The CLI and the API service both print these.
+ */
+public final class Inspection {
+    /** Go's zero time, which docker prints for a time that has not happened. */
+    static final String ZERO_TIME = "0001-01-01T00:00:00Z";
+
+    private Inspection() {
+    }
+
+    /** The object `docker inspect` prints for a container. */
+    public static Map<String, Object> inspect(Container c, Engine engine) {
+        ContainerRequest req = c.request();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Id", c.id());
+        m.put("Created", time(c.record().created()));
+        m.put("Path", c.args().isEmpty() ? "" : c.args().get(0));
+        m.put("Args", c.args().isEmpty() ? List.of() : c.args().subList(1, c.args().size()));
+        m.put("State", state(c));
+        m.put("Image", c.record().imageId());
+        Map<String, Object> paths = new LinkedHashMap<>();
+        String dir = engine.config().root().resolve("containers").resolve(c.id()).toString();
+        m.put("ResolvConfPath", dir + "/resolv.conf");
+        m.put("HostnamePath", dir + "/hostname");
+        m.put("HostsPath", dir + "/hosts");
+        m.put("LogPath", engine.logPath(c.id()).toString());
+        m.put("Name", "/" + c.name());
+        m.put("RestartCount", 0);
+        m.put("Driver", "overlay");
+        m.put("Platform", "linux");
+        m.put("MountLabel", "");
+        m.put("ProcessLabel", "");
+        m.put("AppArmorProfile", "");
+        m.put("ExecIDs", null);
+        m.put("HostConfig", hostConfig(req));
+        m.put("GraphDriver", Map.of("Name", "overlay", "Data", paths));
+        m.put("Mounts", List.of());
+        m.put("Config", config(c, req));
+        m.put("NetworkSettings", networkSettings());
+        return m;
+    }
+
+    private static Map<String, Object> state(Container c) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("Status", c.status());
+        s.put("Running", c.running());
+        s.put("Paused", "paused".equals(c.status()));
+        s.put("Restarting", false);
+        s.put("OOMKilled", false);
+        s.put("Dead", false);
+        s.put("Pid", c.pid());
+        s.put("ExitCode", c.exitCode());
+        s.put("Error", c.error() == null ? "" : c.error());
+        s.put("StartedAt", time(c.startedAt()));
+        s.put("FinishedAt", time(c.finishedAt()));
+        return s;
+    }
+
+    private static Map<String, Object> hostConfig(ContainerRequest req) {
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("NetworkMode", orDefault(req.networkMode(), "none"));
+        h.put("AutoRemove", req.autoRemove());
+        h.put("PidMode", orDefault(req.pidMode(), ""));
+        h.put("IpcMode", orDefault(req.ipcMode(), "private"));
+        h.put("UTSMode", orDefault(req.utsMode(), ""));
+        h.put("UsernsMode", orDefault(req.usernsMode(), ""));
+        h.put("CgroupnsMode", orDefault(req.cgroupnsMode(), "private"));
+        h.put("Privileged", false);
+        h.put("ReadonlyRootfs", false);
+        h.put("RestartPolicy", Map.of("Name", "no", "MaximumRetryCount", 0));
+        h.put("LogConfig", Map.of("Type", "k8s-file", "Config", Map.of()));
+        return h;
+    }
+
+    private static Map<String, Object> config(Container c, ContainerRequest req) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Hostname", SpecConverter.hostname(c.id(), req));
+        m.put("Domainname", orDefault(req.domainname(), ""));
+        m.put("User", orDefault(req.user(), ""));
+        m.put("AttachStdin", req.openStdin());
+        m.put("AttachStdout", true);
+        m.put("AttachStderr", true);
+        m.put("Tty", req.tty());
+        m.put("OpenStdin", req.openStdin());
+        m.put("StdinOnce", req.openStdin());
+        m.put("Env", req.env());
+        m.put("Cmd", req.cmd());
+        m.put("Image", req.image());
+        m.put("Volumes", null);
+        m.put("WorkingDir", orDefault(req.workingDir(), ""));
+        m.put("Entrypoint", req.entrypoint());
+        m.put("OnBuild", null);
+        m.put("Labels", req.labels() == null ? Map.of() : req.labels());
+        return m;
+    }
+
+    private static Map<String, Object> networkSettings() {
+        Map<String, Object> n = new LinkedHashMap<>();
+        n.put("Bridge", "");
+        n.put("Ports", Map.of());
+        n.put("IPAddress", "");
+        n.put("Gateway", "");
+        n.put("MacAddress", "");
+        n.put("Networks", Map.of());
+        return n;
+    }
+
+    /** The row `docker ps --format` templates see, with docker's field names. */
+    public static Map<String, Object> psRow(Container c, boolean truncate, Instant now) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("ID", truncate ? c.shortId() : c.id());
+        row.put("Image", c.request().image());
+        String command = String.join(" ", c.args());
+        if (truncate && command.length() > 20) {
+            command = command.substring(0, 19) + "…";
+        }
+        row.put("Command", truncate ? "\"" + command + "\"" : command);
+        row.put("CreatedAt", c.record().created().atZone(ZoneOffset.UTC)
+                .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss Z")) + " UTC");
+        row.put("RunningFor", Durations.human(c.record().created(), now) + " ago");
+        row.put("Ports", "");
+        row.put("Status", status(c, now));
+        row.put("State", c.status());
+        row.put("Size", "0B");
+        row.put("Names", c.name());
+        row.put("Labels", labels(c.request()));
+        row.put("Mounts", "");
+        row.put("Networks", orDefault(c.request().networkMode(), "none"));
+        return row;
+    }
+
+    /** docker ps's STATUS column: Created, Up 5 seconds, Exited (0) 3 seconds ago. */
+    public static String status(Container c, Instant now) {
+        return switch (c.status()) {
+            case "running" -> "Up " + Durations.human(c.startedAt(), now);
+            case "paused" -> "Up " + Durations.human(c.startedAt(), now) + " (Paused)";
+            case "exited" -> "Exited (" + c.exitCode() + ") "
+                    + Durations.human(c.finishedAt(), now) + " ago";
+            default -> "Created";
+        };
+    }
+
+    private static String labels(ContainerRequest req) {
+        if (req.labels() == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        req.labels().forEach((k, v) -> b.append(b.isEmpty() ? "" : ",").append(k).append('=')
+                .append(v));
+        return b.toString();
+    }
+
+    /** Docker's RFC 3339 with nanoseconds, in UTC; the zero time for null. */
+    public static String time(Instant t) {
+        return t == null ? ZERO_TIME : DateTimeFormatter.ISO_INSTANT.format(t);
+    }
+
+    private static String orDefault(String v, String dflt) {
+        return v == null || v.isEmpty() ? dflt : v;
+    }
+}

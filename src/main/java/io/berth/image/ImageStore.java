@@ -1,0 +1,320 @@
+package io.berth.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.spec.ImageConfig;
+import io.berth.spec.SpecJson;
+import io.berth.sys.Sys;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The images of one Berth root: config blobs by digest, layers unpacked once by diff id and
+ * shared, tags, and overlay snapshots of images for containers. Several processes may use one
+ * root at once; changes to it are atomic renames under a file lock.
+ */
+public final class ImageStore {
+    private static final Pattern HEX_PREFIX = Pattern.compile("[0-9a-f]{3,64}");
+    private static final int MIN_PREFIX = 3;
+
+    private final Path root;
+    private final BlobStore blobs;
+    private final LayerStore layers;
+    private final Catalog catalog;
+    private final LayerReader layerReader;
+    private final Snapshots snapshots;
+
+    /** A store that owns everything under {@code root} (e.g. /var/lib/berth/image). */
+    public ImageStore(Path root, Sys sys) {
+        this.root = root;
+        this.blobs = new BlobStore(root);
+        this.layers = new LayerStore(root);
+        this.catalog = new Catalog(root);
+        this.layerReader = new LayerReader(layers, new LayerUnpacker(sys));
+        this.snapshots = new Snapshots(sys);
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException("make image store " + root, e);
+        }
+    }
+
+    /**
+     * Loads a docker-archive tar (as {@code docker save} writes), an OCI archive tar or an OCI
+     * layout folder. Layers may be gzip, zstd or plain; every blob's digest and every layer's
+     * diff id is checked. Returns the images loaded, with the tags the input gives them.
+     *
+     * @throws ImageFormatException naming what is wrong with a damaged or foreign input; then
+     *     nothing was stored
+     */
+    public List<Image> load(Path input) {
+        if (Files.isDirectory(input)) {
+            try (ArchiveScope scope = new ArchiveScope(input.toString())) {
+                scope.reader.readFolder(input);
+                return commit(ArchiveImages.of(scope.reader));
+            }
+        }
+        try (InputStream in = Files.newInputStream(input)) {
+            return load(in, input.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("read " + input + ": "
+                    + ImageFormatException.reason(e), e);
+        }
+    }
+
+    /** {@link #load(Path)} from a tar stream ({@code berth load < file}). */
+    public List<Image> load(InputStream tar) {
+        return load(tar, "the input");
+    }
+
+    private List<Image> load(InputStream tar, String source) {
+        try (ArchiveScope scope = new ArchiveScope(source)) {
+            scope.reader.readTar(tar);
+            return commit(ArchiveImages.of(scope.reader));
+        }
+    }
+
+    /** An archive reader whose staged layers are deleted however the load ends. */
+    private final class ArchiveScope implements AutoCloseable {
+        final ArchiveReader reader;
+
+        ArchiveScope(String source) {
+            this.reader = new ArchiveReader(layerReader, source);
+        }
+
+        @Override
+        public void close() {
+            reader.close();
+        }
+    }
+
+    private List<Image> commit(List<LoadedImage> loaded) {
+        return catalog.locked(() -> {
+            List<String> ids = new ArrayList<>();
+            for (LoadedImage image : loaded) {
+                ids.add(store(image));
+            }
+            return ids.stream().map(id -> image(id).orElseThrow()).toList();
+        });
+    }
+
+    /** Layers first, then the config, then the image and its tags: a reader sees all or none. */
+    private String store(LoadedImage image) {
+        for (StagedLayer layer : image.layers()) {
+            if (!layers.has(layer.diffId())) {
+                layers.commit(layer.folder(), layer.diffId(), layer.size());
+            }
+        }
+        if (image.manifest() != null) {
+            blobs.put(image.manifest());
+        }
+        String id = blobs.put(image.config());
+        catalog.addImage(id);
+        for (Reference name : image.names()) {
+            catalog.tag(name, id);
+        }
+        return id;
+    }
+
+    /**
+     * {@code docker import}: a rootfs tar (plain, gzip or zstd) becomes a one-layer image.
+     *
+     * @param reference the name to tag it with, or null
+     * @param changes Dockerfile lines such as {@code CMD ["sh"]} or {@code ENV A=b}
+     * @throws IllegalArgumentException for a bad reference or change, before reading the tar
+     * @throws ImageFormatException when the tar is damaged; then nothing was stored
+     */
+    public Image importRootfs(InputStream tar, String reference, List<String> changes) {
+        Reference name = reference == null ? null : Reference.parse(reference);
+        ObjectNode config = SpecJson.mapper().createObjectNode();
+        Changes.apply(config, changes == null ? List.of() : changes);
+        StagedLayer layer = layerReader.stage(new BufferedInputStream(tar), "the imported tar");
+        try {
+            byte[] configBlob = importConfig(config, layer.diffId());
+            LoadedImage image = new LoadedImage(configBlob, null, List.of(layer),
+                    name == null ? List.of() : List.of(name));
+            return commit(List.of(image)).getFirst();
+        } finally {
+            Tree.deleteQuietly(layer.folder(), null);
+        }
+    }
+
+    private static byte[] importConfig(ObjectNode config, String diffId) {
+        String now = Instant.now().toString();
+        ObjectNode image = SpecJson.mapper().createObjectNode();
+        image.put("architecture", Platforms.architecture());
+        image.put("os", "linux");
+        image.put("created", now);
+        image.put("comment", "Imported from -");
+        image.set("config", config);
+        ObjectNode rootfs = image.putObject("rootfs");
+        rootfs.put("type", "layers");
+        rootfs.putArray("diff_ids").add(diffId);
+        image.putArray("history").addObject().put("created", now)
+                .put("comment", "Imported from -");
+        try {
+            return SpecJson.mapper().writer().without(
+                    com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsBytes(image);
+        } catch (IOException e) {
+            throw new UncheckedIOException("write image config", e);
+        }
+    }
+
+    /**
+     * By reference ({@code busybox}, {@code busybox:latest},
+     * {@code docker.io/library/busybox:latest}, {@code localhost:5000/x/y:tag},
+     * {@code name@sha256:...}), by id ({@code sha256:HEX} or {@code HEX}) or by an id prefix of
+     * at least 3 hex digits that only one image has.
+     *
+     * @throws IllegalArgumentException when an id prefix fits several images
+     */
+    public Optional<Image> find(String nameOrId) {
+        if (Digest.isSha256(nameOrId)) {
+            return image(nameOrId);
+        }
+        if (Digest.isHex(nameOrId)) {
+            return image("sha256:" + nameOrId);
+        }
+        Optional<Image> byName = byReference(nameOrId);
+        if (byName.isPresent() || !HEX_PREFIX.matcher(nameOrId).matches()) {
+            return byName;
+        }
+        return byPrefix(nameOrId);
+    }
+
+    private Optional<Image> byReference(String name) {
+        Reference reference;
+        try {
+            reference = Reference.parse(name);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        String id = catalog.tags().get(reference.canonical());
+        return id == null ? Optional.empty() : image(id);
+    }
+
+    private Optional<Image> byPrefix(String prefix) {
+        List<String> matches = catalog.imageIds().stream()
+                .filter(id -> Digest.hex(id).startsWith(prefix)).toList();
+        if (matches.size() > 1) {
+            throw new IllegalArgumentException("the image id prefix " + prefix
+                    + " is ambiguous: " + matches.size() + " images have it.");
+        }
+        return matches.isEmpty() || prefix.length() < MIN_PREFIX ? Optional.empty()
+                : image(matches.getFirst());
+    }
+
+    /** Every image, tagged or not, in id order. */
+    public List<Image> list() {
+        Map<String, String> tags = catalog.tags();
+        return catalog.imageIds().stream().map(id -> image(id, tags)).flatMap(Optional::stream)
+                .toList();
+    }
+
+    /** Points {@code reference} (normalised as docker does) at {@code image}. */
+    public void tag(Image image, String reference) {
+        Reference name = Reference.parse(reference);
+        catalog.locked(() -> {
+            if (!catalog.hasImage(image.id())) {
+                throw new IllegalArgumentException("no such image: " + image.id());
+            }
+            catalog.tag(name, image.id());
+            return null;
+        });
+    }
+
+    /** The unpacked layer folders of an image, lowest first; shared between images. */
+    public List<Path> layerDirs(Image image) {
+        return image.diffIds().stream().map(layers::diff).toList();
+    }
+
+    /**
+     * Mounts the image as an overlay on {@code target}: its layers as lower dirs, upper and
+     * work dirs under {@code snapshotDir}. With an {@link IdShift}, the merged tree is chowned
+     * by {@code +hostId} once (metacopy=on: metadata is copied up, data is not), so a
+     * user-namespaced container owns its root.
+     *
+     * @param shift null for no user namespace
+     */
+    public void mountSnapshot(Image image, Path snapshotDir, Path target, IdShift shift) {
+        snapshots.mount(layerDirs(image), snapshotDir, target, shift);
+    }
+
+    /** Unmounts a snapshot; a target that is not mounted (or missing) is fine. */
+    public void unmountSnapshot(Path target) {
+        snapshots.unmount(target);
+    }
+
+    private Optional<Image> image(String id) {
+        return image(id, catalog.tags());
+    }
+
+    private Optional<Image> image(String id, Map<String, String> tags) {
+        if (!catalog.hasImage(id)) {
+            return Optional.empty();
+        }
+        byte[] blob = blobs.get(id).orElseThrow(() -> new IllegalStateException(
+                "image store " + root + " lacks the config blob of image " + id));
+        return Optional.of(describe(id, blob, tags));
+    }
+
+    private Image describe(String id, byte[] blob, Map<String, String> tags) {
+        JsonNode config = readConfig(id, blob);
+        List<String> diffIds = new ArrayList<>();
+        config.path("rootfs").path("diff_ids").forEach(d -> diffIds.add(d.asText()));
+        List<String> repoTags = new ArrayList<>();
+        List<String> repoDigests = new ArrayList<>();
+        tags.forEach((ref, target) -> {
+            if (target.equals(id)) {
+                String familiar = Reference.parse(ref).familiar();
+                (ref.contains("@") ? repoDigests : repoTags).add(familiar);
+            }
+        });
+        long size = diffIds.stream().mapToLong(layers::size).sum();
+        return new Image(id, repoTags, repoDigests, created(config), size,
+                imageConfig(config), diffIds, config.path("architecture").asText(""),
+                config.path("os").asText(""));
+    }
+
+    private static JsonNode readConfig(String id, byte[] blob) {
+        try {
+            return SpecJson.mapper().readTree(blob);
+        } catch (IOException e) {
+            throw new IllegalStateException("image " + id + " has a config that is not JSON", e);
+        }
+    }
+
+    private static ImageConfig imageConfig(JsonNode config) {
+        JsonNode node = config.path("config");
+        if (!node.isObject()) {
+            return ImageConfig.empty();
+        }
+        try {
+            return SpecJson.mapper().treeToValue(node, ImageConfig.class);
+        } catch (IOException e) {
+            return ImageConfig.empty();
+        }
+    }
+
+    private static Instant created(JsonNode config) {
+        String text = config.path("created").asText("");
+        try {
+            return text.isEmpty() ? Instant.EPOCH : OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            return Instant.EPOCH;
+        }
+    }
+}

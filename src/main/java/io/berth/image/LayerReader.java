@@ -1,0 +1,83 @@
+package io.berth.image;
+
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+
+/**
+ * Reads a layer blob once: its digest, its decompression, its diff id and its unpacking happen
+ * in the same pass over the bytes, into a staging folder of the layer store.
+ */
+final class LayerReader {
+    private static final int BUFFER = 64 * 1024;
+
+    private final LayerStore layers;
+    private final LayerUnpacker unpacker;
+
+    LayerReader(LayerStore layers, LayerUnpacker unpacker) {
+        this.layers = layers;
+        this.unpacker = unpacker;
+    }
+
+    /** Unpacks {@code blob} (gzip, zstd or plain) into a new staging folder; never closes it. */
+    StagedLayer stage(InputStream blob, String what) {
+        Path folder = layers.stage();
+        try {
+            return unpack(new Shielded(blob), folder, what);
+        } catch (RuntimeException | Error e) {
+            Tree.deleteQuietly(folder, e);
+            throw e;
+        }
+    }
+
+    private StagedLayer unpack(InputStream blob, Path folder, String what) {
+        MessageDigest blobHash = Digest.sha256();
+        MessageDigest diffHash = Digest.sha256();
+        BufferedInputStream raw =
+                new BufferedInputStream(new DigestInputStream(blob, blobHash), BUFFER);
+        try (InputStream tar = new DigestInputStream(open(raw, what), diffHash)) {
+            long size = unpacker.unpack(tar, folder.resolve("diff"), what);
+            drain(tar, what);
+            drain(raw, what);
+            return new StagedLayer(Digest.of(blobHash), Digest.of(diffHash), folder, size);
+        } catch (IOException e) {
+            throw new UncheckedIOException("close " + what, e);
+        }
+    }
+
+    private static InputStream open(BufferedInputStream raw, String what) {
+        try {
+            return Compression.sniff(raw).open(raw);
+        } catch (IOException e) {
+            throw new ImageFormatException(what + " cannot be decompressed: "
+                    + ImageFormatException.reason(e) + ".", e);
+        }
+    }
+
+    /** The tar's zero blocks and a compressed stream's trailer count toward the digests. */
+    private static void drain(InputStream in, String what) {
+        try {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new ImageFormatException(what + " is damaged: " + ImageFormatException.reason(e)
+                    + ".", e);
+        }
+    }
+
+    /** Lets a decompressor be closed (freeing native memory) without closing the archive. */
+    private static final class Shielded extends FilterInputStream {
+        Shielded(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

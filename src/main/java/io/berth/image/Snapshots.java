@@ -1,0 +1,155 @@
+package io.berth.image;
+
+import io.berth.sys.Errno;
+import io.berth.sys.MountFlags;
+import io.berth.sys.Sys;
+import io.berth.sys.SysException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Overlay mounts of an image: the layers as lower dirs, a container's changes in an upper dir.
+ * With an id shift the merged tree is chowned once through the mount; metacopy=on makes that a
+ * copy-up of metadata only, so a user-namespaced container owns its root at little cost.
+ */
+final class Snapshots {
+    private static final int PAGE = 4096;
+    private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+
+    private final Sys sys;
+
+    Snapshots(Sys sys) {
+        this.sys = sys;
+    }
+
+    void mount(List<Path> layersLowestFirst, Path snapshotDir, Path target, IdShift shift) {
+        Path upper = snapshotDir.resolve("upper");
+        Path work = snapshotDir.resolve("work");
+        List<Path> lowers = new ArrayList<>(layersLowestFirst.reversed());
+        folders(upper, work, target);
+        if (lowers.isEmpty()) {
+            lowers.add(snapshotDir.resolve("empty"));
+            folders(lowers.getFirst());
+        }
+        String data = options(lowers, upper, work, shift != null);
+        sys.mount("overlay", target.toString(), "overlay", 0, data);
+        if (shift != null) {
+            try {
+                shiftOnce(snapshotDir, target, shift);
+            } catch (RuntimeException e) {
+                unmount(target);
+                throw e;
+            }
+        }
+    }
+
+    private static void folders(Path... folders) {
+        for (Path folder : folders) {
+            try {
+                Files.createDirectories(folder);
+                Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
+            } catch (IOException e) {
+                throw new UncheckedIOException("make snapshot folder " + folder, e);
+            }
+        }
+    }
+
+    // Not yet: more layers than fit in one page of mount options; fsconfig(2) with
+    // "lowerdir+" (Linux 6.8) takes them one at a time and would lift the limit.
+    private static String options(List<Path> lowers, Path upper, Path work, boolean metacopy) {
+        StringBuilder data = new StringBuilder("lowerdir=");
+        for (int i = 0; i < lowers.size(); i++) {
+            data.append(i == 0 ? "" : ":").append(escape(lowers.get(i)));
+        }
+        data.append(",upperdir=").append(escape(upper)).append(",workdir=").append(escape(work));
+        if (metacopy) {
+            data.append(",metacopy=on");
+        }
+        if (data.length() >= PAGE) {
+            throw new IllegalStateException("mount overlay with " + lowers.size()
+                    + " layers: the options exceed one page (" + data.length() + " bytes)");
+        }
+        return data.toString();
+    }
+
+    /** Overlay splits its options at commas and lower dirs at colons, unless escaped. */
+    private static String escape(Path path) {
+        return path.toAbsolutePath().toString().replace("\\", "\\\\").replace(",", "\\,")
+                .replace(":", "\\:");
+    }
+
+    void unmount(Path target) {
+        try {
+            sys.umount(target.toString(), 0);
+        } catch (SysException e) {
+            if (e.errno() == Errno.EINVAL || e.errno() == Errno.ENOENT) {
+                return; // not mounted, or no such folder: nothing to undo
+            }
+            if (e.errno() != Errno.EBUSY) {
+                throw e;
+            }
+            sys.umount(target.toString(), MountFlags.MNT_DETACH);
+        }
+    }
+
+    /** A marker in the snapshot folder keeps a remount from shifting the ids twice. */
+    private void shiftOnce(Path snapshotDir, Path target, IdShift shift) {
+        Path marker = snapshotDir.resolve("idshift");
+        String wanted = shift.hostId() + " " + shift.size();
+        try {
+            if (Files.exists(marker)) {
+                String done = Files.readString(marker).strip();
+                if (!done.equals(wanted)) {
+                    throw new IllegalStateException("snapshot " + snapshotDir
+                            + " is shifted to ids " + done + " already, not " + wanted);
+                }
+                return;
+            }
+            chownTree(target, shift);
+            Files.writeString(marker, wanted);
+        } catch (IOException e) {
+            throw new UncheckedIOException("shift ids of " + target, e);
+        }
+    }
+
+    private static void chownTree(Path root, IdShift shift) throws IOException {
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+                    throws IOException {
+                shift(dir, shift);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                    throws IOException {
+                shift(file, shift);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** chown clears set-id bits, so the mode is put back after it. */
+    // Not yet: chown also drops security.capability; restoring it needs a v3 capability
+    // xattr carrying the namespace's root uid.
+    private static void shift(Path path, IdShift shift) throws IOException {
+        int uid = (int) Files.getAttribute(path, "unix:uid", NOFOLLOW);
+        int gid = (int) Files.getAttribute(path, "unix:gid", NOFOLLOW);
+        int mode = (int) Files.getAttribute(path, "unix:mode", NOFOLLOW);
+        Files.setAttribute(path, "unix:uid", (int) shift.shift(uid), NOFOLLOW);
+        Files.setAttribute(path, "unix:gid", (int) shift.shift(gid), NOFOLLOW);
+        if ((mode & 06000) != 0 && !Files.isSymbolicLink(path)) {
+            Files.setAttribute(path, "unix:mode", mode & 07777, NOFOLLOW);
+        }
+    }
+}

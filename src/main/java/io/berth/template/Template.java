@@ -1,0 +1,84 @@
+package io.berth.template;
+
+import io.berth.template.Node.ListNode;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Go text/template, as docker's {@code --format} takes it: Go's language, Go's builtins, and
+ * docker's functions (json, split, join, title, lower, upper, pad, truncate).
+ *
+ * <p>Written by hand: no Go-template library for Java is available here, and docker users
+ * expect Go's exact output and error words. Data is a tree of {@code Map<String, Object>},
+ * {@code List}, {@code String}, numbers, {@code Boolean} and {@code null}, or a Jackson
+ * {@code JsonNode}; {@code .Name} looks up the key "Name". A missing key prints
+ * {@code <no value>}, as in docker.
+ */
+public final class Template {
+    /**
+     * A value that a template can call with arguments, for docker's methods such as
+     * {@code {{.Label "com.example"}}} on ps rows: put one in a row map under the method's name.
+     */
+    @FunctionalInterface
+    public interface Method {
+        /** Calls the method with the template's arguments, already evaluated. */
+        Object call(List<Object> args);
+    }
+
+    private final String text;
+    private final ListNode root;
+    private final Map<String, ListNode> defined;
+    private final boolean missingKeyError;
+
+    private Template(String text, ListNode root, Map<String, ListNode> defined,
+            boolean missingKeyError) {
+        this.text = text;
+        this.root = root;
+        this.defined = defined;
+        this.missingKeyError = missingKeyError;
+    }
+
+    /**
+     * Parses a template. A syntax error is a TemplateException with Go's message, e.g.
+     * {@code template: :1: unexpected "}" in operand}.
+     */
+    public static Template parse(String text) {
+        Parser.Parsed parsed = Parser.parse(text);
+        return new Template(text, parsed.root(), Map.copyOf(parsed.defined()), false);
+    }
+
+    /**
+     * The same template with Go's {@code missingkey=error} option: a missing map key fails
+     * with {@code map has no entry for key "X"}, as docker's inspect does when it falls back to
+     * running the template on raw JSON.
+     */
+    public Template missingKeyError() {
+        return new Template(text, root, defined, true);
+    }
+
+    /**
+     * Executes the template on data and returns the output.
+     *
+     * @throws TemplateException on an execution error, phrased as Go phrases it, e.g.
+     *     {@code template: :1:7: executing "" at <.Name.X>: can't evaluate field X in type string}
+     */
+    public String execute(Object data) {
+        StringBuilder out = new StringBuilder();
+        new Exec(text, defined, missingKeyError, false, out).run(root, Values.normalize(data));
+        return out.toString();
+    }
+
+    /**
+     * Runs the template as docker renders a table header: docker's functions return their
+     * first argument unchanged, and an error ends the output where it happened, silently.
+     */
+    String executeHeader(Map<String, ?> headers) {
+        StringBuilder out = new StringBuilder();
+        try {
+            new Exec(text, defined, false, true, out).run(root, headers);
+        } catch (TemplateException e) {
+            // docker ignores a header's execution error and prints what was written so far.
+        }
+        return out.toString();
+    }
+}

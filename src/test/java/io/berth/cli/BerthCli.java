@@ -1,0 +1,131 @@
+package io.berth.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs berth command lines in this JVM against a root and runroot of a test's own, capturing
+ * what they print, and checks that nothing of Berth's is left on the machine afterwards.
+ */
+final class BerthCli implements AutoCloseable {
+    /** What one command printed and returned. */
+    record Result(int code, String out, String err) {
+        String line() {
+            return out.strip();
+        }
+    }
+
+    final Path dir;
+    final Path root;
+    final Path runroot;
+
+    BerthCli() {
+        try {
+            dir = Files.createTempDirectory(Path.of("/tmp"), "berth-test-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
+                            "rwxr-xr-x")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        root = dir.resolve("root");
+        runroot = dir.resolve("run");
+    }
+
+    static Path fixtures() {
+        return Path.of(System.getProperty("berth.fixtures", "../shared/fixtures"));
+    }
+
+    /** Runs one command line, with stdin empty unless given. */
+    synchronized Result run(String... args) {
+        return runWithInput(InputStream.nullInputStream(), args);
+    }
+
+    synchronized Result runWithInput(InputStream stdin, String... args) {
+        List<String> all = new ArrayList<>(List.of("--root", root.toString(), "--runroot",
+                runroot.toString()));
+        all.addAll(List.of(args));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        InputStream oldIn = System.in;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.setIn(stdin);
+        try {
+            int code = Main.run(all.toArray(String[]::new));
+            return new Result(code, out.toString(StandardCharsets.UTF_8),
+                    err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+            System.setIn(oldIn);
+        }
+    }
+
+    /** Mount points below this test's folder (there should be none once containers are gone). */
+    List<String> mounts() {
+        try {
+            List<String> found = new ArrayList<>();
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String mountPoint = line.split(" ")[4];
+                if (mountPoint.startsWith(dir.toString())) {
+                    found.add(mountPoint);
+                }
+            }
+            return found;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Cgroup folders of a container in any hierarchy. */
+    static List<Path> cgroups(String id) {
+        List<Path> found = new ArrayList<>();
+        try (var hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+            hierarchies.forEach(h -> {
+                Path group = h.resolve("berth").resolve(id);
+                if (Files.isDirectory(group)) {
+                    found.add(group);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return found;
+    }
+
+    /** Removes every container, then the folder, unmounting anything left first. */
+    @Override
+    public void close() throws IOException {
+        Result ids = run("ps", "-a", "-q", "--no-trunc");
+        for (String id : ids.out().split("\\s+")) {
+            if (!id.isBlank()) {
+                run("rm", "-f", id);
+            }
+        }
+        List<String> left = mounts();
+        for (int i = left.size() - 1; i >= 0; i--) {
+            try {
+                new ProcessBuilder("umount", "-l", left.get(i)).inheritIO().start().waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (mounts().isEmpty()) {
+            try (var walk = Files.walk(dir)) {
+                walk.sorted((a, b) -> b.getNameCount() - a.getNameCount())
+                        .forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}

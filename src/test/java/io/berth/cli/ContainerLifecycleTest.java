@@ -1,0 +1,271 @@
+package io.berth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The main job end to end: real containers from the fixture image, in real namespaces, checked
+ * from the host side by their /proc/PID/ns inodes.
+ */
+@Tag("privileged")
+class ContainerLifecycleTest {
+    private static BerthCli berth;
+
+    @BeforeAll
+    static void loadBusybox() {
+        berth = new BerthCli();
+        BerthCli.Result load = berth.run("load", "-i",
+                BerthCli.fixtures().resolve("busybox-docker-archive.tar").toString());
+        assertEquals(0, load.code(), load.err());
+        assertEquals("Loaded image: busybox:latest", load.line());
+    }
+
+    @AfterAll
+    static void cleanUp() throws IOException {
+        berth.close();
+        assertTrue(berth.mounts().isEmpty(), "mounts left: " + berth.mounts());
+    }
+
+    /** A namespace link; pid 1 stands for the host (this test runs in the host's namespaces). */
+    private static String ns(long pid, String kind) throws IOException {
+        return Files.readSymbolicLink(Path.of("/proc/" + (pid == 1 ? "self" : Long.toString(pid)) + "/ns/" + kind)).toString();
+    }
+
+    private static long pidOf(String name) {
+        return Long.parseLong(berth.run("inspect", "--format", "{{.State.Pid}}", name).line());
+    }
+
+    @Test
+    void runRmPrintsOutputAsPidOneAndLeavesNothingBehind() {
+        BerthCli.Result r = berth.run("run", "--rm", "busybox", "sh", "-c",
+                "echo $$; hostname; echo err >&2");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().split("\n");
+        assertEquals("1", lines[0]);
+        assertTrue(lines[1].matches("[0-9a-f]{12}"), lines[1]);
+        assertEquals("err\n", r.err());
+        assertEquals("", berth.run("ps", "-a", "-q").out());
+        assertTrue(berth.mounts().isEmpty(), "mounts left: " + berth.mounts());
+    }
+
+    @Test
+    void aDetachedContainerHasItsOwnNamespacesAndSharesUserAndTime() throws Exception {
+        BerthCli.Result r = berth.run("run", "-d", "--name", "iso", "busybox", "sleep", "600");
+        assertEquals(0, r.code(), r.err());
+        String id = r.line();
+        assertTrue(id.matches("[0-9a-f]{64}"), id);
+        long pid = pidOf("iso");
+        assertEquals(pid + ", /iso", berth.run("inspect", "--format",
+                "{{.State.Pid}}, {{.Name}}", "iso").line());
+        for (String kind : List.of("mnt", "uts", "ipc", "pid", "net", "cgroup")) {
+            assertNotEquals(ns(1, kind), ns(pid, kind), kind + " should be isolated");
+        }
+        for (String kind : List.of("user", "time")) {
+            assertEquals(ns(1, kind), ns(pid, kind), kind + " should be the host's");
+        }
+        assertFalse(BerthCli.cgroups(id).isEmpty(), "the container has a cgroup");
+        assertTrue(berth.run("ps").out().contains("iso"));
+
+        assertEquals(0, berth.run("rm", "-f", "iso").code());
+        assertFalse(Files.exists(Path.of("/proc/" + pid)), "process gone");
+        assertTrue(BerthCli.cgroups(id).isEmpty(), "cgroup gone");
+        assertTrue(berth.mounts().isEmpty(), "mounts gone");
+        assertFalse(berth.run("ps", "-a").out().contains("iso"));
+    }
+
+    @Test
+    void hostModesShareThoseNamespacesWithTheHost() throws Exception {
+        BerthCli.Result r = berth.run("run", "-d", "--name", "shared", "--pid", "host",
+                "--network", "host", "--ipc", "host", "--uts", "host", "--cgroupns", "host",
+                "busybox", "sleep", "600");
+        assertEquals(0, r.code(), r.err());
+        long pid = pidOf("shared");
+        for (String kind : List.of("pid", "net", "ipc", "uts", "cgroup")) {
+            assertEquals(ns(1, kind), ns(pid, kind), kind + " should be shared");
+        }
+        assertNotEquals(ns(1, "mnt"), ns(pid, "mnt"));
+        berth.run("rm", "-f", "shared");
+    }
+
+    @Test
+    void usernsAutoMapsRootToAnUnprivilegedRangeAndTheRootfsStillWorks() {
+        BerthCli.Result r = berth.run("run", "--rm", "--userns=auto", "busybox", "sh", "-c",
+                "id -u; cat /proc/self/uid_map; touch /made-here && ls -n /made-here");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().split("\n");
+        assertEquals("0", lines[0]);
+        String[] map = lines[1].trim().split("\\s+");
+        assertEquals("0", map[0]);
+        assertTrue(Long.parseLong(map[1]) >= 65536, "host id is unprivileged: " + map[1]);
+        assertEquals("65536", map[2]);
+        assertTrue(lines[2].contains(" 0 "), "root inside owns what it makes: " + lines[2]);
+    }
+
+    @Test
+    void timensPrivateGivesATimeNamespace() throws Exception {
+        assertEquals(0, berth.run("run", "-d", "--name", "timed", "--timens", "private",
+                "busybox", "sleep", "600").code());
+        long pid = pidOf("timed");
+        assertNotEquals(ns(1, "time"), ns(pid, "time"));
+        berth.run("rm", "-f", "timed");
+    }
+
+    @Test
+    void theContainerSeesAMinimalDevProcAndAReadOnlySys() {
+        BerthCli.Result r = berth.run("run", "--rm", "busybox", "sh", "-c",
+                "ls /dev; touch /sys/x 2>/dev/null && echo sys-writable; "
+                        + "cat /proc/self/status | grep -c Pid; cat /etc/hostname; "
+                        + "grep -c localhost /etc/hosts; test -f /etc/resolv.conf && echo rc");
+        assertEquals(0, r.code(), r.err());
+        List<String> out = List.of(r.out().split("\\s+"));
+        assertTrue(out.containsAll(List.of("null", "zero", "full", "random", "urandom", "tty",
+                "ptmx", "pts", "shm", "mqueue")), r.out());
+        assertFalse(out.contains("sys-writable"));
+        assertTrue(out.contains("rc"));
+    }
+
+    @Test
+    void imageDefaultsAndFlagsShapeTheProcess() {
+        BerthCli.Result r = berth.run("run", "--rm", "-e", "GREETING=hi", "-w", "/tmp", "-u",
+                "nobody", "busybox", "sh", "-c", "echo $GREETING $PWD $(id -u) $PATH");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("hi /tmp 65534 /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                r.line());
+        BerthCli.Result entry = berth.run("run", "--rm", "--entrypoint", "echo", "busybox",
+                "a", "b");
+        assertEquals("a b", entry.line());
+    }
+
+    @Test
+    void stdinReachesTheContainerWithDashI() {
+        BerthCli.Result r = berth.runWithInput(new ByteArrayInputStream(
+                "from stdin\n".getBytes(StandardCharsets.UTF_8)), "run", "--rm", "-i",
+                "busybox", "cat");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("from stdin", r.line());
+    }
+
+    @Test
+    void exitCodesFollowDocker() {
+        assertEquals(3, berth.run("run", "--rm", "busybox", "sh", "-c", "exit 3").code());
+        assertEquals(137, berth.run("run", "--rm", "busybox", "sh", "-c", "kill -9 $$").code());
+        BerthCli.Result missing = berth.run("run", "--rm", "busybox", "nosuch");
+        assertEquals(127, missing.code(), missing.err());
+        assertTrue(missing.err().contains("nosuch"), missing.err());
+        assertEquals(126, berth.run("run", "--rm", "busybox", "/etc/passwd").code());
+        assertEquals("", berth.run("ps", "-a", "-q").out(), "failed runs leave no container");
+        assertTrue(berth.mounts().isEmpty());
+    }
+
+    @Test
+    void badInputGetsOneLineAndExit125() {
+        BerthCli.Result image = berth.run("run", "--rm", "nosuchimage", "true");
+        assertEquals(125, image.code());
+        assertTrue(image.err().contains("Unable to find image 'nosuchimage"), image.err());
+
+        assertEquals(0, berth.run("create", "--name", "taken", "busybox", "true").code());
+        BerthCli.Result taken = berth.run("run", "--name", "taken", "busybox", "true");
+        assertEquals(125, taken.code());
+        assertTrue(taken.err().contains("is already in use"), taken.err());
+        assertEquals(1, taken.err().strip().lines().count(), taken.err());
+
+        BerthCli.Result invalid = berth.run("run", "--name", "bad name", "busybox", "true");
+        assertEquals(125, invalid.code());
+        assertTrue(invalid.err().contains("Invalid container name"), invalid.err());
+        berth.run("rm", "taken");
+        assertEquals("", berth.run("ps", "-a", "-q").out());
+    }
+
+    @Test
+    void createStartAttachStopKillWaitWorkAsDockers() {
+        String id = berth.run("create", "--name", "life", "busybox", "sh", "-c",
+                "echo started; exit 7").line();
+        assertTrue(berth.run("ps", "-a").out().contains("Created"));
+        BerthCli.Result start = berth.run("start", "-a", "life");
+        assertEquals(7, start.code());
+        assertEquals("started", start.line());
+        assertEquals("7", berth.run("wait", id.substring(0, 8)).line());
+        assertTrue(berth.run("ps", "-a", "--format", "{{.Status}}").line()
+                .startsWith("Exited (7)"));
+        berth.run("rm", "life");
+
+        berth.run("run", "-d", "--name", "sleeper", "busybox", "sleep", "600");
+        assertEquals(0, berth.run("stop", "-t", "5", "sleeper").code());
+        assertEquals("143", berth.run("wait", "sleeper").line());
+
+        berth.run("start", "sleeper");
+        assertEquals(0, berth.run("kill", "-s", "USR1", "sleeper").code());
+        assertEquals("138", berth.run("wait", "sleeper").line());
+        BerthCli.Result notRunning = berth.run("kill", "sleeper");
+        assertEquals(1, notRunning.code());
+        berth.run("rm", "sleeper");
+    }
+
+    @Test
+    void aRunningContainerIsRemovedOnlyWithForce() {
+        berth.run("run", "-d", "--name", "busy", "busybox", "sleep", "600");
+        BerthCli.Result refused = berth.run("rm", "busy");
+        assertEquals(1, refused.code());
+        assertTrue(refused.err().contains("container is running"), refused.err());
+        assertEquals(0, berth.run("rm", "-f", "busy").code());
+    }
+
+    @Test
+    void anatomyShowsEachNamespaceBesideTheHosts() throws Exception {
+        berth.run("run", "-d", "--name", "anat", "busybox", "sleep", "600");
+        long pid = pidOf("anat");
+        String table = berth.run("anatomy", "anat").out();
+        String netInode = ns(pid, "net").replaceAll("\\D", "");
+        assertTrue(table.contains(netInode), table);
+        assertTrue(table.contains("isolated") && table.contains("shared"), table);
+        String json = berth.run("anatomy", "--format", "json", "anat").out();
+        assertTrue(json.contains(netInode), json);
+        assertTrue(berth.run("anatomy", "--pid", Long.toString(pid)).out().contains(netInode));
+        berth.run("rm", "-f", "anat");
+    }
+
+    @Test
+    void shortIdPrefixesWorkWhereAnIdDoes() {
+        String id = berth.run("create", "busybox", "true").line();
+        String name = berth.run("inspect", "--format", "{{.Name}}", id.substring(0, 5)).line();
+        assertTrue(name.matches("/[a-z]+_[a-z]+"), name);
+        assertEquals(0, berth.run("rm", id.substring(0, 12)).code());
+        assertEquals(1, berth.run("inspect", id).code());
+    }
+
+    @Test
+    void aDamagedArchiveIsRefusedAndNothingIsStored() throws IOException {
+        Path bad = berth.dir.resolve("bad.tar");
+        byte[] good = Files.readAllBytes(BerthCli.fixtures().resolve(
+                "busybox-docker-archive.tar"));
+        Files.write(bad, java.util.Arrays.copyOf(good, good.length / 3));
+        String before = berth.run("images", "-q").out();
+        BerthCli.Result r = berth.run("load", "-i", bad.toString());
+        assertEquals(1, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertEquals(before, berth.run("images", "-q").out());
+    }
+
+    @Test
+    void containerIdsAreCleanedFromCgroupsAfterTheyExit() {
+        BerthCli.Result r = berth.run("run", "-d", "busybox", "true");
+        String id = r.line();
+        assertEquals("0", berth.run("wait", id).line());
+        assertTrue(BerthCli.cgroups(id).isEmpty());
+        berth.run("rm", id);
+        assertEquals(1, berth.run("inspect", id).code());
+    }
+}
