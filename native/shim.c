@@ -375,6 +375,7 @@ int shim_serve(void)
     struct plan plan;
     char line[4096];
 
+    prctl(PR_SET_NAME, "berth-shim", 0, 0, 0);
     if (read_line(STDIN_FILENO, line, sizeof(line)) < 0 || strncmp(line, "create ", 7) != 0) {
         fail(&err, EINVAL, "expected create <state folder>");
         say_error(&err);
@@ -404,8 +405,9 @@ int main(int argc, char **argv)
         say_error(&err);
         return 1;
     }
-    /* fexecve named us after the memfd; keep the name tools such as pgrep look for. */
-    prctl(PR_SET_NAME, "berth-shim", 0, 0, 0);
+    /* fexecve named us after the memfd. The reaper gets a name of its own, so that
+     * `pgrep -x berth-shim` counts monitors, one per live container or exec. */
+    prctl(PR_SET_NAME, "berth-reaper", 0, 0, 0);
     if (chdir(argv[2]) < 0) {
         fail(&err, errno, "chdir %s", argv[2]);
         say_error(&err);
