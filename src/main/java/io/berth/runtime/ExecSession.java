@@ -39,6 +39,11 @@ public final class ExecSession implements AutoCloseable {
         return process.pid();
     }
 
+    /** The pid of its monitor, the berth-shim process that is its parent. */
+    long monitorPid() {
+        return monitor.pid();
+    }
+
     /**
      * Its stdio, attached before it started, so no output is missed; for a detached exec an
      * empty stream and a stdin that discards.

@@ -109,6 +109,9 @@ class ExecTest {
             List<String> procs = Files.readAllLines(TestCgroups.dir("pids", bundle.cgroupsPath)
                     .resolve("cgroup.procs"));
             assertTrue(procs.contains(Long.toString(session.pid())), procs.toString());
+            Path monitorExe = Path.of("/proc", Long.toString(session.monitorPid()), "exe");
+            assertTrue(Files.readSymbolicLink(monitorExe).toString()
+                    .startsWith("/memfd:berth-shim"), "the exec's monitor runs a sealed copy");
             assertTrue(session.kill(9));
             assertEquals(137, session.awaitExit().exitCode());
             assertFalse(session.kill(9), "an exited exec is not signalled");
