@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.sys.Sys;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -99,6 +101,21 @@ class ExecTest {
         }
         assertEquals("berth-test", lines.get(kinds.size()));
         assertTrue(Long.parseLong(lines.get(kinds.size() + 1)) > 1, "a pid of the container's");
+    }
+
+    @Test
+    void anExecSeesTheContainersTimeNamespaceClocks() throws Exception {
+        ObjectNode linux = bundle.config.withObject("/linux");
+        ((ArrayNode) linux.get("namespaces")).addObject().put("type", "time");
+        linux.putObject("timeOffsets").putObject("boottime").put("secs", 1_000_000)
+                .put("nanosecs", 0);
+        long pid = running();
+        Map<String, String> result = run(sh("cut -d. -f1 /proc/uptime; "
+                + "readlink /proc/self/ns/time"));
+        List<String> lines = result.get("out").lines().toList();
+        assertTrue(Long.parseLong(lines.get(0)) >= 1_000_000, result.toString());
+        assertEquals(Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/time")).toString(),
+                lines.get(1));
     }
 
     @Test
