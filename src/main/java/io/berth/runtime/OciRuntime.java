@@ -7,16 +7,17 @@ import io.berth.spec.SpecJson;
 import io.berth.sys.Errno;
 import io.berth.sys.Sys;
 import io.berth.sys.SysException;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -27,11 +28,15 @@ import java.util.stream.Stream;
  * keeps each container's state under {@code <stateRoot>/<id>/}. Every method reads that state
  * afresh, so a second instance on the same root (another CLI call, a restarted service) sees
  * the containers a first one made.
+ *
+ * <p>Each container and each exec has a monitor (a berth-shim process) forked by the state
+ * root's reaper ({@code berth-reaper}, see {@link #close()}), which reaps the monitors when
+ * they exit, so no exited monitor is left a zombie whether or not the host's pid 1 reaps.
  */
 public final class OciRuntime implements AutoCloseable {
     static final int SIGKILL = 9;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path stateRoot;
     private final Path shim;
@@ -391,7 +396,7 @@ public final class OciRuntime implements AutoCloseable {
         };
     }
 
-    private static void closeQuietly(java.io.Closeable closeable) {
+    private static void closeQuietly(Closeable closeable) {
         try {
             if (closeable != null) {
                 closeable.close();
@@ -404,7 +409,7 @@ public final class OciRuntime implements AutoCloseable {
     private static String newExecId() {
         byte[] bytes = new byte[8];
         RANDOM.nextBytes(bytes);
-        return java.util.HexFormat.of().formatHex(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     private static StateFolder makeExecFolder(StateFolder container, String execId) {

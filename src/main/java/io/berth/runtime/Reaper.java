@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The state root's reaper ({@code berth-shim reaper}, native/reaper.c): the long-lived parent
@@ -74,7 +75,7 @@ final class Reaper {
         }
         process.destroy();
         try {
-            process.waitFor(2, java.util.concurrent.TimeUnit.SECONDS);
+            process.waitFor(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
