@@ -27,6 +27,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 final class ArchiveReader implements AutoCloseable {
     private static final int SMALL = 16 * 1024 * 1024;
     private static final int BUFFER = 64 * 1024;
+    private static final String BLOBS = "blobs/sha256/";
 
     private final LayerReader layerReader;
     private final String source;
@@ -80,7 +81,7 @@ final class ArchiveReader implements AutoCloseable {
         BufferedInputStream in = new BufferedInputStream(content, BUFFER);
         try {
             if (isLayer(in)) {
-                layers.put(name, layerReader.stage(in, source + ": layer " + name));
+                layers.put(name, stageLayer(name, in));
             } else {
                 keep(name, in);
             }
@@ -88,6 +89,19 @@ final class ArchiveReader implements AutoCloseable {
             throw new ImageFormatException(source + " is damaged at " + name + ": "
                     + ImageFormatException.reason(e) + ".", e);
         }
+    }
+
+    /** A layer blob the store already holds by its digest is only hashed, not unpacked. */
+    private StagedLayer stageLayer(String name, BufferedInputStream in) throws IOException {
+        String hex = name.startsWith(BLOBS) ? name.substring(BLOBS.length()) : "";
+        Optional<String> known = Digest.isHex(hex)
+                ? layerReader.storedLayerOf("sha256:" + hex) : Optional.empty();
+        if (known.isEmpty()) {
+            return layerReader.stage(in, source + ": layer " + name);
+        }
+        MessageDigest hash = Digest.sha256();
+        new DigestInputStream(in, hash).transferTo(OutputStream.nullOutputStream());
+        return new StagedLayer(Digest.of(hash), known.get(), null, 0);
     }
 
     private static boolean isLayer(BufferedInputStream in) throws IOException {
@@ -133,6 +147,9 @@ final class ArchiveReader implements AutoCloseable {
     public void close() {
         List<Throwable> failures = new ArrayList<>();
         for (StagedLayer layer : layers.values()) {
+            if (layer.folder() == null) {
+                continue;
+            }
             try {
                 Tree.delete(layer.folder());
             } catch (IOException | UncheckedIOException e) {

@@ -97,6 +97,33 @@ final class Catalog {
     void tag(Reference reference, String id) {
         TreeMap<String, String> all = tags();
         all.put(reference.canonical(), id);
+        writeTags(all);
+    }
+
+    /** Removes {@code reference}; call under {@link #locked}. */
+    boolean untag(Reference reference) {
+        TreeMap<String, String> all = tags();
+        if (all.remove(reference.canonical()) == null) {
+            return false;
+        }
+        writeTags(all);
+        return true;
+    }
+
+    /** Drops the image's record and every tag pointing at it; call under {@link #locked}. */
+    void removeImage(String id) {
+        TreeMap<String, String> all = tags();
+        if (all.values().removeIf(id::equals)) {
+            writeTags(all);
+        }
+        try {
+            Files.deleteIfExists(images.resolve(Digest.hex(id)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("remove image " + id, e);
+        }
+    }
+
+    private void writeTags(TreeMap<String, String> all) {
         try {
             write(tags, mapper.writeValueAsBytes(all));
         } catch (IOException e) {

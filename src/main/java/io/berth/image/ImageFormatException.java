@@ -7,10 +7,12 @@ package io.berth.image;
 public final class ImageFormatException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message one sentence naming the input and what is wrong with it */
     public ImageFormatException(String message) {
         super(message);
     }
 
+    /** @param message one sentence naming the input and what is wrong with it */
     public ImageFormatException(String message, Throwable cause) {
         super(message, cause);
     }

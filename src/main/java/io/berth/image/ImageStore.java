@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
 public final class ImageStore {
     private static final Pattern HEX_PREFIX = Pattern.compile("[0-9a-f]{3,64}");
     private static final int MIN_PREFIX = 3;
+    private static final java.time.Duration STALE = java.time.Duration.ofHours(6);
 
     private final Path root;
     private final BlobStore blobs;
@@ -49,12 +50,14 @@ public final class ImageStore {
         } catch (IOException e) {
             throw new UncheckedIOException("make image store " + root, e);
         }
+        layers.sweepStaging(STALE);
     }
 
     /**
-     * Loads a docker-archive tar (as {@code docker save} writes), an OCI archive tar or an OCI
-     * layout folder. Layers may be gzip, zstd or plain; every blob's digest and every layer's
-     * diff id is checked. Returns the images loaded, with the tags the input gives them.
+     * Loads a docker-archive tar (as {@code docker save} writes), an OCI archive tar (either
+     * may be gzip or zstd compressed as a whole) or an OCI layout folder. Layers may be gzip,
+     * zstd or plain; every blob's digest and every layer's diff id is checked. Returns the
+     * images loaded, with the tags the input gives them.
      *
      * @throws ImageFormatException naming what is wrong with a damaged or foreign input; then
      *     nothing was stored
@@ -68,6 +71,8 @@ public final class ImageStore {
         }
         try (InputStream in = Files.newInputStream(input)) {
             return load(in, input.toString());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UncheckedIOException("read " + input + ": no such file", e);
         } catch (IOException e) {
             throw new UncheckedIOException("read " + input + ": "
                     + ImageFormatException.reason(e), e);
@@ -81,8 +86,19 @@ public final class ImageStore {
 
     private List<Image> load(InputStream tar, String source) {
         try (ArchiveScope scope = new ArchiveScope(source)) {
-            scope.reader.readTar(tar);
+            scope.reader.readTar(decompressed(tar, source));
             return commit(ArchiveImages.of(scope.reader));
+        }
+    }
+
+    /** docker load also takes a gzip (or zstd) compressed archive. */
+    private static InputStream decompressed(InputStream tar, String source) {
+        BufferedInputStream in = new BufferedInputStream(tar, 64 * 1024);
+        try {
+            return Compression.sniff(in).open(in);
+        } catch (IOException e) {
+            throw new ImageFormatException(source + " cannot be decompressed: "
+                    + ImageFormatException.reason(e) + ".", e);
         }
     }
 
@@ -114,8 +130,13 @@ public final class ImageStore {
     private String store(LoadedImage image) {
         for (StagedLayer layer : image.layers()) {
             if (!layers.has(layer.diffId())) {
+                if (layer.folder() == null) {
+                    throw new IllegalStateException("layer " + layer.diffId()
+                            + " left the store while an image using it was loaded");
+                }
                 layers.commit(layer.folder(), layer.diffId(), layer.size());
             }
+            layers.rememberBlob(layer.blobDigest(), layer.diffId());
         }
         if (image.manifest() != null) {
             blobs.put(image.manifest());
@@ -176,14 +197,23 @@ public final class ImageStore {
     /**
      * By reference ({@code busybox}, {@code busybox:latest},
      * {@code docker.io/library/busybox:latest}, {@code localhost:5000/x/y:tag},
-     * {@code name@sha256:...}), by id ({@code sha256:HEX} or {@code HEX}) or by an id prefix of
-     * at least 3 hex digits that only one image has.
+     * {@code name@sha256:...} when that digest was tagged), by id ({@code sha256:HEX} or
+     * {@code HEX}) or by an id prefix of at least 3 hex digits (with or without
+     * {@code sha256:}) that only one image has. A name is tried before an id prefix, as docker
+     * does.
      *
      * @throws IllegalArgumentException when an id prefix fits several images
      */
     public Optional<Image> find(String nameOrId) {
+        if (nameOrId == null || nameOrId.isBlank()) {
+            return Optional.empty();
+        }
         if (Digest.isSha256(nameOrId)) {
             return image(nameOrId);
+        }
+        if (nameOrId.startsWith("sha256:")) {
+            String prefix = nameOrId.substring(7);
+            return HEX_PREFIX.matcher(prefix).matches() ? byPrefix(prefix) : Optional.empty();
         }
         if (Digest.isHex(nameOrId)) {
             return image("sha256:" + nameOrId);
@@ -234,6 +264,53 @@ public final class ImageStore {
             catalog.tag(name, image.id());
             return null;
         });
+    }
+
+    /**
+     * Removes one reference ({@code docker rmi NAME} of an image with other names).
+     *
+     * @return false when no image had that reference
+     */
+    public boolean untag(String reference) {
+        Reference name = Reference.parse(reference);
+        return catalog.locked(() -> catalog.untag(name));
+    }
+
+    /**
+     * Removes an image: its tags, its record and config, and then each of its layers that no
+     * other image uses. The caller first makes sure no container uses the image (docker answers
+     * a conflict then): a layer under a mounted snapshot must not go.
+     *
+     * @return false when the store did not hold the image
+     */
+    public boolean remove(Image image) {
+        return catalog.locked(() -> {
+            if (!catalog.hasImage(image.id())) {
+                return false;
+            }
+            catalog.removeImage(image.id());
+            java.util.Set<String> used = new java.util.HashSet<>();
+            for (Image other : list()) {
+                used.addAll(other.diffIds());
+            }
+            for (String diffId : layers.diffIds()) {
+                if (!used.contains(diffId)) {
+                    layers.delete(diffId);
+                }
+            }
+            // The config blob stays: another record may come back to it by a later load.
+            return true;
+        });
+    }
+
+    /**
+     * The image's config blob as stored (author, comment, history, rootfs and all), for
+     * {@code inspect} and the Engine API, which show more than {@link Image} carries.
+     */
+    public String configJson(Image image) {
+        byte[] blob = blobs.get(image.id()).orElseThrow(() -> new IllegalArgumentException(
+                "no such image: " + image.id()));
+        return new String(blob, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The unpacked layer folders of an image, lowest first; shared between images. */

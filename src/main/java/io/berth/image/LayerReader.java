@@ -25,6 +25,11 @@ final class LayerReader {
         this.unpacker = unpacker;
     }
 
+    /** The diff id of a stored layer that a blob with this digest unpacks to, if any. */
+    java.util.Optional<String> storedLayerOf(String blobDigest) {
+        return layers.diffIdOfBlob(blobDigest);
+    }
+
     /** Unpacks {@code blob} (gzip, zstd or plain) into a new staging folder; never closes it. */
     StagedLayer stage(InputStream blob, String what) {
         Path folder = layers.stage();

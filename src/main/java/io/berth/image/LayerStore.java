@@ -12,15 +12,18 @@ import java.util.UUID;
 
 /**
  * Unpacked layers under {@code layers/HEX/}, keyed by diff id: {@code diff/} is the layer's
- * folder (an overlay lower dir) and {@code size} its content bytes. Since every layer is a lower
+ * folder (an overlay lower dir) and {@code size} its content bytes. {@code layer-blobs/HEX}
+ * holds the diff id a compressed blob unpacks to. Since every layer is a lower
  * dir of its own, its folder depends on its diff id alone, and images share it.
  */
 final class LayerStore {
     private final Path dir;
     private final Path staging;
+    private final Path byBlob;
 
     LayerStore(Path root) {
         this.dir = root.resolve("layers");
+        this.byBlob = root.resolve("layer-blobs");
         this.staging = root.resolve("staging");
     }
 
@@ -74,6 +77,104 @@ final class LayerStore {
             Tree.deleteQuietly(staged, e);
         } catch (IOException e) {
             throw new UncheckedIOException("store layer " + diffId, e);
+        }
+    }
+
+    /**
+     * Remembers that a (compressed) blob unpacks to a stored layer, so a later load of the same
+     * blob only checks its digest instead of unpacking it again.
+     */
+    void rememberBlob(String blobDigest, String diffId) {
+        Path file = byBlob.resolve(Digest.hex(blobDigest));
+        if (blobDigest.equals(diffId) || Files.exists(file)) {
+            return;
+        }
+        Path tmp = file.resolveSibling(".tmp-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(tmp, diffId);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("remember blob " + blobDigest, e);
+        }
+    }
+
+    /** The diff id of a stored layer that {@code blobDigest} unpacks to, if one is stored. */
+    java.util.Optional<String> diffIdOfBlob(String blobDigest) {
+        if (has(blobDigest)) {
+            return java.util.Optional.of(blobDigest);
+        }
+        try {
+            String diffId = Files.readString(byBlob.resolve(Digest.hex(blobDigest))).strip();
+            return Digest.isSha256(diffId) && has(diffId) ? java.util.Optional.of(diffId)
+                    : java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * Deletes staging folders older than {@code age}: what a load killed midway left behind.
+     * Younger ones may belong to a load still running in another process.
+     */
+    void sweepStaging(java.time.Duration age) {
+        if (!Files.isDirectory(staging)) {
+            return;
+        }
+        java.time.Instant cutoff = java.time.Instant.now().minus(age);
+        try (var folders = Files.list(staging)) {
+            for (Path folder : folders.toList()) {
+                if (Files.getLastModifiedTime(folder).toInstant().isBefore(cutoff)) {
+                    Tree.delete(folder);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("sweep " + staging, e);
+        }
+    }
+
+    /** Every stored layer's diff id. */
+    java.util.List<String> diffIds() {
+        if (!Files.isDirectory(dir)) {
+            return java.util.List.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(Digest::isHex)
+                    .map(hex -> "sha256:" + hex).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("list " + dir, e);
+        }
+    }
+
+    /**
+     * Deletes a layer: first renamed out of place, so no reader finds half of it, then removed
+     * from staging. The caller makes sure no image (and no mounted snapshot) uses it.
+     */
+    void delete(String diffId) {
+        Path doomed = staging.resolve("deleted-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(staging);
+            Files.move(folder(diffId), doomed, StandardCopyOption.ATOMIC_MOVE);
+            Tree.delete(doomed);
+            forgetBlobsOf(diffId);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            throw new UncheckedIOException("delete layer " + diffId, e);
+        }
+    }
+
+    private void forgetBlobsOf(String diffId) throws IOException {
+        if (!Files.isDirectory(byBlob)) {
+            return;
+        }
+        try (var files = Files.list(byBlob)) {
+            for (Path file : files.toList()) {
+                if (Files.readString(file).strip().equals(diffId)) {
+                    Files.deleteIfExists(file);
+                }
+            }
         }
     }
 

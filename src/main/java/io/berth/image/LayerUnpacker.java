@@ -5,6 +5,7 @@ import io.berth.sys.Sys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -33,6 +34,7 @@ final class LayerUnpacker {
     private static final String WHITEOUT = ".wh.";
     private static final String OPAQUE = ".wh..wh..opq";
     private static final String XATTR = "SCHILY.xattr.";
+    private static final String LIBARCHIVE_XATTR = "LIBARCHIVE.xattr.";
     private static final int MAX_SYMLINKS = 40;
     private static final int S_IFCHR = 0020000;
     private static final int S_IFBLK = 0060000;
@@ -297,14 +299,11 @@ final class LayerUnpacker {
         }
 
         /** Owner first: chown clears set-id bits, so the mode follows it. */
-        void applyMetadata(Path path, TarArchiveEntry entry) throws IOException {
-            boolean symlink = entry.isSymbolicLink();
-            Files.setAttribute(path, "unix:uid", Math.toIntExact(entry.getLongUserId()),
-                    NOFOLLOW);
-            Files.setAttribute(path, "unix:gid", Math.toIntExact(entry.getLongGroupId()),
-                    NOFOLLOW);
-            if (!symlink) {
-                Files.setAttribute(path, "unix:mode", entry.getMode() & 07777, NOFOLLOW);
+        void applyMetadata(Path path, TarArchiveEntry entry) {
+            String file = path.toString();
+            sys.lchown(file, entry.getLongUserId(), entry.getLongGroupId());
+            if (!entry.isSymbolicLink()) {
+                sys.chmod(file, entry.getMode() & 07777);
             }
             applyXattrs(path, entry.getExtraPaxHeaders());
             if (!entry.isDirectory()) {
@@ -312,38 +311,50 @@ final class LayerUnpacker {
             }
         }
 
-        // Not yet: binary xattr values (security.capability) arrive decoded as UTF-8 by
-        // commons-compress and are stored mangled; reading PAX records by hand would fix it.
+        // Not yet: binary values in SCHILY.xattr (security.capability) arrive decoded as UTF-8
+        // by commons-compress and are stored mangled; reading PAX records by hand would fix it.
+        // bsdtar's LIBARCHIVE.xattr form is base64 and arrives intact.
         void applyXattrs(Path path, Map<String, String> pax) {
             for (Map.Entry<String, String> header : pax.entrySet()) {
-                if (!header.getKey().startsWith(XATTR)) {
-                    continue;
-                }
-                String name = header.getKey().substring(XATTR.length());
-                try {
-                    sys.lsetxattr(path.toString(), name,
+                String key = header.getKey();
+                if (key.startsWith(XATTR)) {
+                    setXattr(path, key.substring(XATTR.length()),
                             header.getValue().getBytes(StandardCharsets.UTF_8));
-                } catch (SysException e) {
-                    if (e.errno() != EOPNOTSUPP) {
-                        throw e;
-                    }
+                } else if (key.startsWith(LIBARCHIVE_XATTR)) {
+                    setXattr(path, URLDecoder.decode(key.substring(LIBARCHIVE_XATTR.length()),
+                            StandardCharsets.UTF_8), base64(key, header.getValue()));
                 }
             }
         }
 
-        void setTimes(Path path, FileTime mtime) throws IOException {
-            Files.getFileAttributeView(path, BasicFileAttributeView.class, NOFOLLOW)
-                    .setTimes(mtime, mtime, null);
+        byte[] base64(String key, String value) {
+            try {
+                return Base64.getDecoder().decode(value.strip());
+            } catch (IllegalArgumentException e) {
+                throw new ImageFormatException(what + " has a header " + key
+                        + " that is not base64.", e);
+            }
+        }
+
+        void setXattr(Path path, String name, byte[] value) {
+            try {
+                sys.lsetxattr(path.toString(), name, value);
+            } catch (SysException e) {
+                if (e.errno() != EOPNOTSUPP) {
+                    throw e;
+                }
+            }
+        }
+
+        void setTimes(Path path, FileTime mtime) {
+            java.time.Instant t = mtime.toInstant();
+            sys.lutimes(path.toString(), t.getEpochSecond(), t.getNano());
         }
 
         /** Folders last: every entry written into a folder changes its mtime again. */
         void finishDirectories() {
-            try {
-                for (Dated d : directories.reversed()) {
-                    setTimes(d.path(), d.mtime());
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(what + ": set folder times", e);
+            for (Dated d : directories.reversed()) {
+                setTimes(d.path(), d.mtime());
             }
         }
     }

@@ -121,7 +121,7 @@ final class Snapshots {
         }
     }
 
-    private static void chownTree(Path root, IdShift shift) throws IOException {
+    private void chownTree(Path root, IdShift shift) throws IOException {
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
@@ -139,17 +139,19 @@ final class Snapshots {
         });
     }
 
-    /** chown clears set-id bits, so the mode is put back after it. */
+    /**
+     * chown clears set-id bits, so the mode is put back after it. Through syscalls of our own:
+     * the JDK opens a file to change its mode, which blocks on a FIFO.
+     */
     // Not yet: chown also drops security.capability; restoring it needs a v3 capability
     // xattr carrying the namespace's root uid.
-    private static void shift(Path path, IdShift shift) throws IOException {
+    private void shift(Path path, IdShift shift) throws IOException {
         int uid = (int) Files.getAttribute(path, "unix:uid", NOFOLLOW);
         int gid = (int) Files.getAttribute(path, "unix:gid", NOFOLLOW);
         int mode = (int) Files.getAttribute(path, "unix:mode", NOFOLLOW);
-        Files.setAttribute(path, "unix:uid", (int) shift.shift(uid), NOFOLLOW);
-        Files.setAttribute(path, "unix:gid", (int) shift.shift(gid), NOFOLLOW);
-        if ((mode & 06000) != 0 && !Files.isSymbolicLink(path)) {
-            Files.setAttribute(path, "unix:mode", mode & 07777, NOFOLLOW);
+        sys.lchown(path.toString(), shift.shift(uid), shift.shift(gid));
+        if ((mode & 06000) != 0 && (mode & 0170000) == 0100000) {
+            sys.chmod(path.toString(), mode & 07777);
         }
     }
 }

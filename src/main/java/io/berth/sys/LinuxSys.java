@@ -162,4 +162,58 @@ final class LinuxSys implements Sys {
             throw new IllegalStateException("lgetxattr " + path, t);
         }
     }
+
+    private static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+
+    private final MethodHandle lchown = downcall("lchown",
+            FunctionDescriptor.of(INT, PTR, INT, INT));
+    private final MethodHandle chmod = downcall("chmod", FunctionDescriptor.of(INT, PTR, INT));
+    private final MethodHandle utimensat = downcall("utimensat",
+            FunctionDescriptor.of(INT, INT, PTR, PTR, INT));
+
+    @Override
+    public void lchown(String path, long uid, long gid) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(STATE);
+            int rc = (int) lchown.invokeExact(state, cString(arena, path), (int) uid, (int) gid);
+            check(rc, state, "lchown " + path);
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("lchown " + path, t);
+        }
+    }
+
+    @Override
+    public void chmod(String path, int mode) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(STATE);
+            int rc = (int) chmod.invokeExact(state, cString(arena, path), mode);
+            check(rc, state, "chmod " + path);
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("chmod " + path, t);
+        }
+    }
+
+    @Override
+    public void lutimes(String path, long seconds, int nanos) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(STATE);
+            MemorySegment times = arena.allocate(LONG, 4);
+            for (int i = 0; i < 2; i++) {
+                times.setAtIndex(LONG, 2L * i, seconds);
+                times.setAtIndex(LONG, 2L * i + 1, nanos);
+            }
+            int rc = (int) utimensat.invokeExact(state, AT_FDCWD, cString(arena, path), times,
+                    AT_SYMLINK_NOFOLLOW);
+            check(rc, state, "utimensat " + path);
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("utimensat " + path, t);
+        }
+    }
 }

@@ -37,4 +37,19 @@ public interface Sys {
     default byte[] lgetxattr(String path, String name) {
         throw new UnsupportedOperationException("lgetxattr " + path + ": not available here");
     }
+
+    /** lchown(2): owner and group of a path, not following a final symlink. */
+    default void lchown(String path, long uid, long gid) {
+        throw new UnsupportedOperationException("lchown " + path + ": not available here");
+    }
+
+    /** chmod(2), which (unlike the JDK's) never opens the file, so FIFOs do not block it. */
+    default void chmod(String path, int mode) {
+        throw new UnsupportedOperationException("chmod " + path + ": not available here");
+    }
+
+    /** utimensat(2) with AT_SYMLINK_NOFOLLOW: access and modification time of a path. */
+    default void lutimes(String path, long seconds, int nanos) {
+        throw new UnsupportedOperationException("utimensat " + path + ": not available here");
+    }
 }

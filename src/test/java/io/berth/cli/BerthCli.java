@@ -30,7 +30,9 @@ final class BerthCli implements AutoCloseable {
 
     BerthCli() {
         try {
-            dir = Files.createTempDirectory(Path.of("/tmp"), "berth-test-",
+            // Short, since a socket's path must fit in 108 bytes and ids are 64 long.
+            String name = "bt" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+            dir = Files.createDirectory(Path.of("/tmp", name),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
                             "rwxr-xr-x")));
         } catch (IOException e) {

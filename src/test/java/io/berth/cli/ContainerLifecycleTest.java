@@ -41,7 +41,8 @@ class ContainerLifecycleTest {
 
     /** A namespace link; pid 1 stands for the host (this test runs in the host's namespaces). */
     private static String ns(long pid, String kind) throws IOException {
-        return Files.readSymbolicLink(Path.of("/proc/" + (pid == 1 ? "self" : Long.toString(pid)) + "/ns/" + kind)).toString();
+        String process = pid == 1 ? "self" : Long.toString(pid);
+        return Files.readSymbolicLink(Path.of("/proc/" + process + "/ns/" + kind)).toString();
     }
 
     private static long pidOf(String name) {
@@ -161,7 +162,10 @@ class ContainerLifecycleTest {
     @Test
     void exitCodesFollowDocker() {
         assertEquals(3, berth.run("run", "--rm", "busybox", "sh", "-c", "exit 3").code());
-        assertEquals(137, berth.run("run", "--rm", "busybox", "sh", "-c", "kill -9 $$").code());
+        String killed = berth.run("run", "-d", "busybox", "sleep", "600").line();
+        berth.run("kill", killed);
+        assertEquals("137", berth.run("wait", killed).line(), "killed by signal 9");
+        berth.run("rm", killed);
         BerthCli.Result missing = berth.run("run", "--rm", "busybox", "nosuch");
         assertEquals(127, missing.code(), missing.err());
         assertTrue(missing.err().contains("nosuch"), missing.err());
@@ -202,16 +206,26 @@ class ContainerLifecycleTest {
                 .startsWith("Exited (7)"));
         berth.run("rm", "life");
 
-        berth.run("run", "-d", "--name", "sleeper", "busybox", "sleep", "600");
-        assertEquals(0, berth.run("stop", "-t", "5", "sleeper").code());
-        assertEquals("143", berth.run("wait", "sleeper").line());
+        // A shell as PID 1 that traps TERM ends by it; sleep as PID 1 ignores it (as in docker).
+        berth.run("run", "-d", "--name", "trapper", "busybox", "sh", "-c",
+                "trap 'exit 143' TERM; sleep 600 & wait");
+        assertEquals(0, berth.run("stop", "-t", "5", "trapper").code());
+        assertEquals("143", berth.run("wait", "trapper").line());
+        berth.run("rm", "trapper");
 
-        berth.run("start", "sleeper");
-        assertEquals(0, berth.run("kill", "-s", "USR1", "sleeper").code());
-        assertEquals("138", berth.run("wait", "sleeper").line());
-        BerthCli.Result notRunning = berth.run("kill", "sleeper");
-        assertEquals(1, notRunning.code());
+        berth.run("run", "-d", "--name", "sleeper", "busybox", "sleep", "600");
+        assertEquals(0, berth.run("stop", "-t", "1", "sleeper").code());
+        assertEquals("137", berth.run("wait", "sleeper").line(), "KILL after the timeout");
+
         berth.run("rm", "sleeper");
+
+        berth.run("run", "-d", "--name", "signalled", "busybox", "sh", "-c",
+                "trap 'exit 42' USR1; sleep 600 & wait");
+        assertEquals(0, berth.run("kill", "-s", "USR1", "signalled").code());
+        assertEquals("42", berth.run("wait", "signalled").line());
+        BerthCli.Result notRunning = berth.run("kill", "signalled");
+        assertEquals(1, notRunning.code());
+        berth.run("rm", "signalled");
     }
 
     @Test

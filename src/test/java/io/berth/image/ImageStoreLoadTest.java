@@ -57,6 +57,7 @@ class ImageStoreLoadTest {
         assertEquals("linux", image.os());
         assertTrue(image.size() > 1_000_000, "size " + image.size());
         assertBusyboxFiles(store.layerDirs(image));
+        assertTrue(store.configJson(image).contains("\"comment\":\"busybox-static rootfs\""));
     }
 
     @Test
@@ -92,6 +93,16 @@ class ImageStoreLoadTest {
     }
 
     @Test
+    void aGzipCompressedArchiveLoads() throws Exception {
+        Path archive = scratch.copyFixture("busybox-docker-archive.tar");
+        ImageStoreLoadTest.run("gzip", archive.toString());
+
+        Image image = store.load(scratch.resolve("busybox-docker-archive.tar.gz")).getFirst();
+
+        assertEquals(DOCKER_ID, image.id());
+    }
+
+    @Test
     void aStreamLoadsLikeAFile() throws IOException {
         Path archive = scratch.copyFixture("busybox-docker-archive.tar");
 
@@ -123,19 +134,50 @@ class ImageStoreLoadTest {
     }
 
     @Test
+    void aLayerBlobTheStoreHoldsIsOnlyCheckedNotUnpackedAgain() throws IOException {
+        Image first = store.load(scratch.copyFixture("busybox-oci")).getFirst();
+        Path busybox = store.layerDirs(first).getFirst().resolve("bin/busybox");
+        Object inode = Files.getAttribute(busybox, "unix:ino");
+
+        Image again = store.load(scratch.resolve("busybox-oci")).getFirst();
+
+        assertEquals(first, again);
+        assertEquals(inode, Files.getAttribute(busybox, "unix:ino"));
+        assertTrue(Files.exists(scratch.resolve("store/layer-blobs/"
+                + "5d06538b67b6ce9db44bc731f926ab89a9ed391472b4cec9d06cafd3a7e85dd9")));
+    }
+
+    @Test
+    void aDamagedBlobOfAStoredLayerIsStillRefused() throws IOException {
+        store.load(scratch.copyFixture("busybox-oci"));
+        Path blob = scratch.resolve("busybox-oci/blobs/sha256/"
+                + "5d06538b67b6ce9db44bc731f926ab89a9ed391472b4cec9d06cafd3a7e85dd9");
+        byte[] bytes = Files.readAllBytes(blob);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(blob, bytes);
+
+        ImageFormatException e = assertThrows(ImageFormatException.class,
+                () -> store.load(scratch.resolve("busybox-oci")));
+
+        assertTrue(e.getMessage().contains("does not match its digest"), e.getMessage());
+    }
+
+    @Test
     void imagesAreFoundByNameIdAndIdPrefix() throws IOException {
         store.load(scratch.copyFixture("busybox-docker-archive.tar"));
         store.load(scratch.copyFixture("busybox-oci"));
 
         for (String name : List.of("busybox", "busybox:latest",
                 "docker.io/library/busybox:latest", DOCKER_ID, DOCKER_ID.substring(7),
-                "98deae4ed9b5", "98d")) {
+                "98deae4ed9b5", "98d", "sha256:98deae")) {
             assertEquals(DOCKER_ID, store.find(name).map(Image::id).orElse(null), name);
         }
         assertEquals(OCI_ID, store.find("00b4").orElseThrow().id());
         assertFalse(store.find("98").isPresent(), "a prefix needs 3 digits");
         assertFalse(store.find("busybox:other").isPresent());
         assertFalse(store.find("nothing").isPresent());
+        assertFalse(store.find("sha256:98").isPresent());
+        assertFalse(store.find("").isPresent());
     }
 
     @Test
@@ -187,6 +229,111 @@ class ImageStoreLoadTest {
 
         assertTrue(e.getMessage().contains("ambiguous"), e.getMessage());
         assertEquals(2, store.list().size());
+    }
+
+    @Test
+    void anOciRefNameThatIsAWholeReferenceNamesTheImage() throws IOException {
+        Path layout = scratch.copyFixture("busybox-oci");
+        Path index = layout.resolve("index.json");
+        Files.writeString(index, Files.readString(index).replace("\"latest\"",
+                "\"example.com/tools/busybox:1.35\""));
+
+        Image image = store.load(layout).getFirst();
+
+        assertEquals(List.of("example.com/tools/busybox:1.35"), image.repoTags());
+    }
+
+    @Test
+    void aMultiPlatformIndexLoadsThisMachinesImage() throws IOException {
+        Path layout = scratch.copyFixture("busybox-oci");
+        String manifest = "sha256:31786af546e1bd9f477f3f129c59772534001933958e6f6284c8f00ea82c144c";
+        String inner = "{\"schemaVersion\":2,\"mediaType\":"
+                + "\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+                + "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"digest\":\"sha256:" + "f".repeat(64) + "\",\"size\":1,"
+                + "\"platform\":{\"architecture\":\"s390x\",\"os\":\"linux\"}},"
+                + "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"digest\":\"" + manifest + "\",\"size\":405,\"platform\":"
+                + "{\"architecture\":\"" + Platforms.architecture() + "\",\"os\":\"linux\"}}]}";
+        String innerDigest = Digest.of(inner.getBytes());
+        Files.writeString(layout.resolve("blobs/sha256/" + Digest.hex(innerDigest)), inner);
+        Files.writeString(layout.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":["
+                + "{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"digest\":\""
+                + innerDigest + "\",\"size\":" + inner.length() + ",\"annotations\":"
+                + "{\"org.opencontainers.image.ref.name\":\"multi:1\"}}]}");
+
+        Image image = store.load(layout).getFirst();
+
+        assertEquals(OCI_ID, image.id());
+        assertEquals(List.of("multi:1"), image.repoTags());
+    }
+
+    @Test
+    void twoLoadsAtOnceShareOneLayer() throws Exception {
+        Path archive = scratch.copyFixture("busybox-docker-archive.tar");
+        Path layout = scratch.copyFixture("busybox-oci-zstd");
+        ImageStore other = new ImageStore(scratch.resolve("store"), Sys.linux());
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            var a = pool.submit(() -> store.load(archive));
+            var b = pool.submit(() -> other.load(layout));
+
+            assertEquals(DOCKER_ID, a.get().getFirst().id());
+            assertEquals(OCI_ID, b.get().getFirst().id());
+        }
+        assertEquals(2, store.list().size());
+        try (var layers = Files.list(scratch.resolve("store/layers"))) {
+            assertEquals(1, layers.count());
+        }
+        assertBusyboxFiles(store.layerDirs(store.find("busybox").orElseThrow()));
+    }
+
+    @Test
+    void removingAnImageKeepsLayersAnotherImageUses() throws IOException {
+        Image docker = store.load(scratch.copyFixture("busybox-docker-archive.tar")).getFirst();
+        Image oci = store.load(scratch.copyFixture("busybox-oci")).getFirst();
+        Path layer = store.layerDirs(docker).getFirst();
+
+        assertTrue(store.remove(docker));
+
+        assertFalse(store.find("busybox").isPresent());
+        assertFalse(store.find(DOCKER_ID).isPresent());
+        assertTrue(Files.isRegularFile(layer.resolve("bin/busybox")));
+        assertFalse(store.remove(docker));
+
+        assertTrue(store.remove(oci));
+
+        assertTrue(Files.notExists(layer));
+        assertEquals(List.of(), store.list());
+        try (var staging = Files.list(scratch.resolve("store/staging"))) {
+            assertEquals(0, staging.count());
+        }
+        Image again = store.load(scratch.resolve("busybox-oci")).getFirst();
+        assertBusyboxFiles(store.layerDirs(again));
+    }
+
+    @Test
+    void untagRemovesOneNameOnly() throws IOException {
+        Image image = store.load(scratch.copyFixture("busybox-docker-archive.tar")).getFirst();
+        store.tag(image, "other:1");
+
+        assertTrue(store.untag("docker.io/library/busybox:latest"));
+        assertFalse(store.untag("busybox"));
+
+        assertEquals(List.of("other:1"), store.find(DOCKER_ID).orElseThrow().repoTags());
+    }
+
+    @Test
+    void aNewStoreSweepsStagingThatAKilledLoadLeftLongAgo() throws IOException {
+        Path old = Files.createDirectories(scratch.resolve("store/staging/old/diff"));
+        Files.writeString(old.resolve("file"), "x");
+        Files.setLastModifiedTime(old.getParent(),
+                java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(86400)));
+        Path young = Files.createDirectories(scratch.resolve("store/staging/young"));
+
+        new ImageStore(scratch.resolve("store"), Sys.linux());
+
+        assertTrue(Files.notExists(old.getParent()));
+        assertTrue(Files.exists(young), "a load running elsewhere keeps its staging");
     }
 
     static void assertBusyboxFiles(List<Path> layers) throws IOException {
