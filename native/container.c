@@ -2,10 +2,8 @@
  * clone is a plain fork of it and ordinary libc is safe here. Every step fills a shim_err
  * naming the call and the object; the first failure is sent to the monitor and ends us.
  *
- * Not yet: until exec, /proc/1/exe inside the container is this binary (the CVE-2019-5736
- * class). Nothing else runs in the container then, but an `exec` that joins a running one,
- * or a shared pid namespace, would need the shim to re-exec from a sealed memfd copy first,
- * as runc does. */
+ * Until execve, /proc/PID/exe of this process is the sealed memfd copy main() re-executed
+ * from, never the host's berth-shim (the CVE-2019-5736 class). */
 #define _GNU_SOURCE
 #include "shim.h"
 
@@ -31,6 +29,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef CLONE_NEWTIME
@@ -507,19 +506,42 @@ static int join_namespace(const struct plan_ns *ns, struct shim_err *err)
     return rc;
 }
 
-static int join_namespaces(const struct plan *p, struct shim_err *err)
+static int setns_in_order(const struct plan *p, const int *fds, struct shim_err *err)
 {
     /* The user namespace first: it grants the rights to join the others. The pid namespace
      * was joined by the monitor before the clone. */
-    for (int i = 0; i < p->njoins; i++)
-        if (p->joins[i].type == CLONE_NEWUSER && join_namespace(&p->joins[i], err) < 0)
-            return -1;
-    for (int i = 0; i < p->njoins; i++) {
-        int t = p->joins[i].type;
-        if (t != CLONE_NEWUSER && t != CLONE_NEWPID && join_namespace(&p->joins[i], err) < 0)
-            return -1;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < p->njoins; i++) {
+            int t = p->joins[i].type;
+            if (t == CLONE_NEWPID || (t == CLONE_NEWUSER) != (pass == 0))
+                continue;
+            if (setns(fds[i], t) < 0)
+                return fail(err, errno, "setns %s", p->joins[i].path);
+        }
     }
     return 0;
+}
+
+static int join_namespaces(const struct plan *p, struct shim_err *err)
+{
+    /* Every path is opened before the first setns: once in another mount namespace, a path
+     * such as /proc/PID/ns/net would be looked up in that namespace's /proc. */
+    int fds[16];
+    int n = p->njoins < 16 ? p->njoins : 16;
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        fds[i] = open(p->joins[i].path, O_RDONLY | O_CLOEXEC);
+        if (fds[i] < 0) {
+            rc = fail(err, errno, "open namespace %s", p->joins[i].path);
+            n = i;
+            break;
+        }
+    }
+    if (rc == 0)
+        rc = setns_in_order(p, fds, err);
+    for (int i = 0; i < n; i++)
+        close(fds[i]);
+    return rc;
 }
 
 static int enter_time_namespace(const struct plan *p, struct shim_err *err)
@@ -771,6 +793,75 @@ static int prepare(struct plan *p, int *master, struct shim_err *err)
     return become_user(p, err);
 }
 
+/* ---- --init: a tiny pid 1 ---- */
+
+/* The command under init: its own process group, the terminal's foreground when there is one
+ * (so a shell's job control works), then exec. Failures are reported as for a plain exec. */
+static void exec_under_init(struct plan *p, const char *path, const sigset_t *mask)
+    __attribute__((noreturn));
+static void exec_under_init(struct plan *p, const char *path, const sigset_t *mask)
+{
+    struct shim_err err = {0};
+    setpgid(0, 0);
+    if (p->terminal && tcsetpgrp(STDIN_FILENO, getpid()) < 0) {
+        fail(&err, errno, "make the command the terminal's foreground");
+        die(&err);
+    }
+    sigprocmask(SIG_SETMASK, mask, NULL);
+    execve(path, (char *const *) p->argv, (char *const *) p->env);
+    fail(&err, errno, "exec: \"%s\": %s", p->argv[0], strerror(errno));
+    die(&err);
+}
+
+/* Reaps every child; returns the command's wait status once it is among them, else -1. */
+static int reap_children(pid_t command)
+{
+    int status, result = -1;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+        if (pid == command)
+            result = status;
+    return result;
+}
+
+/* Forwards every signal to the command, reaps every zombie (orphans come to pid 1, or to us
+ * as subreaper without a pid namespace), and exits as the command did. Signals stay blocked
+ * and are taken with sigwaitinfo: as a pid namespace's init we get no default actions, and a
+ * blocked signal is kept for us rather than dropped. */
+static void run_init(struct plan *p, const char *path) __attribute__((noreturn));
+static void run_init(struct plan *p, const char *path)
+{
+    struct shim_err err = {0};
+    sigset_t all, old;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+
+    pid_t command = fork();
+    if (command < 0) {
+        fail(&err, errno, "fork the command under init");
+        die(&err);
+    }
+    if (command == 0)
+        exec_under_init(p, path, &old);
+
+    close(sync_fd); /* the command's copy tells the monitor how its exec went */
+    prctl(PR_SET_NAME, "berth-init", 0, 0, 0);
+    while (1) {
+        siginfo_t si;
+        int sig = sigwaitinfo(&all, &si);
+        if (sig < 0)
+            continue;
+        if (sig != SIGCHLD) {
+            kill(command, sig);
+            continue;
+        }
+        int status = reap_children(command);
+        if (status != -1)
+            _exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status));
+    }
+}
+
 void container_run(struct plan *p, int fd)
 {
     struct shim_err err = {0};
@@ -792,6 +883,8 @@ void container_run(struct plan *p, int fd)
     if (await_byte('s', &err) < 0)
         die(&err);
 
+    if (p->init)
+        run_init(p, path);
     execve(path, (char *const *) p->argv, (char *const *) p->env);
     fail(&err, errno, "exec: \"%s\": %s", p->argv[0], strerror(errno));
     die(&err);

@@ -193,6 +193,24 @@ static void resize(struct monitor *m, struct client *c)
     reply(c, "ok\n");
 }
 
+/* The parent signals its child: until the monitor reaps it, its pid cannot name another
+ * process, so this kill never hits a stranger. */
+static void signal_container(struct monitor *m, struct client *c)
+{
+    int sig = atoi(c->line + 5);
+    if (m->exited) {
+        reply(c, "exited\n");
+        return;
+    }
+    if (kill(m->pid, sig) < 0) {
+        char msg[96];
+        snprintf(msg, sizeof(msg), "error %d\tkill %d with signal %d\n", errno, m->pid, sig);
+        reply(c, msg);
+        return;
+    }
+    reply(c, "ok\n");
+}
+
 static void run_command(struct monitor *m, struct client *c)
 {
     if (!strcmp(c->line, "attach")) {
@@ -204,6 +222,8 @@ static void run_command(struct monitor *m, struct client *c)
         c->kind = C_WAITING;
     } else if (!strncmp(c->line, "resize ", 7)) {
         resize(m, c);
+    } else if (!strncmp(c->line, "kill ", 5)) {
+        signal_container(m, c);
     } else {
         reply(c, "error 22\tunknown command\n");
         if (c->kind != C_FREE)
@@ -230,6 +250,8 @@ static void read_command(struct monitor *m, struct client *c)
     }
     *nl = '\0';
     run_command(m, c);
+    if (c->kind == C_NEW)
+        c->len = 0; /* ready for the client's next command */
 }
 
 static void accept_client(struct monitor *m)
@@ -340,6 +362,38 @@ static void finish(struct monitor *m)
     }
 }
 
+/* The engine's clean-up for a container nobody watches. Detached: the reaper (our subreaper
+ * ancestor) inherits and reaps it once we exit; we never wait for it. */
+static void run_exit_command(struct monitor *m)
+{
+    if (m->plan->nexit_argv == 0)
+        return;
+    pid_t pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "berth-shim: fork the exit command: %s\n", strerror(errno));
+        return;
+    }
+    if (pid > 0)
+        return;
+
+    setsid();
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    signal(SIGPIPE, SIG_DFL);
+    int null = open("/dev/null", O_RDWR);
+    if (null >= 0) {
+        dup2(null, STDIN_FILENO);
+        dup2(null, STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
+    }
+    if (chdir("/") < 0)
+        _exit(127);
+    extern char **environ;
+    execve(m->plan->exit_argv[0], (char *const *) m->plan->exit_argv, environ);
+    _exit(127);
+}
+
 /* ---- the loop ---- */
 
 enum { P_SIG, P_LISTEN, P_OUT, P_ERR, P_STDIN, P_SYNC, P_CLIENTS };
@@ -442,5 +496,6 @@ int monitor_run(struct plan *plan, pid_t pid, int sync_fd, int listen_fd, int st
         serve(&m, fds);
     }
     finish(&m);
+    run_exit_command(&m);
     return 0;
 }

@@ -22,6 +22,9 @@
  *   caps       <bounding> <effective> <permitted> <inheritable> <ambient>   (bit masks)
  *   user       <uid> <gid> <umask or -1>
  *   cwd        <path>          nnp 1            oom <score>
+ *   exec       1        (into a running container: every namespace joined, no root to build)
+ *   init       1           (stay as pid 1: fork the command, forward signals, reap zombies)
+ *   exitcmd    <argument>  (in order: what the monitor runs after it wrote the exit file)
  */
 #include "shim.h"
 
@@ -116,9 +119,10 @@ static int alloc_arrays(struct plan *p, int lines, struct shim_err *err)
     p->sysctls = calloc(lines, sizeof(*p->sysctls));
     p->env = calloc(lines + 1, sizeof(*p->env));
     p->argv = calloc(lines + 1, sizeof(*p->argv));
+    p->exit_argv = calloc(lines + 1, sizeof(*p->exit_argv));
     p->groups = calloc(MAX_FIELDS * lines, sizeof(*p->groups));
     if (!p->joins || !p->mounts || !p->devices || !p->symlinks || !p->masked || !p->readonly
-        || !p->rlimits || !p->sysctls || !p->env || !p->argv || !p->groups)
+        || !p->rlimits || !p->sysctls || !p->env || !p->argv || !p->exit_argv || !p->groups)
         return fail(err, ENOMEM, "allocate plan");
     return 0;
 }
@@ -222,6 +226,12 @@ static int apply_record(struct plan *p, char **f, int n)
         p->umask = snum(f[3]);
     } else if (!strcmp(k, "cwd") && n >= 2) {
         p->cwd = f[1];
+    } else if (!strcmp(k, "exitcmd") && n >= 2) {
+        p->exit_argv[p->nexit_argv++] = f[1];
+    } else if (!strcmp(k, "init")) {
+        p->init = 1;
+    } else if (!strcmp(k, "exec")) {
+        p->exec = 1;
     } else if (!strcmp(k, "nnp")) {
         p->no_new_privs = 1;
     } else if (!strcmp(k, "oom") && n >= 2) {
@@ -252,7 +262,7 @@ int plan_read(const char *path, struct plan *p, struct shim_err *err)
                         fields[0], n);
     }
 
-    if (p->root == NULL || p->nargv == 0)
-        return fail(err, EINVAL, "plan %s: no root or no argv", path);
+    if ((p->root == NULL && !p->exec) || p->nargv == 0 || p->njoins > 16)
+        return fail(err, EINVAL, "plan %s: no root, no argv or over 16 joins", path);
     return 0;
 }

@@ -1,13 +1,15 @@
-/* berth-shim create <state folder>
+/* berth-shim reaper <state root>
  *
- * Reads <state folder>/plan, detaches a monitor (setsid, child subreaper) and clones the
- * container process from it. The handshake with Java runs over the shim's stdin and stdout:
+ * The reaper (reaper.c) forks one monitor per connection to <state root>/reaper.sock. The
+ * connection's first line names the work, `create <state folder>`; the monitor reads
+ * <state folder>/plan (a container's, or an exec's into a running one), clones the process
+ * and runs the handshake with Java over the same connection:
  *
- *   shim -> java   pid <container pid> <monitor pid>
+ *   shim -> java   pid <process pid> <monitor pid>
  *   java -> shim   go                  (after cgroup placement and id maps)
  *   shim -> java   created             or: error <errno>\t<message>
  *
- * Then the monitor serves <state folder>/shim.sock until the container exits. */
+ * Then the monitor serves <state folder>/shim.sock until the process exits. */
 #define _GNU_SOURCE
 #include "shim.h"
 
@@ -19,7 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -71,8 +75,7 @@ int write_file(const char *path, const char *text, struct shim_err *err)
 
 /* ---- the handshake with Java ---- */
 
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
+void say(const char *fmt, ...)
 {
     char buf[SHIM_MSG_MAX + 64];
     va_list ap;
@@ -84,7 +87,7 @@ static void say(const char *fmt, ...)
     write_all(STDOUT_FILENO, buf, n);
 }
 
-static void say_error(const struct shim_err *err)
+void say_error(const struct shim_err *err)
 {
     say("error %d\t%s\n", err->errnum, err->msg);
 }
@@ -107,25 +110,6 @@ static int read_line(int fd, char *buf, size_t len)
 }
 
 /* ---- set-up ---- */
-
-/* The monitor holds this pipe's write end until the handshake is over; the first shim process
- * waits for its EOF before exiting, because Java closes a child's pipes once the child exits. */
-static int handshake_hold = -1;
-
-static void release_caller(void)
-{
-    if (handshake_hold >= 0)
-        close(handshake_hold);
-    handshake_hold = -1;
-}
-
-static int wait_for_monitor(int fd)
-{
-    char c;
-    while (read(fd, &c, 1) < 0 && errno == EINTR)
-        ;
-    return 0;
-}
 
 static int open_socket(struct shim_err *err)
 {
@@ -203,7 +187,6 @@ static pid_t clone_container(struct plan *p, struct stdio *io, int *sync_fd,
     }
     if (pid == 0) {
         close(pair[0]);
-        release_caller();
         child_stdio(io);
         container_run(p, pair[1]);
     }
@@ -310,7 +293,6 @@ static int monitor(struct plan *p)
     }
     say("created\n");
     detach_stdio();
-    release_caller();
     if (tty_fd < 0)
         return monitor_run(p, pid, sync_fd, listen_fd, io.in[1], io.out[0], io.err[0], -1);
 
@@ -323,17 +305,84 @@ static int monitor(struct plan *p)
     return monitor_run(p, pid, sync_fd, listen_fd, tty_in, tty_fd, -1, tty_fd);
 }
 
-int main(int argc, char **argv)
+/* ---- the sealed copy of ourselves ---- */
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+#define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+
+static int copy_self(int self, struct shim_err *err)
+{
+    struct stat st;
+    if (fstat(self, &st) < 0)
+        return fail(err, errno, "stat /proc/self/exe");
+    int mfd = memfd_create("berth-shim", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+    if (mfd < 0 && errno == EINVAL) /* a kernel before 6.3 knows no MFD_EXEC */
+        mfd = memfd_create("berth-shim", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (mfd < 0)
+        return fail(err, errno, "memfd_create berth-shim");
+
+    off_t done = 0;
+    while (done < st.st_size) {
+        ssize_t n = sendfile(mfd, self, &done, st.st_size - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            int e = n < 0 ? errno : EIO;
+            close(mfd);
+            return fail(err, e, "copy /proc/self/exe into a memfd");
+        }
+    }
+    if (fcntl(mfd, F_ADD_SEALS, SEALS) < 0) {
+        int e = errno;
+        close(mfd);
+        return fail(err, e, "seal the memfd copy of berth-shim");
+    }
+    return mfd;
+}
+
+/* CVE-2019-5736: between clone and execve the container's process is this binary, so
+ * /proc/PID/exe would be a path back to the host's berth-shim that a process in the container
+ * could open for writing (or hold open until it can). Run from a sealed in-memory copy
+ * instead: that one cannot be written, and overwriting it would reach nothing on the host. */
+static int reexec_sealed(char **argv, struct shim_err *err)
+{
+    int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    if (self < 0)
+        return fail(err, errno, "open /proc/self/exe");
+    int seals = fcntl(self, F_GET_SEALS);
+    if (seals >= 0 && (seals & SEALS) == SEALS) {
+        close(self);
+        return 0; /* already the sealed copy */
+    }
+    int mfd = copy_self(self, err);
+    close(self);
+    if (mfd < 0)
+        return -1;
+    extern char **environ;
+    fexecve(mfd, argv, environ);
+    int e = errno;
+    close(mfd);
+    return fail(err, e, "re-exec berth-shim from its sealed copy");
+}
+
+/* Serves one connection from the reaper: its stdin and stdout are the connection. */
+int shim_serve(void)
 {
     struct shim_err err = {0};
     struct plan plan;
+    char line[4096];
 
-    if (argc != 3 || strcmp(argv[1], "create") != 0) {
-        fprintf(stderr, "usage: berth-shim create <state folder>\n");
-        return 2;
+    prctl(PR_SET_NAME, "berth-shim", 0, 0, 0);
+    if (read_line(STDIN_FILENO, line, sizeof(line)) < 0 || strncmp(line, "create ", 7) != 0) {
+        fail(&err, EINVAL, "expected create <state folder>");
+        say_error(&err);
+        return 1;
     }
-    if (chdir(argv[2]) < 0) {
-        fail(&err, errno, "chdir %s", argv[2]);
+    if (chdir(line + 7) < 0) {
+        fail(&err, errno, "chdir %s", line + 7);
         say_error(&err);
         return 1;
     }
@@ -341,31 +390,36 @@ int main(int argc, char **argv)
         say_error(&err);
         return 1;
     }
+    return monitor(&plan);
+}
 
-    /* The container's death must reach the monitor's signalfd, never a default action. */
+int main(int argc, char **argv)
+{
+    struct shim_err err = {0};
+
+    if (argc != 3 || strcmp(argv[1], "reaper") != 0) {
+        fprintf(stderr, "usage: berth-shim reaper <state root>\n");
+        return 2;
+    }
+    if (reexec_sealed(argv, &err) < 0) {
+        say_error(&err);
+        return 1;
+    }
+    /* fexecve named us after the memfd. The reaper gets a name of its own, so that
+     * `pgrep -x berth-shim` counts monitors, one per live container or exec. */
+    prctl(PR_SET_NAME, "berth-reaper", 0, 0, 0);
+    if (chdir(argv[2]) < 0) {
+        fail(&err, errno, "chdir %s", argv[2]);
+        say_error(&err);
+        return 1;
+    }
+
+    /* Children's deaths must reach signalfds (the reaper's, each monitor's), never a default
+     * action; a client that went away must not kill us with SIGPIPE. */
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGCHLD);
     sigprocmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
-
-    int hold[2];
-    if (pipe2(hold, O_CLOEXEC) < 0) {
-        fail(&err, errno, "pipe");
-        say_error(&err);
-        return 1;
-    }
-    pid_t pid = fork();
-    if (pid < 0) {
-        fail(&err, errno, "fork the monitor");
-        say_error(&err);
-        return 1;
-    }
-    if (pid > 0) {
-        close(hold[1]);
-        return wait_for_monitor(hold[0]);
-    }
-    close(hold[0]);
-    handshake_hold = hold[1];
-    return monitor(&plan);
+    return reaper_run();
 }

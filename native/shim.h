@@ -52,6 +52,8 @@ struct plan {
     struct plan_ns *joins;
     int njoins;
     int new_cgroupns, new_timens, lo_up, stdin_open;
+    int exec; /* into a running container: join, do not build */
+    int init; /* stay as a tiny init above the command */
     int terminal;
     unsigned short rows, cols;
     int64_t mono_secs, mono_nanos, boot_secs, boot_nanos;
@@ -76,6 +78,8 @@ struct plan {
     int nenv;
     const char **argv;
     int nargv;
+    const char **exit_argv; /* run by the monitor after the exit file; NULL-terminated */
+    int nexit_argv;
     gid_t *groups;
     int ngroups;
     int has_caps;
@@ -97,6 +101,16 @@ void container_run(struct plan *plan, int sync_fd) __attribute__((noreturn));
  * the shim. */
 int monitor_run(struct plan *plan, pid_t pid, int sync_fd, int listen_fd, int stdin_fd,
                 int out_fd, int err_fd, int tty_fd);
+
+/* The reaper's loop (reaper.c); returns the shim's exit code. */
+int reaper_run(void);
+
+/* Serves one connection (stdin and stdout) forked off by the reaper; returns the exit code. */
+int shim_serve(void);
+
+/* Handshake lines to Java on stdout. */
+void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void say_error(const struct shim_err *err);
 
 /* Small I/O helpers that retry on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);

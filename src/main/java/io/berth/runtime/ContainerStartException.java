@@ -30,4 +30,15 @@ public final class ContainerStartException extends RuntimeException {
     public String errnoName() {
         return Errno.name(errno);
     }
+
+    /**
+     * The exit code docker gives a command that could not be run: 127 when it was not found,
+     * 126 when it cannot be executed (permission, format), 125 for any other failure.
+     */
+    public int exitCode() {
+        if (!getMessage().startsWith("exec: ")) {
+            return 125;
+        }
+        return errno == Errno.ENOENT ? 127 : 126;
+    }
 }

@@ -1,6 +1,7 @@
 package io.berth.runtime;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * How {@link OciRuntime#create} wires the container's process.
@@ -9,11 +10,34 @@ import java.nio.file.Path;
  *     otherwise its stdin is /dev/null
  * @param logFile where the monitor writes the output in the CRI log format; null for no log
  * @param pidFile where the container's host pid is written once created; null for none
+ * @param exitCommand what the monitor runs once it has written the exit file (conmon's
+ *     --exit-command): argv with an absolute argv[0], run detached with stdio on /dev/null, cwd
+ *     "/" and the monitor's environment, so the engine can finish a container nobody watches;
+ *     empty for none
  */
-public record CreateOptions(boolean stdinOpen, Path logFile, Path pidFile) {
+public record CreateOptions(boolean stdinOpen, Path logFile, Path pidFile,
+        List<String> exitCommand) {
 
-    /** No stdin, no log file, no pid file. */
+    public CreateOptions {
+        exitCommand = exitCommand == null ? List.of() : List.copyOf(exitCommand);
+        if (!exitCommand.isEmpty() && !exitCommand.getFirst().startsWith("/")) {
+            throw new IllegalArgumentException("exit command " + exitCommand.getFirst()
+                    + " must be an absolute path");
+        }
+    }
+
+    /** Without an exit command. */
+    public CreateOptions(boolean stdinOpen, Path logFile, Path pidFile) {
+        this(stdinOpen, logFile, pidFile, List.of());
+    }
+
+    /** No stdin, no log file, no pid file, no exit command. */
     public static CreateOptions defaults() {
         return new CreateOptions(false, null, null);
+    }
+
+    /** These options with an exit command. */
+    public CreateOptions withExitCommand(List<String> argv) {
+        return new CreateOptions(stdinOpen, logFile, pidFile, argv);
     }
 }

@@ -8,6 +8,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,26 +23,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One container creation: spawns the shim, answers its handshake (cgroup placement and id
- * maps between clone and go), and knows how to undo what it did so far.
+ * One process creation (a container's or an exec's): has the reaper fork a monitor, answers
+ * its handshake (cgroup placement and id maps between clone and go), and knows how to undo
+ * what it did so far.
  */
 final class Launch {
     /** Set-up that hangs (a mount on a dead NFS server, say) must not hang the caller. */
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(60);
 
     private final StateFolder folder;
-    private final Path shim;
+    private final Reaper reaper;
     private final CgroupDriver cgroups;
     private final Sys sys;
     private final String cgroupsPath;
     private boolean cgroupCreated;
-    private Process shimProcess;
+    private SocketChannel connection;
     private ProcessId process;
     private ProcessId monitor;
 
-    Launch(StateFolder folder, Path shim, CgroupDriver cgroups, Sys sys, String cgroupsPath) {
+    Launch(StateFolder folder, Reaper reaper, CgroupDriver cgroups, Sys sys,
+            String cgroupsPath) {
         this.folder = folder;
-        this.shim = shim;
+        this.reaper = reaper;
         this.cgroups = cgroups;
         this.sys = sys;
         this.cgroupsPath = cgroupsPath;
@@ -59,16 +63,28 @@ final class Launch {
         cgroups.create(cgroupsPath, spec.linux() == null ? null : spec.linux().resources());
         cgroupCreated = true;
         // Rendered now that the cgroup exists: a v1 cgroup mount binds its folders.
-        Files.writeString(folder.plan(), plan.render());
-        shimProcess = new ProcessBuilder(shim.toString(), "create", folder.dir().toString())
-                .redirectError(ProcessBuilder.Redirect.appendTo(folder.shimLog().toFile()))
-                .start();
+        handshake(plan.render(), () -> writeIdMaps(spec));
+    }
+
+    /** Returns once the exec'd process, in the container's cgroup, reported created. */
+    void runExec(String plan) throws IOException {
+        handshake(plan, () -> { });
+    }
+
+    /** What Java does between the clone and go, besides the cgroup placement. */
+    private interface BeforeGo {
+        void run() throws IOException;
+    }
+
+    private void handshake(String plan, BeforeGo beforeGo) throws IOException {
+        Files.writeString(folder.plan(), plan);
+        connection = reaper.spawn(folder.dir());
         try (BufferedReader answers = new BufferedReader(new InputStreamReader(
-                shimProcess.getInputStream(), StandardCharsets.UTF_8));
-                OutputStream toShim = shimProcess.getOutputStream()) {
+                Channels.newInputStream(connection), StandardCharsets.UTF_8));
+                OutputStream toShim = Channels.newOutputStream(connection)) {
             readPids(readLine(answers));
             cgroups.addProcess(cgroupsPath, process.pid());
-            writeIdMaps(spec);
+            beforeGo.run();
             toShim.write("go\n".getBytes(StandardCharsets.US_ASCII));
             toShim.flush();
             String answer = readLine(answers);
@@ -81,7 +97,7 @@ final class Launch {
     private void readPids(String line) {
         String[] parts = line == null ? new String[0] : line.split(" ");
         if (parts.length != 3 || !parts[0].equals("pid")) {
-            throw ShimAnswer.failure("start the shim " + shim, line);
+            throw ShimAnswer.failure("start the monitor", line);
         }
         long pid = Long.parseLong(parts[1]);
         long monitorPid = Long.parseLong(parts[2]);
@@ -136,10 +152,7 @@ final class Launch {
 
     /** Kills what started, waits for it to go, removes the cgroup and the state folder. */
     void undo() {
-        if (shimProcess != null) {
-            shimProcess.destroyForcibly(); // only the short-lived first shim; closes our pipes
-            closeStreams();
-        }
+        closeConnection(); // a monitor still in its handshake takes this as "cancel"
         Teardown teardown = new Teardown(sys, cgroups);
         teardown.stop(process, monitor);
         if (cgroupCreated) {
@@ -149,10 +162,11 @@ final class Launch {
         folder.remove();
     }
 
-    private void closeStreams() {
+    private void closeConnection() {
         try {
-            shimProcess.getOutputStream().close();
-            shimProcess.getInputStream().close();
+            if (connection != null) {
+                connection.close();
+            }
         } catch (IOException e) {
             // Closing is all we wanted.
         }

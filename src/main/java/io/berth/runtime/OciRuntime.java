@@ -7,16 +7,17 @@ import io.berth.spec.SpecJson;
 import io.berth.sys.Errno;
 import io.berth.sys.Sys;
 import io.berth.sys.SysException;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -27,16 +28,21 @@ import java.util.stream.Stream;
  * keeps each container's state under {@code <stateRoot>/<id>/}. Every method reads that state
  * afresh, so a second instance on the same root (another CLI call, a restarted service) sees
  * the containers a first one made.
+ *
+ * <p>Each container and each exec has a monitor (a berth-shim process) forked by the state
+ * root's reaper ({@code berth-reaper}, see {@link #close()}), which reaps the monitors when
+ * they exit, so no exited monitor is left a zombie whether or not the host's pid 1 reaps.
  */
-public final class OciRuntime {
+public final class OciRuntime implements AutoCloseable {
     static final int SIGKILL = 9;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
-    private static final Duration GONE_TIMEOUT = Duration.ofSeconds(10);
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path stateRoot;
     private final Path shim;
     private final CgroupDriver cgroups;
     private final Sys sys;
+    private final Reaper reaper;
 
     /**
      * @param stateRoot where container state lives (volatile, e.g. /run/berth/runtime)
@@ -49,6 +55,7 @@ public final class OciRuntime {
         this.shim = shimBinary.toAbsolutePath();
         this.cgroups = cgroups;
         this.sys = sys;
+        this.reaper = new Reaper(this.stateRoot, this.shim);
     }
 
     /** The berth.shim system property, else {@code <dir of the running jar>/native/berth-shim}. */
@@ -83,7 +90,7 @@ public final class OciRuntime {
                 new CgroupMounts(cgroups.version(), CgroupMounts.hostHierarchies()));
         plan.render(); // refuses a bad config.json before anything is made
         StateFolder folder = makeFolder(id);
-        Launch launch = new Launch(folder, shim, cgroups, sys, cgroupsPath);
+        Launch launch = new Launch(folder, reaper, cgroups, sys, cgroupsPath);
         try {
             launch.run(spec, plan);
             folder.writeState(new StateFolder.Stored(id, absoluteBundle.toString(),
@@ -94,7 +101,7 @@ public final class OciRuntime {
             return state(id);
         } catch (RuntimeException | IOException e) {
             launch.undo();
-            throw asStartFailure(id, e);
+            throw asStartFailure("create container " + id, e);
         }
     }
 
@@ -107,15 +114,20 @@ public final class OciRuntime {
                     + status.ociName());
         }
         folder.mark(folder.started(), true);
+        startMonitored(folder, "start " + id);
+    }
+
+    /** Releases a created process through its monitor; fails when its exec failed. */
+    private static void startMonitored(StateFolder folder, String what) {
         String answer;
         try {
             answer = MonitorSocket.ask(folder.socket(), "start");
         } catch (IOException e) {
-            throw new ContainerStartException("start " + id + ": its monitor does not answer: "
+            throw new ContainerStartException(what + ": its monitor does not answer: "
                     + e.getMessage(), Errno.EIO, e);
         }
         if (answer == null || !answer.equals("ok")) {
-            throw ShimAnswer.failure("start " + id, answer);
+            throw ShimAnswer.failure(what, answer);
         }
     }
 
@@ -136,21 +148,61 @@ public final class OciRuntime {
     /** Blocks until the process has exited, and returns how. */
     public ExitStatus await(String id) throws InterruptedException {
         StateFolder folder = existing(id);
+        return MonitorSocket.awaitExit(folder, folder.readState().shim(), "container " + id);
+    }
+
+    /**
+     * Runs a process in the running container: in all its namespaces, its cgroup, with its
+     * user, capabilities, environment and working directory unless the spec says otherwise.
+     * Unless detached, the returned session is attached before the process starts, so no
+     * output is missed.
+     *
+     * @throws ContainerStateException when the container is not running (created, paused or
+     *     stopped)
+     * @throws ContainerStartException when the process cannot start; {@link
+     *     ContainerStartException#exitCode()} gives docker's 127 (not found) or 126 (cannot run)
+     */
+    public ExecSession exec(String id, ExecSpec exec) {
+        StateFolder folder = existing(id);
         StateFolder.Stored stored = folder.readState();
-        while (true) {
-            ExitStatus exit = folder.readExit();
-            if (exit != null) {
-                return exit;
-            }
-            try (SocketChannel channel = MonitorSocket.open(folder.socket(), "wait")) {
-                MonitorSocket.readLine(channel);
-            } catch (ClosedByInterruptException e) {
-                throw new InterruptedException("await " + id);
-            } catch (IOException e) {
-                checkMonitorAlive(id, folder, stored);
-                Thread.sleep(10);
-            }
+        Status status = status(folder, stored);
+        if (status != Status.RUNNING) {
+            throw new ContainerStateException("cannot exec in container " + id + ": it is "
+                    + status.ociName());
         }
+        Spec spec = readSpec(Path.of(stored.bundle()));
+        String plan = ShimPlan.renderExec(spec, stored.pid(), exec.over(spec.process()),
+                new CreateOptions(exec.stdinOpen(), exec.logFile(), null));
+        String execId = newExecId();
+        StateFolder execFolder = makeExecFolder(folder, execId);
+        Launch launch = new Launch(execFolder, reaper, cgroups, sys, stored.cgroupsPath());
+        Attachment attachment = null;
+        try {
+            launch.runExec(plan);
+            attachment = exec.detach() ? null : attachTo(execFolder, "exec " + execId);
+            startMonitored(execFolder, "exec " + execId + " in container " + id);
+            return new ExecSession(id, execId, execFolder, launch.process(), launch.monitor(),
+                    attachment);
+        } catch (RuntimeException | IOException e) {
+            closeQuietly(attachment);
+            launch.undo();
+            throw asStartFailure("exec in container " + id, e);
+        }
+    }
+
+    /** How an exec ended, once it has; empty while it runs. */
+    public Optional<ExitStatus> execExitStatus(String id, String execId) {
+        return Optional.ofNullable(execFolder(id, execId).readExit());
+    }
+
+    /** Forgets an exec that has exited (its folder); the container's delete forgets them all. */
+    public void removeExec(String id, String execId) {
+        StateFolder folder = execFolder(id, execId);
+        if (folder.readExit() == null) {
+            throw new ContainerStateException("cannot remove exec " + execId + " of container "
+                    + id + ": it is running");
+        }
+        folder.remove();
     }
 
     /**
@@ -159,16 +211,9 @@ public final class OciRuntime {
      */
     public Attachment attach(String id) {
         StateFolder folder = existing(id);
-        SocketChannel channel = null;
         try {
-            channel = MonitorSocket.open(folder.socket(), "attach");
-            String answer = MonitorSocket.readLine(channel);
-            if (!"ok".equals(answer)) {
-                throw new IOException("the monitor answered " + answer);
-            }
-            return new SocketAttachment(channel);
+            return attachTo(folder, "container " + id);
         } catch (IOException e) {
-            closeQuietly(channel);
             if (folder.readExit() != null) {
                 throw new ContainerStateException("cannot attach to container " + id
                         + ": it has exited");
@@ -177,31 +222,43 @@ public final class OciRuntime {
         }
     }
 
-    /** Sets the size of the container's terminal (process.terminal), as a TIOCSWINSZ. */
-    public void resize(String id, int rows, int columns) {
-        StateFolder folder = existing(id);
-        String answer;
+    private static Attachment attachTo(StateFolder folder, String what) throws IOException {
+        SocketChannel channel = MonitorSocket.open(folder.socket(), "attach");
         try {
-            answer = MonitorSocket.ask(folder.socket(), "resize " + rows + " " + columns);
+            String answer = MonitorSocket.readLine(channel);
+            if (!"ok".equals(answer)) {
+                throw new IOException("attach to " + what + ": the monitor answered " + answer);
+            }
+            return new SocketAttachment(channel);
         } catch (IOException e) {
-            throw new ContainerStateException("cannot resize container " + id
-                    + ": it is not running");
-        }
-        if (!"ok".equals(answer)) {
-            ContainerStartException failure = ShimAnswer.failure("resize " + id, answer);
-            throw new ContainerStateException("cannot resize container " + id + ": "
-                    + failure.getMessage());
+            channel.close();
+            throw e;
         }
     }
 
-    /** Sends a signal to the container's process. */
-    public void kill(String id, int signal) {
+    /** Sets the size of the container's terminal (process.terminal), as a TIOCSWINSZ. */
+    public void resize(String id, int rows, int columns) {
+        MonitorSocket.resize(existing(id), "container " + id, rows, columns);
+    }
+
+    /**
+     * Sends a signal to the container's process. The monitor, its parent, sends it: until the
+     * monitor reaps the process its pid cannot be reused, so the signal never reaches another
+     * process. A container that has exited (even a moment ago) is not an error, so that a stop
+     * after its timeout is free of races.
+     *
+     * @return true when the signal was sent, false when the process had already exited
+     */
+    public boolean kill(String id, int signal) {
         StateFolder folder = existing(id);
         StateFolder.Stored stored = folder.readState();
-        if (status(folder, stored) == Status.STOPPED || !sys.kill(stored.pid(), signal)) {
-            throw new ContainerStateException("cannot kill container " + id
-                    + ": it is not running");
+        if (status(folder, stored) == Status.STOPPED) {
+            return false;
         }
+        // Without an answer the monitor has gone: with its process, or killed itself.
+        return MonitorSocket.signal(folder, "container " + id, signal).orElseGet(() ->
+                folder.readExit() == null && stored.process().alive()
+                        && sys.kill(stored.pid(), signal));
     }
 
     /** Freezes every process of the container through its cgroup. */
@@ -244,6 +301,16 @@ public final class OciRuntime {
         folder.remove();
     }
 
+    /**
+     * Lets the monitors' reaper that this instance started wind down (see native/reaper.c).
+     * Optional: an idle reaper also exits by itself while this JVM lives. Containers are not
+     * touched; one still running keeps its monitor, and so the reaper, until it exits.
+     */
+    @Override
+    public void close() {
+        reaper.close();
+    }
+
     /** The ids of every container under the state root. */
     public List<String> list() {
         if (!Files.isDirectory(stateRoot)) {
@@ -265,13 +332,6 @@ public final class OciRuntime {
             return Status.PAUSED;
         }
         return Files.exists(folder.started()) ? Status.RUNNING : Status.CREATED;
-    }
-
-    private void checkMonitorAlive(String id, StateFolder folder, StateFolder.Stored stored) {
-        if (!stored.shim().alive() && folder.readExit() == null) {
-            throw new IllegalStateException("the monitor of container " + id
-                    + " is gone and left no exit status; see " + folder.shimLog());
-        }
     }
 
     private StateFolder existing(String id) {
@@ -326,23 +386,50 @@ public final class OciRuntime {
         }
     }
 
-    private static ContainerStartException asStartFailure(String id, Exception e) {
+    private static ContainerStartException asStartFailure(String what, Exception e) {
         return switch (e) {
             case ContainerStartException c -> c;
-            case SysException s -> new ContainerStartException("create container " + id + ": "
-                    + s.getMessage(), s.errno(), s);
-            default -> new ContainerStartException("create container " + id + ": "
-                    + e.getMessage(), e instanceof IOException ? Errno.EIO : 0, e);
+            case SysException s -> new ContainerStartException(what + ": " + s.getMessage(),
+                    s.errno(), s);
+            default -> new ContainerStartException(what + ": " + e.getMessage(),
+                    e instanceof IOException ? Errno.EIO : 0, e);
         };
     }
 
-    private static void closeQuietly(SocketChannel channel) {
+    private static void closeQuietly(Closeable closeable) {
         try {
-            if (channel != null) {
-                channel.close();
+            if (closeable != null) {
+                closeable.close();
             }
         } catch (IOException e) {
             // Nothing more to release.
         }
+    }
+
+    private static String newExecId() {
+        byte[] bytes = new byte[8];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private static StateFolder makeExecFolder(StateFolder container, String execId) {
+        Path dir = container.dir().resolve("exec").resolve(execId);
+        try {
+            Files.createDirectories(dir);
+            return new StateFolder(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("make exec folder " + dir, e);
+        }
+    }
+
+    private StateFolder execFolder(String id, String execId) {
+        StateFolder container = existing(id);
+        StateFolder folder = new StateFolder(container.dir().resolve("exec").resolve(
+                String.valueOf(execId)));
+        if (execId == null || !execId.matches("[0-9a-f]{16}") || !Files.isDirectory(
+                folder.dir())) {
+            throw new NoSuchContainerException("exec " + execId + " in container " + id);
+        }
+        return folder;
     }
 }

@@ -47,7 +47,15 @@ final class ShimPlan {
             "/dev/stdout", "/proc/self/fd/1", "/dev/stderr", "/proc/self/fd/2",
             "/dev/ptmx", "pts/ptmx");
 
+    /** The annotation that puts a tiny init above the command as pid 1 (docker's --init). */
+    static final String INIT = "io.berth.init";
+
+    private static final Map<String, String> PROC_NS_NAMES = Map.of(
+            "mount", "mnt", "uts", "uts", "ipc", "ipc", "user", "user", "pid", "pid",
+            "network", "net", "cgroup", "cgroup", "time", "time");
+
     private final Spec spec;
+    private final Spec.Process process;
     private final Path bundle;
     private final CreateOptions options;
     private final String cgroupsPath;
@@ -56,7 +64,13 @@ final class ShimPlan {
 
     ShimPlan(Spec spec, Path bundle, CreateOptions options, String cgroupsPath,
             CgroupMounts cgroupMounts) {
+        this(spec, spec.process(), bundle, options, cgroupsPath, cgroupMounts);
+    }
+
+    private ShimPlan(Spec spec, Spec.Process process, Path bundle, CreateOptions options,
+            String cgroupsPath, CgroupMounts cgroupMounts) {
         this.spec = spec;
+        this.process = process;
         this.bundle = bundle;
         this.options = options;
         this.cgroupsPath = cgroupsPath;
@@ -76,13 +90,32 @@ final class ShimPlan {
         return namespaces(spec).stream().anyMatch(n -> n.type().equals(type) && noPath(n));
     }
 
+    /**
+     * The plan of an exec into a running container: the given process (the container's own,
+     * with the exec's changes) in every namespace of the container's process {@code pid}.
+     */
+    static String renderExec(Spec container, long pid, Spec.Process process, CreateOptions io) {
+        ShimPlan exec = new ShimPlan(container, process, null, io, null, null);
+        exec.plan = new PlanText();
+        exec.checkArgs();
+        exec.plan.add("exec", "exec", 1);
+        for (Spec.Namespace ns : namespaces(container)) {
+            String name = PROC_NS_NAMES.get(ns.type());
+            if (name == null) {
+                throw invalid("unknown namespace type " + ns.type());
+            }
+            exec.plan.add("namespace", "join", NAMESPACES.get(ns.type()),
+                    "/proc/" + pid + "/ns/" + name);
+        }
+        exec.addProcess();
+        exec.addIo();
+        return exec.plan.toString();
+    }
+
     /** The whole plan text; each call renders afresh. */
     String render() {
         plan = new PlanText();
-        if (spec.process() == null || spec.process().args() == null
-                || spec.process().args().isEmpty()) {
-            throw invalid("process.args is empty");
-        }
+        checkArgs();
         addNamespaces();
         addRoot();
         addMounts();
@@ -90,7 +123,16 @@ final class ShimPlan {
         addPaths();
         addProcess();
         addIo();
+        if (spec.annotations() != null && "true".equals(spec.annotations().get(INIT))) {
+            plan.add(INIT, "init", 1);
+        }
         return plan.toString();
+    }
+
+    private void checkArgs() {
+        if (process == null || process.args() == null || process.args().isEmpty()) {
+            throw invalid("process.args is empty");
+        }
     }
 
     private void addNamespaces() {
@@ -215,7 +257,7 @@ final class ShimPlan {
     }
 
     private void addProcess() {
-        Spec.Process p = spec.process();
+        Spec.Process p = process;
         nonNull(p.env()).forEach(e -> plan.add("process.env", "env", e));
         p.args().forEach(a -> plan.add("process.args", "arg", a));
         addUser(p.user());
@@ -272,7 +314,7 @@ final class ShimPlan {
     }
 
     private void addIo() {
-        Spec.Process p = spec.process();
+        Spec.Process p = process;
         if (Boolean.TRUE.equals(p.terminal())) {
             Spec.ConsoleSize size = p.consoleSize();
             plan.add("terminal", "terminal", size == null ? 0 : size.height(),
@@ -284,6 +326,7 @@ final class ShimPlan {
         if (options.logFile() != null) {
             plan.add("log file", "log", options.logFile().toAbsolutePath());
         }
+        options.exitCommand().forEach(a -> plan.add("exit command", "exitcmd", a));
     }
 
     private static List<Spec.Namespace> namespaces(Spec spec) {

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -111,18 +112,20 @@ record StateFolder(Path dir) {
         }
     }
 
-    /** Removes the folder; it holds only plain files and a socket, never a mount. */
+    /**
+     * Removes the folder and its exec folders; they hold only plain files and sockets, never a
+     * mount.
+     */
     void remove() {
         if (!Files.exists(dir)) {
             return;
         }
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.toList()) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(f);
             }
-            Files.deleteIfExists(dir);
-        } catch (DirectoryNotEmptyException e) {
-            remove(); // the monitor wrote a last file meanwhile
+        } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+            remove(); // a monitor wrote or removed a last file meanwhile
         } catch (IOException e) {
             throw new UncheckedIOException("remove " + dir, e);
         }

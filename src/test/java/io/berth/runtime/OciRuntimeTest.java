@@ -1,5 +1,6 @@
 package io.berth.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +59,7 @@ class OciRuntimeTest {
         for (String id : runtime.list()) {
             runtime.delete(id, true);
         }
+        runtime.close();
         new TestCgroups().destroy(bundle.cgroupsPath);
         String prefix = work.toRealPath().toString();
         List<String> leaks = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
@@ -186,6 +189,140 @@ class OciRuntimeTest {
     }
 
     @Test
+    void killSendsThroughTheMonitorAndIsANoOpOnceTheProcessExited() throws Exception {
+        bundle.args("sleep", "100");
+        runtime.create("c1", bundle.write(), logged());
+        runtime.start("c1");
+        assertTrue(runtime.kill("c1", 0), "signal 0 probes a live process");
+        assertTrue(runtime.kill("c1", 9));
+        assertEquals(137, runtime.await("c1").exitCode());
+        assertFalse(runtime.kill("c1", 9));
+        assertFalse(runtime.kill("c1", 15));
+    }
+
+    @Test
+    void theShimsExeIsASealedCopyThatCannotBeWrittenThroughProc() throws Exception {
+        bundle.args("true");
+        long pid = runtime.create("c1", bundle.write(), logged()).pid();
+        long shimPid = new StateFolder(stateRoot.resolve("c1")).readState().shimPid();
+        byte[] hostShim = Files.readAllBytes(OciRuntime.defaultShim());
+        for (long p : List.of(pid, shimPid)) {
+            Path exe = Path.of("/proc", Long.toString(p), "exe");
+            assertTrue(Files.readSymbolicLink(exe).toString().startsWith("/memfd:berth-shim"),
+                    () -> exe + " -> " + readLink(exe));
+            assertThrows(IOException.class, () -> {
+                try (var out = Files.newOutputStream(exe, StandardOpenOption.APPEND)) {
+                    out.write(0);
+                }
+            }, exe + " opened and written");
+        }
+        assertArrayEquals(hostShim, Files.readAllBytes(OciRuntime.defaultShim()));
+    }
+
+    private static String readLink(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    @Test
+    void aMonitorThatExitedIsReapedNotLeftAZombie() throws Exception {
+        bundle.args("true");
+        runtime.create("c1", bundle.write(), logged());
+        ProcessId monitor = ProcessId.of(
+                new StateFolder(stateRoot.resolve("c1")).readState().shimPid());
+        assertEquals("berth-shim", Files.readString(
+                Path.of("/proc", Long.toString(monitor.pid()), "comm")).trim());
+        runtime.start("c1");
+        runtime.await("c1");
+        Path proc = Path.of("/proc", Long.toString(monitor.pid()));
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (Files.exists(proc) && monitor.equals(ProcessId.of(monitor.pid()))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertFalse(Files.exists(proc) && monitor.startTime() == startTimeOf(proc),
+                "monitor " + monitor.pid() + " still in /proc (a zombie?)");
+    }
+
+    /** The start time of a process, even a zombie's (ProcessId.of refuses zombies). */
+    private static long startTimeOf(Path proc) {
+        try {
+            String stat = Files.readString(proc.resolve("stat"));
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19]);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void theExitCommandRunsAfterTheExitFileIsWrittenAndIsReaped() throws Exception {
+        Path seen = work.resolve("seen");
+        Path exitFile = stateRoot.resolve("c1").resolve("exit");
+        bundle.args("sh", "-c", "exit 3");
+        runtime.create("c1", bundle.write(), logged().withExitCommand(List.of("/bin/sh", "-c",
+                "echo $$ > " + seen + ".pid; cat " + exitFile + " > " + seen + ".tmp; mv "
+                        + seen + ".tmp " + seen)));
+        runtime.start("c1");
+        runtime.await("c1");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!Files.exists(seen)) {
+            assertTrue(System.nanoTime() < deadline, "the exit command did not run");
+            Thread.sleep(10);
+        }
+        assertTrue(Files.readString(seen).startsWith("code=3\nsignal=0\n"),
+                Files.readString(seen));
+        Path proc = Path.of("/proc", Files.readString(Path.of(seen + ".pid")).trim());
+        // The reaper waits for it at once; this host's pid 1 would take up to seconds.
+        deadline = System.nanoTime() + 1_000_000_000L;
+        while (Files.exists(proc)) {
+            assertTrue(System.nanoTime() < deadline, "the exit command was not reaped");
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void anInitAsPidOneReapsOrphansThatWouldStayZombies() throws Exception {
+        bundle.config.putObject("annotations").put("io.berth.init", "true");
+        // The orphan dies after sh has become sleep, which would never wait for it.
+        bundle.args("sh", "-c", "(sleep 0.2 &); exec sleep 600");
+        runtime.create("c1", bundle.write(), logged());
+        runtime.start("c1");
+        long init = runtime.state("c1").pid();
+        assertEquals("berth-init", Files.readString(
+                Path.of("/proc", Long.toString(init), "comm")).trim());
+        List<Long> children = childrenOf(init);
+        assertEquals(1, children.size(), children.toString());
+        Thread.sleep(600);
+        assertEquals("sleep", Files.readString(
+                Path.of("/proc", Long.toString(children.get(0)), "comm")).trim());
+        assertEquals(List.of(children.get(0)), childrenOf(init), "only the command is left");
+        assertEquals(List.of(), childrenOf(children.get(0)));
+    }
+
+    @Test
+    void aTermToTheInitReachesTheCommand() throws Exception {
+        bundle.config.putObject("annotations").put("io.berth.init", "true");
+        bundle.args("sleep", "600");
+        runtime.create("c1", bundle.write(), logged());
+        runtime.start("c1");
+        // Without init, sleep as pid 1 would get no default action for TERM and live on.
+        assertTrue(runtime.kill("c1", 15));
+        ExitStatus exit = runtime.await("c1");
+        assertEquals(143, exit.exitCode());
+    }
+
+    /** The children of a process, zombies included, from /proc/PID/task/PID/children. */
+    private static List<Long> childrenOf(long pid) throws IOException {
+        String text = Files.readString(Path.of("/proc", Long.toString(pid), "task",
+                Long.toString(pid), "children")).trim();
+        return text.isEmpty() ? List.of()
+                : Stream.of(text.split(" ")).map(Long::parseLong).toList();
+    }
+
+    @Test
     void createOfAMissingCommandFailsWithEnoentAndLeavesNothing() throws Exception {
         bundle.args("nosuch");
         ContainerStartException e = assertThrows(ContainerStartException.class,
@@ -261,9 +398,11 @@ class OciRuntimeTest {
     @Test
     void theContainerOutlivesTheRuntimeObjectThatMadeIt() throws Exception {
         // As pid 1 of its namespace, the shell gets SIGTERM only because it traps it.
-        bundle.args("sh", "-c", "trap 'exit 7' TERM; sleep 100 & wait");
+        bundle.args("sh", "-c", "trap 'exit 7' TERM; echo trapped; sleep 100 & wait");
         runtime.create("c1", bundle.write(), logged());
         runtime.start("c1");
+        // A TERM before the trap would be dropped: pid 1 gets no default signal actions.
+        awaitLogged("trapped\n");
         long pid = runtime.state("c1").pid();
 
         OciRuntime second = new OciRuntime(stateRoot, OciRuntime.defaultShim(),
@@ -474,6 +613,14 @@ class OciRuntimeTest {
         assertEquals(0, runtime.await("c1").exitCode());
         // The tty ends lines with \r\n; reading the log by lines drops the \r.
         assertTrue(logged("stdout").startsWith("/dev/pts/0\n30 100\n"), safe("stdout"));
+    }
+
+    private void awaitLogged(String stdout) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!(Files.exists(log) && logged("stdout").contains(stdout))) {
+            assertTrue(System.nanoTime() < deadline, "waiting for " + stdout + " in the log");
+            Thread.sleep(10);
+        }
     }
 
     /** Reads frames until their text holds the marker. */

@@ -125,4 +125,43 @@ class ShimPlanTest {
         assertEquals("mount proc: EPERM", e.getMessage());
         assertEquals(Errno.EIO, ShimAnswer.failure("create", null).errno());
     }
+
+    @Test
+    void anExecJoinsEveryNamespaceOfTheContainersProcessAndBuildsNoRoot() throws Exception {
+        Spec container = spec(List.of(ns("user"), ns("mount"), ns("pid"), ns("network"),
+                new Spec.Namespace("ipc", "/proc/9/ns/ipc")), "h", List.of("sleep"), null, null);
+        ExecSpec exec = ExecSpec.of(List.of("ls", "-l")).withUser(1000, 1001);
+        String plan = ShimPlan.renderExec(container, 42, exec.over(container.process()),
+                new CreateOptions(false, null, null));
+        assertTrue(plan.startsWith("exec\t1\n"), plan);
+        for (String join : List.of(ShimPlan.CLONE_NEWUSER + "\t/proc/42/ns/user",
+                ShimPlan.CLONE_NEWNS + "\t/proc/42/ns/mnt", ShimPlan.CLONE_NEWPID
+                        + "\t/proc/42/ns/pid", ShimPlan.CLONE_NEWNET + "\t/proc/42/ns/net",
+                ShimPlan.CLONE_NEWIPC + "\t/proc/42/ns/ipc")) {
+            assertTrue(plan.contains("join\t" + join + "\n"), join + " in " + plan);
+        }
+        assertTrue(plan.contains("arg\tls\narg\t-l\n"), plan);
+        assertTrue(plan.contains("user\t1000\t1001\t-1\n"), plan);
+        assertTrue(plan.contains("env\tA=1\n") && plan.contains("cwd\t/w\n"), plan);
+        for (String absent : List.of("clone\t", "root\t", "mount\t", "hostname\t", "sysctl\t",
+                "mask\t", "groups\t")) {
+            assertTrue(!plan.contains(absent), absent + " in " + plan);
+        }
+    }
+
+    @Test
+    void theInitAnnotationAndAnExitCommandArePlanned() throws Exception {
+        Spec plain = spec(List.of(ns("pid")), null, List.of("sh"), null, null);
+        Spec withInit = new Spec(plain.ociVersion(), plain.process(), plain.root(), null, null,
+                null, null, Map.of("io.berth.init", "true"), plain.linux());
+        CreateOptions options = new CreateOptions(false, null, null)
+                .withExitCommand(List.of("/bin/berth", "cleanup", "a b"));
+        String plan = new ShimPlan(withInit, bundle, options, "/berth/x",
+                new CgroupMounts("v2", List.of())).render();
+        assertTrue(plan.contains("init\t1\n"), plan);
+        assertTrue(plan.contains("exitcmd\t/bin/berth\nexitcmd\tcleanup\nexitcmd\ta b\n"), plan);
+        assertTrue(!render(plain).contains("init\t"), "no init unless annotated");
+        assertThrows(IllegalArgumentException.class,
+                () -> options.withExitCommand(List.of("berth")));
+    }
 }

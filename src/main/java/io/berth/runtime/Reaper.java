@@ -1,0 +1,107 @@
+package io.berth.runtime;
+
+import io.berth.sys.Errno;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The state root's reaper ({@code berth-shim reaper}, native/reaper.c): the long-lived parent
+ * of every monitor, so that monitors which exit are reaped even on a host whose pid 1 never
+ * waits for orphans. A connection to its socket becomes one new monitor; the connection then
+ * carries that monitor's handshake.
+ *
+ * <p>It is started on first need, as a child of this JVM. It exits once idle while this JVM
+ * lives (which then reaps it); when this JVM has gone first, it stays for the next caller.
+ */
+final class Reaper {
+    /** Serialises "connect, else start one" among this JVM's threads; a file lock among JVMs. */
+    private static final Object START = new Object();
+
+    private final Path stateRoot;
+    private final Path shim;
+    private Process started;
+
+    Reaper(Path stateRoot, Path shim) {
+        this.stateRoot = stateRoot;
+        this.shim = shim;
+    }
+
+    /** A new monitor for the state folder, connected; the caller runs the handshake on it. */
+    SocketChannel spawn(Path stateFolder) throws IOException {
+        String command = "create " + stateFolder;
+        try {
+            return MonitorSocket.open(socket(), command);
+        } catch (IOException e) {
+            // None yet, or an idle one has just gone: start one, unless another caller did.
+        }
+        synchronized (START) {
+            Files.createDirectories(stateRoot);
+            try (FileChannel lockFile = FileChannel.open(stateRoot.resolve("reaper.lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock lock = lockFile.lock()) {
+                try {
+                    return MonitorSocket.open(socket(), command);
+                } catch (IOException e) {
+                    start();
+                    return MonitorSocket.open(socket(), command);
+                }
+            }
+        }
+    }
+
+    /**
+     * Asks the reaper this instance started (if any) to wind down: it takes no more work and
+     * exits, reaped by this JVM, once its last monitor has gone. Returns without waiting when
+     * containers still run: their monitors keep it until they exit.
+     */
+    void close() {
+        Process process;
+        synchronized (START) {
+            process = started;
+            started = null;
+        }
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            process.waitFor(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Path socket() {
+        return stateRoot.resolve("reaper.sock");
+    }
+
+    private void start() throws IOException {
+        Process reaper = new ProcessBuilder(shim.toString(), "reaper", stateRoot.toString())
+                .redirectError(ProcessBuilder.Redirect.appendTo(
+                        stateRoot.resolve("reaper.log").toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(
+                reaper.getInputStream(), StandardCharsets.US_ASCII))) {
+            String line = out.readLine();
+            if (line == null || !line.startsWith("ready ")) {
+                reaper.destroyForcibly();
+                throw ShimAnswer.failure("start the shim's reaper " + shim, line);
+            }
+            started = reaper;
+        } catch (UncheckedIOException e) {
+            throw new ContainerStartException("start the shim's reaper " + shim + ": "
+                    + e.getMessage(), Errno.EIO, e);
+        }
+    }
+}
