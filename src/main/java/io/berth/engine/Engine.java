@@ -447,6 +447,38 @@ public final class Engine implements AutoCloseable {
         return new ContainerFiles(config.root().resolve("containers").resolve(id));
     }
 
+    /** Connects a running container to one more network (docker network connect). */
+    public void connect(String network, String nameOrId, List<String> aliases, String ip) {
+        Container c = get(nameOrId);
+        if (!c.running()) {
+            throw new ConflictException("container " + c.name() + " is not running");
+        }
+        String hostname = SpecConverter.hostname(c.id(), c.request());
+        networks.attach(c.id(), "/proc/" + c.pid() + "/ns/net", network,
+                io.berth.network.EndpointOptions.none().withName(c.name(), hostname)
+                        .withAliases(aliases).withIp(ip == null || ip.isEmpty() ? null : ip)
+                        .withHosts(c.request().extraHosts() == null ? List.of()
+                                : c.request().extraHosts(), files(c.id()).hosts().toString()));
+    }
+
+    /** Disconnects a container from a network (docker network disconnect). */
+    public void disconnect(String network, String nameOrId) {
+        Container c = get(nameOrId);
+        boolean attached = networks.endpoints(c.id()).stream()
+                .anyMatch(e -> e.network().equals(networks.inspect(network).name()));
+        if (!attached) {
+            throw new ConflictException("container " + c.id() + " is not connected to network "
+                    + network);
+        }
+        networks.detach(c.id(), "/proc/" + c.pid() + "/ns/net", network);
+    }
+
+    /** The configuration of a container's image (empty when the image is gone). */
+    public io.berth.spec.ImageConfig imageConfig(Container c) {
+        return images.find(c.record().imageId()).map(Image::config)
+                .orElse(io.berth.spec.ImageConfig.empty());
+    }
+
     /** A container's network endpoints, one per network it is attached to. */
     public List<Endpoint> endpoints(String id) {
         return networks.endpoints(id);
@@ -459,6 +491,7 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        runtime.close();
         store.close();
     }
 }
