@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
             LifecycleCommands.Wait.class, QueryCommands.Logs.class, QueryCommands.Anatomy.class,
             ImageCommands.Load.class, ImageCommands.Import.class, ImageCommands.Images.class,
             SystemCommands.VersionCommand.class, SystemCommands.Info.class,
-            NetworkCommands.Group.class, NetworkCommands.Port.class})
+            NetworkCommands.Group.class, NetworkCommands.Port.class,
+            LifecycleCommands.Cleanup.class})
 public final class Main {
     /** Berth's version, printed by `berth version` and `berth --version`. */
     public static final String VERSION = "0.1.0";

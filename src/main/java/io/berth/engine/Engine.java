@@ -170,7 +170,7 @@ public final class Engine implements AutoCloseable {
             prepare(record);
             RuntimeState created = runtime.create(record.id(), files(record.id()).bundle(),
                     new CreateOptions(record.request().openStdin(), files(record.id()).log(),
-                            null));
+                            null).withExitCommand(config.exitCommand(record.id())));
             containerNetworks.connect(record, created.pid(), image(record).config(),
                     files(record.id()));
             Attachment attachment = attach ? runtime.attach(record.id()) : null;
@@ -329,6 +329,15 @@ public final class Engine implements AutoCloseable {
         releaseRuntime(c.record());
         files(c.id()).delete();
         store.delete(c.id());
+    }
+
+    /**
+     * Finishes a container whose process has exited, as the shim's exit command asks when
+     * nobody is watching: the exit is recorded, mounts, endpoints and cgroup are released, and
+     * a --rm container is removed. A container that is still running is left alone.
+     */
+    public void cleanup(String id) {
+        tryFind(id).ifPresent(this::view);
     }
 
     /** A container by name, full id or unique id prefix, with its live state. */
