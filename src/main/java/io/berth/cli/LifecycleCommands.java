@@ -167,4 +167,38 @@ final class LifecycleCommands {
             return 0;
         }
     }
+
+    @Command(name = "pause", description = "Pause all processes within one or more containers.")
+    static final class Pause implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Parameters(arity = "1..*", paramLabel = "CONTAINER")
+        List<String> containers;
+
+        @Override
+        public Integer call() throws Exception {
+            return forEach(containers, c -> {
+                main.engine().pause(c);
+                System.out.println(c);
+            });
+        }
+    }
+
+    @Command(name = "unpause", description = "Unpause all processes within one or more containers.")
+    static final class Unpause implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Parameters(arity = "1..*", paramLabel = "CONTAINER")
+        List<String> containers;
+
+        @Override
+        public Integer call() throws Exception {
+            return forEach(containers, c -> {
+                main.engine().unpause(c);
+                System.out.println(c);
+            });
+        }
+    }
 }

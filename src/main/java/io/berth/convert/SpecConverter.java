@@ -111,7 +111,7 @@ public final class SpecConverter {
     }
 
     /** Image env, then the request's (later wins), with PATH, HOSTNAME and HOME defaulted. */
-    static List<String> env(ContainerRequest req, ImageConfig image, String hostname,
+    public static List<String> env(ContainerRequest req, ImageConfig image, String hostname,
             ResolvedUser user) {
         Map<String, String> env = new LinkedHashMap<>();
         put(env, DEFAULT_PATH);

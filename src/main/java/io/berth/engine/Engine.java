@@ -232,6 +232,73 @@ public final class Engine implements AutoCloseable {
         images.unmountSnapshot(files(record.id()).rootfs());
     }
 
+    /** What `exec` runs in a container: docker's exec flags. */
+    public record ExecRequest(List<String> cmd, List<String> env, String workingDir, String user,
+            boolean tty, boolean stdin, boolean detach) {
+    }
+
+    /**
+     * Runs another process in a running container's namespaces and cgroup, as the container's
+     * user with its capabilities unless asked otherwise; -e adds to the container's environment.
+     */
+    public io.berth.runtime.ExecSession exec(String nameOrId, ExecRequest request) {
+        Container c = get(nameOrId);
+        if (!c.running()) {
+            throw new ConflictException("container " + c.id() + " is not running");
+        }
+        if ("paused".equals(c.status())) {
+            throw new ConflictException("container " + c.id()
+                    + " is paused, unpause the container before exec");
+        }
+        if (request.cmd() == null || request.cmd().isEmpty()) {
+            throw new InvalidRequestException("no command specified");
+        }
+        ContainerFiles files = files(c.id());
+        ContainerRequest withEnv = c.request();
+        List<String> env = new ArrayList<>(SpecConverter.env(withEnv, imageConfig(c),
+                SpecConverter.hostname(c.id(), withEnv), ResolvedUser.resolve(withEnv.user(),
+                        files.readInRoot("/etc/passwd"), files.readInRoot("/etc/group"))));
+        if (request.env() != null) {
+            env.addAll(request.env());
+        }
+        io.berth.runtime.ExecSpec spec = io.berth.runtime.ExecSpec.of(request.cmd())
+                .withEnvAndCwd(env, request.workingDir() == null
+                        || request.workingDir().isEmpty() ? null : request.workingDir());
+        if (request.user() != null && !request.user().isEmpty()) {
+            ResolvedUser u = ResolvedUser.resolve(request.user(),
+                    files.readInRoot("/etc/passwd"), files.readInRoot("/etc/group"));
+            spec = spec.withUser(u.uid(), u.gid());
+        }
+        if (request.tty()) {
+            spec = spec.withTty(0, 0);
+        }
+        if (request.stdin()) {
+            spec = spec.withStdin();
+        }
+        if (request.detach()) {
+            spec = spec.detached();
+        }
+        return runtime.exec(c.id(), spec);
+    }
+
+    /** Freezes every process of a running container (docker pause). */
+    public void pause(String nameOrId) {
+        Container c = get(nameOrId);
+        if (!"running".equals(c.status())) {
+            throw new ConflictException("Container " + c.id() + " is not running");
+        }
+        runtime.pause(c.id());
+    }
+
+    /** Thaws a paused container (docker unpause). */
+    public void unpause(String nameOrId) {
+        Container c = get(nameOrId);
+        if (!"paused".equals(c.status())) {
+            throw new ConflictException("Container " + c.id() + " is not paused");
+        }
+        runtime.resume(c.id());
+    }
+
     /** Attaches to a running container's output (and stdin, when open). */
     public Attachment attach(String nameOrId) {
         Container c = get(nameOrId);
@@ -272,13 +339,23 @@ public final class Engine implements AutoCloseable {
         if (!c.running()) {
             return c;
         }
-        int signal = stopSignal(c);
-        runtime.kill(c.id(), signal);
+        signal(c, stopSignal(c));
         if (!awaitExit(c.id(), timeout)) {
-            runtime.kill(c.id(), Signals.SIGKILL);
+            signal(c, Signals.SIGKILL);
             runtime.await(c.id());
         }
         return get(c.id());
+    }
+
+    /**
+     * Sends a signal, then thaws a paused container: a frozen process takes no signal, so
+     * stop and rm -f of a paused container would otherwise wait for ever (docker thaws too).
+     */
+    private void signal(Container c, int signal) {
+        runtime.kill(c.id(), signal);
+        if ("paused".equals(c.status())) {
+            runtime.resume(c.id());
+        }
     }
 
     private int stopSignal(Container c) {
@@ -323,7 +400,7 @@ public final class Engine implements AutoCloseable {
                     + "remove");
         }
         if (c.running()) {
-            runtime.kill(c.id(), Signals.SIGKILL);
+            signal(c, Signals.SIGKILL);
             runtime.await(c.id());
         }
         releaseRuntime(c.record());
