@@ -162,7 +162,7 @@ final class LifecycleCommands {
         String id;
 
         @Override
-        public Integer call() {
+        public Integer call() throws InterruptedException {
             main.engine().cleanup(id);
             return 0;
         }

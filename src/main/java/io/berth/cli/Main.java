@@ -27,7 +27,9 @@ import picocli.CommandLine.Option;
             SystemCommands.VersionCommand.class, SystemCommands.Info.class,
             NetworkCommands.Group.class, NetworkCommands.Port.class,
             LifecycleCommands.Cleanup.class, ExecCommand.class, LifecycleCommands.Pause.class,
-            LifecycleCommands.Unpause.class})
+            LifecycleCommands.Unpause.class, InspectionCommands.Top.class,
+            InspectionCommands.StatsCommand.class, InspectionCommands.Rename.class,
+            InspectionCommands.Attach.class, InspectionCommands.ContainerGroup.class})
 public final class Main {
     /** Berth's version, printed by `berth version` and `berth --version`. */
     public static final String VERSION = "0.1.0";

@@ -48,7 +48,9 @@ public record ContainerRequest(
         List<String> dnsSearch,
         List<String> dnsOptions,
         String macAddress,
-        String ipAddress) {
+        String ipAddress,
+        boolean init,
+        String restartPolicy) {
 
     /** A builder, since most requests set a handful of fields. */
     public static Builder builder(String image) {
@@ -88,6 +90,8 @@ public record ContainerRequest(
         private List<String> dnsOptions;
         private String macAddress;
         private String ipAddress;
+        private boolean init;
+        private String restartPolicy;
 
         private Builder(String image) {
             this.image = image;
@@ -123,13 +127,15 @@ public record ContainerRequest(
         public Builder dnsOptions(List<String> v) { dnsOptions = v; return this; }
         public Builder macAddress(String v) { macAddress = v; return this; }
         public Builder ipAddress(String v) { ipAddress = v; return this; }
+        public Builder init(boolean v) { init = v; return this; }
+        public Builder restartPolicy(String v) { restartPolicy = v; return this; }
 
         public ContainerRequest build() {
             return new ContainerRequest(name, image, cmd, entrypoint, env, workingDir, user,
                     hostname, domainname, tty, openStdin, labels, autoRemove, pidMode, ipcMode,
                     utsMode, networkMode, cgroupnsMode, usernsMode, timensMode, stopSignal,
                     stopTimeout, publish, publishAll, networkAliases, extraHosts, dns, dnsSearch,
-                    dnsOptions, macAddress, ipAddress);
+                    dnsOptions, macAddress, ipAddress, init, restartPolicy);
         }
     }
 }

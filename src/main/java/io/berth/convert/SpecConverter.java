@@ -34,6 +34,9 @@ public final class SpecConverter {
     static final List<String> READONLY_PATHS = List.of("/proc/bus", "/proc/fs", "/proc/irq",
             "/proc/sys", "/proc/sysrq-trigger");
 
+    /** Makes the shim run a tiny init as PID 1 that reaps zombies and forwards signals. */
+    public static final String INIT_ANNOTATION = "io.berth.init";
+
     private SpecConverter() {
     }
 
@@ -264,8 +267,16 @@ public final class SpecConverter {
         return new Spec.Device("c", path, major, minor, 0666, 0L, 0L);
     }
 
+    /** The container's labels, and the runtime's own annotations (--init). */
     private static Map<String, String> labels(ContainerRequest req) {
-        return req.labels() == null || req.labels().isEmpty() ? null : req.labels();
+        Map<String, String> annotations = new LinkedHashMap<>();
+        if (req.labels() != null) {
+            annotations.putAll(req.labels());
+        }
+        if (req.init()) {
+            annotations.put(INIT_ANNOTATION, "true");
+        }
+        return annotations.isEmpty() ? null : annotations;
     }
 
     private static <T> List<T> nonNull(List<T> list) {

@@ -86,4 +86,67 @@ class LivingContainerTest {
                 "{{.State.Status}} {{.State.ExitCode}}", recorded).line());
         berth.run("rm", recorded);
     }
+
+    @Test
+    void onFailureRestartsUpToItsLimitAndCountsThem() throws Exception {
+        String id = berth.run("run", "-d", "--name", "flaky", "--restart", "on-failure:2",
+                "busybox", "sh", "-c", "echo run; exit 3").line();
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline && !berth.run("inspect", "--format",
+                "{{.RestartCount}} {{.State.Status}}", "flaky").line().equals("2 exited")) {
+            Thread.sleep(200);
+        }
+        Thread.sleep(1000);
+        assertEquals("2 exited 3", berth.run("inspect", "--format",
+                "{{.RestartCount}} {{.State.Status}} {{.State.ExitCode}}", "flaky").line());
+        assertEquals("run\nrun\nrun\n", berth.run("logs", "flaky").out());
+        berth.run("rm", "flaky");
+        assertTrue(BerthCli.cgroups(id).isEmpty());
+        assertEquals(125, berth.run("run", "--rm", "--restart", "always", "busybox", "true")
+                .code(), "--rm and --restart conflict");
+        assertEquals(125, berth.run("run", "--restart", "sometimes", "busybox", "true").code());
+    }
+
+    @Test
+    void aStoppedAlwaysContainerStaysStopped() throws Exception {
+        berth.run("run", "-d", "--name", "keeper", "--restart", "always", "busybox", "sleep",
+                "600");
+        assertEquals(0, berth.run("stop", "-t", "0", "keeper").code());
+        Thread.sleep(1500);
+        assertEquals("exited 0", berth.run("inspect", "--format",
+                "{{.State.Status}} {{.RestartCount}}", "keeper").line());
+        berth.run("rm", "keeper");
+    }
+
+    @Test
+    void initReapsZombiesAndPassesTermToTheCommand() throws Exception {
+        berth.run("run", "-d", "--name", "inited", "--init", "busybox", "sh", "-c",
+                "sleep 0.2 & exec sleep 600");
+        long pid = Long.parseLong(berth.run("inspect", "--format", "{{.State.Pid}}", "inited")
+                .line());
+        Thread.sleep(1000);
+        String top = berth.run("top", "inited").out();
+        assertTrue(top.contains("sleep 600"), top);
+        assertFalse(top.contains("<defunct>"), "the init reaped the orphaned sleep: " + top);
+        long start = System.currentTimeMillis();
+        assertEquals(0, berth.run("stop", "-t", "10", "inited").code());
+        assertTrue(System.currentTimeMillis() - start < 5000, "TERM reached sleep through init");
+        assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of("/proc/" + pid + "/exe")));
+        berth.run("rm", "inited");
+    }
+
+    @Test
+    void renameStatsAndPruneWorkAsDockers() {
+        berth.run("run", "-d", "--name", "old", "busybox", "sleep", "600");
+        assertEquals(0, berth.run("rename", "old", "new").code());
+        assertEquals("/new", berth.run("inspect", "--format", "{{.Name}}", "new").line());
+        String stats = berth.run("stats", "--no-stream", "--format",
+                "{{.Name}} {{.PIDs}} {{.MemUsage}}", "new").line();
+        assertTrue(stats.matches("new 1 [0-9.]+[KMG]?i?B / [0-9.]+[KMG]iB"), stats);
+        berth.run("rm", "-f", "new");
+        berth.run("create", "--name", "unused", "busybox", "true");
+        BerthCli.Result prune = berth.run("container", "prune", "-f");
+        assertTrue(prune.out().startsWith("Deleted Containers:"), prune.out());
+        assertEquals(1, berth.run("inspect", "unused").code());
+    }
 }
