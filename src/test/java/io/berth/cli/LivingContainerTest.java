@@ -92,8 +92,9 @@ class LivingContainerTest {
         String id = berth.run("run", "-d", "--name", "flaky", "--restart", "on-failure:2",
                 "busybox", "sh", "-c", "echo run; exit 3").line();
         long deadline = System.currentTimeMillis() + 15_000;
-        while (System.currentTimeMillis() < deadline && !berth.run("inspect", "--format",
-                "{{.RestartCount}} {{.State.Status}}", "flaky").line().equals("2 exited")) {
+        while (System.currentTimeMillis() < deadline && !(berth.run("logs", "flaky").out()
+                .equals("run\nrun\nrun\n") && berth.run("inspect", "--format",
+                "{{.State.Status}}", "flaky").line().equals("exited"))) {
             Thread.sleep(200);
         }
         Thread.sleep(1000);
