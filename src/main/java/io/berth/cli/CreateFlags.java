@@ -153,7 +153,14 @@ final class CreateFlags {
                 .ipAddress(ip)
                 .init(init)
                 .restartPolicy(restart)
+                .consoleSize(tty ? terminalSize() : null)
                 .build();
+    }
+
+    /** The user's terminal size, for a container's first size: docker's ConsoleSize. */
+    private static List<Integer> terminalSize() {
+        int[] size = Terminal.available() ? Terminal.size() : null;
+        return size == null ? null : List.of(size[0], size[1]);
     }
 
     private static List<String> nullIfEmpty(List<String> list) {

@@ -1,7 +1,6 @@
 package io.berth.cli;
 
 import io.berth.engine.Engine;
-import io.berth.runtime.Attachment;
 import io.berth.runtime.ContainerStartException;
 import io.berth.runtime.ExecSession;
 import java.util.ArrayList;
@@ -57,13 +56,11 @@ final class ExecCommand implements Callable<Integer> {
             if (detach) {
                 return 0;
             }
-            Attachment attachment = session.attachment();
-            if (interactive) {
-                RunCommand.pumpStdin(attachment.stdin());
-            } else {
-                attachment.stdin().close();
+            boolean terminal = tty && interactive && Terminal.available();
+            if (RunCommand.follow(session.attachment(), terminal, interactive,
+                    session::resize)) {
+                return 0;
             }
-            RunCommand.Streams.demux(attachment.output(), System.out, System.err);
             return session.awaitExit().exitCode();
         }
     }

@@ -204,11 +204,12 @@ final class InspectionCommands {
         public Integer call() throws Exception {
             Engine engine = main.engine();
             Container c = engine.get(container);
-            try (Attachment attachment = engine.attach(container)) {
-                if (!noStdin && c.request().openStdin()) {
-                    RunCommand.pumpStdin(attachment.stdin());
-                }
-                RunCommand.Streams.demux(attachment.output(), System.out, System.err);
+            Attachment attachment = engine.attach(container);
+            boolean interactive = !noStdin && c.request().openStdin();
+            boolean tty = c.request().tty() && interactive && Terminal.available();
+            if (RunCommand.follow(attachment, tty, interactive,
+                    (rows, columns) -> engine.resize(c.id(), rows, columns))) {
+                return 0;
             }
             return engine.await(c.id());
         }

@@ -1,7 +1,6 @@
 package io.berth.cli;
 
 import io.berth.engine.Engine;
-import io.berth.runtime.Attachment;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -55,9 +54,8 @@ final class LifecycleCommands {
                             "you cannot start and attach multiple containers at once");
                 }
                 Engine.Started started = engine.start(containers.get(0), true);
-                try (Attachment attachment = started.attachment()) {
-                    attachment.stdin().close();
-                    RunCommand.Streams.demux(attachment.output(), System.out, System.err);
+                if (RunCommand.follow(started.attachment(), false, false, (r, c) -> { })) {
+                    return 0;
                 }
                 return engine.await(started.container().id());
             }

@@ -65,7 +65,10 @@ public final class SpecConverter {
         ImageConfig image = in.image() == null ? ImageConfig.empty() : in.image();
         String hostname = hostname(in.id(), req);
 
-        Spec.Process process = new Spec.Process(req.tty(), null,
+        Spec.ConsoleSize size = req.tty() && req.consoleSize() != null
+                && req.consoleSize().size() == 2 && req.consoleSize().get(0) > 0
+                ? new Spec.ConsoleSize(req.consoleSize().get(0), req.consoleSize().get(1)) : null;
+        Spec.Process process = new Spec.Process(req.tty(), size,
                 new Spec.User(in.user().uid(), in.user().gid(), null,
                         in.user().additionalGids().isEmpty() ? null : in.user().additionalGids()),
                 args(req, image), env(req, image, hostname, in.user()), cwd(req, image),

@@ -345,6 +345,14 @@ public final class Engine implements AutoCloseable {
         return removed;
     }
 
+    /** Sets the size of a running container's terminal. */
+    public void resize(String nameOrId, int rows, int columns) {
+        Container c = get(nameOrId);
+        if (c.running() && c.request().tty()) {
+            runtime.resize(c.id(), rows, columns);
+        }
+    }
+
     /** Freezes every process of a running container (docker pause). */
     public void pause(String nameOrId) {
         Container c = get(nameOrId);
