@@ -430,6 +430,31 @@ class OciRuntimeTest {
     }
 
     @Test
+    void aStateRootOfAHundredAndFiftyCharactersServesEverySocket() throws Exception {
+        String base = work.toString() + "/";
+        Path longRoot = Path.of(base + "r".repeat(150 - base.length()));
+        assertEquals(150, longRoot.toString().length());
+        bundle.args("sh", "-c", "read line; echo got $line; sleep 100");
+        try (OciRuntime deep = new OciRuntime(longRoot, OciRuntime.defaultShim(),
+                new TestCgroups(), Sys.linux())) {
+            deep.create("c1", bundle.write(), new CreateOptions(true, log, null));
+            try (Attachment attachment = deep.attach("c1")) {
+                deep.start("c1");
+                attachment.stdin().write("x\n".getBytes(StandardCharsets.UTF_8));
+                try (ExecSession exec = deep.exec("c1", ExecSpec.of(List.of("echo", "in")))) {
+                    assertEquals("in\n", readFrames(exec.attachment()).get(1));
+                    assertEquals(0, exec.awaitExit().exitCode());
+                }
+                assertTrue(deep.kill("c1", 9));
+                assertEquals("got x\n", readFrames(attachment).get(1));
+            }
+            assertEquals(137, deep.await("c1").exitCode());
+            deep.delete("c1", false);
+            assertEquals(List.of(), deep.list());
+        }
+    }
+
+    @Test
     void aSecondCreateWithTheSameIdIsAConflict() throws Exception {
         bundle.args("true");
         runtime.create("c1", bundle.write(), logged());
