@@ -11,7 +11,9 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
 #include <linux/openat2.h>
+#include <linux/seccomp.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
@@ -647,8 +649,22 @@ static int set_capabilities(const struct plan *p, struct shim_err *err)
     return 0;
 }
 
+/* The filter confines every later syscall, so it goes in as late as it can: right before
+ * execve. Without no_new_privs the kernel wants CAP_SYS_ADMIN for it, which the process loses
+ * with its user and capabilities; then it goes in before those change, and the profile must
+ * allow the few calls between (setgroups, setresuid, capset, ...), as Docker's does. */
+static int load_seccomp(const struct plan *p, struct shim_err *err)
+{
+    struct sock_fprog prog = {.len = p->seccomp_len, .filter = p->seccomp_filter};
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->seccomp_flags, &prog) < 0)
+        return fail(err, errno, "load the seccomp filter (%u instructions)", p->seccomp_len);
+    return 0;
+}
+
 static int become_user(const struct plan *p, struct shim_err *err)
 {
+    if (p->seccomp_filter && !p->no_new_privs && load_seccomp(p, err) < 0)
+        return -1;
     if (p->has_caps && drop_bounding(p->cap_bounding, err) < 0)
         return -1;
     /* Keep the permitted set across setuid; capset then leaves exactly the planned one. */
@@ -883,6 +899,8 @@ void container_run(struct plan *p, int fd)
     if (await_byte('s', &err) < 0)
         die(&err);
 
+    if (p->seccomp_filter && p->no_new_privs && load_seccomp(p, &err) < 0)
+        die(&err);
     if (p->init)
         run_init(p, path);
     execve(path, (char *const *) p->argv, (char *const *) p->env);

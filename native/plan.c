@@ -25,6 +25,7 @@
  *   exec       1        (into a running container: every namespace joined, no root to build)
  *   init       1           (stay as pid 1: fork the command, forward signals, reap zombies)
  *   exitcmd    <argument>  (in order: what the monitor runs after it wrote the exit file)
+ *   seccomp    <SECCOMP_FILTER_FLAG_ bits> <struct sock_filter[] in hex, native byte order>
  */
 #include "shim.h"
 
@@ -153,6 +154,35 @@ static void add_device(struct plan *p, char **f)
     d->host_path = f[8];
 }
 
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/* Decodes the program in place (the hex text is twice its size, so it fits behind itself). */
+static int add_seccomp(struct plan *p, char **f)
+{
+    char *hex = f[2];
+    size_t len = strlen(hex);
+    if (len == 0 || len % 16 != 0 || len / 16 > 4096)
+        return -1; /* whole 8-byte instructions, at most BPF_MAXINSNS */
+    unsigned char *out = (unsigned char *) hex;
+    for (size_t i = 0; i < len; i += 2) {
+        int hi = hex_digit(hex[i]), lo = hex_digit(hex[i + 1]);
+        if (hi < 0 || lo < 0)
+            return -1;
+        out[i / 2] = hi << 4 | lo;
+    }
+    p->seccomp_filter = out;
+    p->seccomp_len = len / 16;
+    p->seccomp_flags = num(f[1]);
+    return 0;
+}
+
 /* Each record kind with the number of fields it needs, its keyword included. */
 static int apply_record(struct plan *p, char **f, int n)
 {
@@ -228,6 +258,8 @@ static int apply_record(struct plan *p, char **f, int n)
         p->cwd = f[1];
     } else if (!strcmp(k, "exitcmd") && n >= 2) {
         p->exit_argv[p->nexit_argv++] = f[1];
+    } else if (!strcmp(k, "seccomp") && n >= 3) {
+        return add_seccomp(p, f);
     } else if (!strcmp(k, "init")) {
         p->init = 1;
     } else if (!strcmp(k, "exec")) {

@@ -89,6 +89,9 @@ struct plan {
     int umask; /* -1: leave the default */
     int no_new_privs;
     int has_oom_score_adj, oom_score_adj;
+    void *seccomp_filter; /* struct sock_filter[], decoded from the plan's hex; NULL: none */
+    unsigned short seccomp_len; /* instructions */
+    unsigned long seccomp_flags; /* SECCOMP_FILTER_FLAG_* */
 };
 
 int plan_read(const char *path, struct plan *plan, struct shim_err *err);

@@ -172,7 +172,8 @@ public final class OciRuntime implements AutoCloseable {
         }
         Spec spec = readSpec(Path.of(stored.bundle()));
         String plan = ShimPlan.renderExec(spec, stored.pid(), exec.over(spec.process()),
-                new CreateOptions(exec.stdinOpen(), exec.logFile(), null));
+                new CreateOptions(exec.stdinOpen(), exec.logFile(), null),
+                ShimPlan.seccompRecord(folder.readPlan()));
         String execId = newExecId();
         StateFolder execFolder = makeExecFolder(folder, execId);
         Launch launch = new Launch(execFolder, reaper, cgroups, sys, stored.cgroupsPath());

@@ -5,6 +5,7 @@ import io.berth.spec.Spec;
 import io.berth.sys.Errno;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +14,9 @@ import java.util.Map;
  * The policy half of container creation: turns a bundle's config.json into the complete,
  * concrete plan the shim carries out (native/plan.c documents each record).
  *
- * <p>Not yet: linux.seccomp (needs a BPF compiler in Java and a
- * "seccomp" record the shim loads last, after no_new_privs), hooks, and apparmor/selinux
- * labels (this host has neither). A spec asking for them runs without them.
+ * <p>linux.seccomp becomes a BPF program compiled here ({@link SeccompBpf}) that the shim
+ * loads last. Not yet: apparmor/selinux labels (this host has neither); a spec asking for them
+ * runs without them.
  */
 final class ShimPlan {
     static final long CLONE_NEWTIME = 0x80;
@@ -61,6 +62,7 @@ final class ShimPlan {
     private final String cgroupsPath;
     private final CgroupMounts cgroupMounts;
     private PlanText plan;
+    private String seccompProgram;
 
     ShimPlan(Spec spec, Path bundle, CreateOptions options, String cgroupsPath,
             CgroupMounts cgroupMounts) {
@@ -94,7 +96,8 @@ final class ShimPlan {
      * The plan of an exec into a running container: the given process (the container's own,
      * with the exec's changes) in every namespace of the container's process {@code pid}.
      */
-    static String renderExec(Spec container, long pid, Spec.Process process, CreateOptions io) {
+    static String renderExec(Spec container, long pid, Spec.Process process, CreateOptions io,
+            String seccompRecord) {
         ShimPlan exec = new ShimPlan(container, process, null, io, null, null);
         exec.plan = new PlanText();
         exec.checkArgs();
@@ -109,6 +112,9 @@ final class ShimPlan {
         }
         exec.addProcess();
         exec.addIo();
+        if (seccompRecord != null) {
+            exec.plan.add("linux.seccomp", (Object[]) seccompRecord.split("\t"));
+        }
         return exec.plan.toString();
     }
 
@@ -123,6 +129,7 @@ final class ShimPlan {
         addPaths();
         addProcess();
         addIo();
+        addSeccomp();
         if (spec.annotations() != null && "true".equals(spec.annotations().get(INIT))) {
             plan.add(INIT, "init", 1);
         }
@@ -311,6 +318,24 @@ final class ShimPlan {
             mask |= 1L << cap.ordinal();
         }
         return mask;
+    }
+
+    /** Compiled once per plan: the second render (after the cgroup exists) reuses it. */
+    private void addSeccomp() {
+        Spec.Seccomp seccomp = spec.linux() == null ? null : spec.linux().seccomp();
+        if (seccomp == null) {
+            return;
+        }
+        if (seccompProgram == null) {
+            seccompProgram = HexFormat.of().formatHex(SeccompBpf.compile(seccomp));
+        }
+        plan.add("linux.seccomp", "seccomp", SeccompBpf.flags(seccomp), seccompProgram);
+    }
+
+    /** The seccomp record of a rendered plan, for the execs into its container; or null. */
+    static String seccompRecord(String planText) {
+        return planText.lines().filter(l -> l.startsWith("seccomp\t")).findFirst()
+                .orElse(null);
     }
 
     private void addIo() {

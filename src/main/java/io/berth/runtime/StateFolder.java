@@ -41,6 +41,17 @@ record StateFolder(Path dir) {
         return dir.resolve("plan");
     }
 
+    /** The plan the shim ran; empty when there is none. */
+    String readPlan() {
+        try {
+            return Files.readString(plan());
+        } catch (NoSuchFileException e) {
+            return "";
+        } catch (IOException e) {
+            throw new UncheckedIOException("read " + plan(), e);
+        }
+    }
+
     Path socket() {
         return dir.resolve("shim.sock");
     }

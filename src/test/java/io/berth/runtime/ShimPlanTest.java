@@ -132,7 +132,7 @@ class ShimPlanTest {
                 new Spec.Namespace("ipc", "/proc/9/ns/ipc")), "h", List.of("sleep"), null, null);
         ExecSpec exec = ExecSpec.of(List.of("ls", "-l")).withUser(1000, 1001);
         String plan = ShimPlan.renderExec(container, 42, exec.over(container.process()),
-                new CreateOptions(false, null, null));
+                new CreateOptions(false, null, null), null);
         assertTrue(plan.startsWith("exec\t1\n"), plan);
         for (String join : List.of(ShimPlan.CLONE_NEWUSER + "\t/proc/42/ns/user",
                 ShimPlan.CLONE_NEWNS + "\t/proc/42/ns/mnt", ShimPlan.CLONE_NEWPID
