@@ -95,6 +95,30 @@ static int await_byte(char expected, struct shim_err *err)
     return 0;
 }
 
+/* Without a monitor (berth-shim oci), `start` is a reader opening exec.fifo: our blocking
+ * open for writing returns then. The fifo was opened O_PATH before pivot_root, so it is
+ * reached through /proc/self/fd, as runc does; the container needs /proc for this. */
+static int await_start(const struct plan *p, struct shim_err *err)
+{
+    if (p->start_mode == START_NOW)
+        return 0;
+    if (p->start_mode == START_SOCKET)
+        return await_byte('s', err);
+
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", p->fifo_fd);
+    int fd;
+    do {
+        fd = open(path, O_WRONLY | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0)
+        return fail(err, errno, "open exec.fifo through %s", path);
+    int rc = write_all(fd, "0", 1) < 0 ? fail(err, errno, "write exec.fifo") : 0;
+    close(fd);
+    close(p->fifo_fd);
+    return rc;
+}
+
 /* ---- paths inside the rootfs ---- */
 
 /* Opens path inside root as if root were "/": symlinks and ".." cannot leave it. */
@@ -896,7 +920,7 @@ void container_run(struct plan *p, int fd)
     report_fd(0, "created", master);
     if (master >= 0)
         close(master);
-    if (await_byte('s', &err) < 0)
+    if (await_start(p, &err) < 0)
         die(&err);
 
     if (p->seccomp_filter && p->no_new_privs && load_seccomp(p, &err) < 0)

@@ -25,6 +25,8 @@
  *   exec       1        (into a running container: every namespace joined, no root to build)
  *   init       1           (stay as pid 1: fork the command, forward signals, reap zombies)
  *   exitcmd    <argument>  (in order: what the monitor runs after it wrote the exit file)
+ *   start      fifo|now    (berth-shim oci: how the created process waits; else the monitor's)
+ *   console    <socket>    (berth-shim oci: where a terminal's master goes, SCM_RIGHTS)
  *   seccomp    <SECCOMP_FILTER_FLAG_ bits> <struct sock_filter[] in hex, native byte order>
  */
 #include "shim.h"
@@ -258,6 +260,10 @@ static int apply_record(struct plan *p, char **f, int n)
         p->cwd = f[1];
     } else if (!strcmp(k, "exitcmd") && n >= 2) {
         p->exit_argv[p->nexit_argv++] = f[1];
+    } else if (!strcmp(k, "start") && n >= 2) {
+        p->start_mode = !strcmp(f[1], "fifo") ? START_FIFO : START_NOW;
+    } else if (!strcmp(k, "console") && n >= 2) {
+        p->console_socket = f[1];
     } else if (!strcmp(k, "seccomp") && n >= 3) {
         return add_seccomp(p, f);
     } else if (!strcmp(k, "init")) {
@@ -279,6 +285,7 @@ int plan_read(const char *path, struct plan *p, struct shim_err *err)
 {
     memset(p, 0, sizeof(*p));
     p->umask = -1;
+    p->fifo_fd = -1;
     if (read_text(path, &p->text, err) < 0)
         return -1;
 

@@ -63,6 +63,7 @@ final class ShimPlan {
     private final CgroupMounts cgroupMounts;
     private PlanText plan;
     private String seccompProgram;
+    private boolean forExec;
 
     ShimPlan(Spec spec, Path bundle, CreateOptions options, String cgroupsPath,
             CgroupMounts cgroupMounts) {
@@ -100,6 +101,7 @@ final class ShimPlan {
             String seccompRecord) {
         ShimPlan exec = new ShimPlan(container, process, null, io, null, null);
         exec.plan = new PlanText();
+        exec.forExec = true;
         exec.checkArgs();
         exec.plan.add("exec", "exec", 1);
         for (Spec.Namespace ns : namespaces(container)) {
@@ -352,6 +354,15 @@ final class ShimPlan {
             plan.add("log file", "log", options.logFile().toAbsolutePath());
         }
         options.exitCommand().forEach(a -> plan.add("exit command", "exitcmd", a));
+        InheritedStdio inherited = options.inherited();
+        if (inherited != null) {
+            // A container waits for `start` on its fifo; an exec goes at once.
+            plan.add("start", "start", forExec ? "now" : "fifo");
+            if (inherited.consoleSocket() != null && Boolean.TRUE.equals(p.terminal())) {
+                plan.add("console socket", "console",
+                        inherited.consoleSocket().toAbsolutePath());
+            }
+        }
     }
 
     private static List<Spec.Namespace> namespaces(Spec spec) {

@@ -64,6 +64,16 @@ record StateFolder(Path dir) {
         return dir.resolve("started");
     }
 
+    /** Where a process created without a monitor waits for start (berth-shim oci). */
+    Path fifo() {
+        return dir.resolve("exec.fifo");
+    }
+
+    /** Marks a container whose spec has hooks, so start and delete read it only then. */
+    Path hooks() {
+        return dir.resolve("hooks");
+    }
+
     Path paused() {
         return dir.resolve("paused");
     }
