@@ -81,7 +81,7 @@ final class Launch {
      * createRuntime hooks' moment).
      */
     void run(Spec spec, ShimPlan plan, AfterClone afterClone) throws IOException {
-        cgroups.create(cgroupsPath, spec.linux() == null ? null : spec.linux().resources());
+        cgroups.create(cgroupsPath, DeviceRules.withDefaults(spec));
         cgroupCreated = true;
         // Rendered now that the cgroup exists: a v1 cgroup mount binds its folders.
         handshake(plan.render(), pid -> {

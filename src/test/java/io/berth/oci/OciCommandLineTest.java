@@ -267,6 +267,51 @@ class OciCommandLineTest {
         assertThrows(IllegalArgumentException.class, () -> Lifecycle.Signals.parse("NOPE"));
     }
 
+    /** Plays conmon's part: takes the pty master from the console socket, copies it out. */
+    private static final String CONSOLE_RECEIVER = """
+        import os, socket, sys
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(sys.argv[1])
+        server.listen(1)
+        print("ready", flush=True)
+        conn, _ = server.accept()
+        msg, fds, flags, addr = socket.recv_fds(conn, 64, 1)
+        out = open(sys.argv[2], "wb")
+        while True:
+            try:
+                data = os.read(fds[0], 4096)
+            except OSError:
+                break
+            if not data:
+                break
+            out.write(data)
+            out.flush()
+        """;
+
+    @Test
+    void aTerminalsMasterGoesToTheConsoleSocket() throws Exception {
+        Path script = work.resolve("receiver.py");
+        Files.writeString(script, CONSOLE_RECEIVER);
+        Path socket = work.resolve("console.sock");
+        Path received = work.resolve("tty-output");
+        Process receiver = new ProcessBuilder("python3", script.toString(), socket.toString(),
+                received.toString()).redirectErrorStream(true).start();
+        try {
+            assertEquals("ready", new java.io.BufferedReader(new java.io.InputStreamReader(
+                    receiver.getInputStream(), StandardCharsets.UTF_8)).readLine());
+            config.withObject("/process").put("terminal", true);
+            args("sh", "-c", "tty; echo hi; sleep 0.3");
+            Call created = oci("create", "--bundle", bundle.toString(), "--console-socket",
+                    socket.toString(), "c1");
+            assertEquals(0, created.code(), created.err());
+            assertEquals(0, oci("start", "c1").code());
+            assertTrue(receiver.waitFor(20, TimeUnit.SECONDS), "the pty reached its end");
+            assertEquals("/dev/pts/0\r\nhi\r\n", Files.readString(received));
+        } finally {
+            receiver.destroyForcibly().waitFor();
+        }
+    }
+
     @Test
     void aTerminalWithoutAConsoleSocketIsRefused() throws Exception {
         config.withObject("/process").put("terminal", true);
