@@ -114,7 +114,8 @@ public final class OciRuntime implements AutoCloseable {
         Spec spec = readSpec(absoluteBundle);
         String cgroupsPath = cgroupsPath(spec, id);
         ShimPlan plan = new ShimPlan(spec, absoluteBundle, options, cgroupsPath,
-                new CgroupMounts(cgroups.version(), CgroupMounts.hostHierarchies()));
+                new CgroupMounts(cgroups.version(), CgroupMounts.hostHierarchies()))
+                .cachingSeccompIn(stateRoot.resolve(".seccomp"));
         plan.render(); // refuses a bad config.json before anything is made
         StateFolder folder = makeFolder(id);
         Launch launch = new Launch(folder, reaper, cgroups, sys, cgroupsPath)

@@ -76,6 +76,47 @@ final class SeccompBpf {
         }
     }
 
+    /**
+     * The program as hex, from {@code cacheDir} when this very profile was compiled before:
+     * libseccomp takes tens of milliseconds for Docker's profile (hundreds cold), and most
+     * containers share one profile. The key is the record's hash, which Java defines from the
+     * components' values, so it is the same in every JVM; the file also holds the profile's
+     * text, compared in full, so a hash collision only costs a compile.
+     */
+    static String programHex(Spec.Seccomp seccomp, Path cacheDir) {
+        String text = seccomp.toString();
+        Path cached = cacheDir == null ? null
+                : cacheDir.resolve(Integer.toHexString(seccomp.hashCode()));
+        if (cached != null) {
+            try {
+                String stored = Files.readString(cached);
+                int newline = stored.lastIndexOf('\n');
+                if (newline > 0 && stored.substring(0, newline).equals(text)) {
+                    return stored.substring(newline + 1);
+                }
+            } catch (IOException e) {
+                // Not compiled yet (or unreadable): compile.
+            }
+        }
+        String hex = java.util.HexFormat.of().formatHex(compile(seccomp));
+        if (cached != null) {
+            store(cached, text + "\n" + hex);
+        }
+        return hex;
+    }
+
+    private static void store(Path cached, String content) {
+        try {
+            Files.createDirectories(cached.getParent());
+            Path tmp = Files.createTempFile(cached.getParent(), "tmp", ".part");
+            Files.writeString(tmp, content);
+            Files.move(tmp, cached, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // A cache that cannot be written only means compiling again next time.
+        }
+    }
+
     /** The seccomp(2) flags named by the spec's linux.seccomp.flags. */
     static long flags(Spec.Seccomp seccomp) {
         long flags = 0;

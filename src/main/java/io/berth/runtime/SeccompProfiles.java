@@ -7,9 +7,12 @@ import io.berth.sys.Errno;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -41,6 +44,27 @@ public final class SeccompProfiles {
                     java.nio.charset.StandardCharsets.UTF_8), capabilities);
         } catch (IOException e) {
             throw new UncheckedIOException("read " + DEFAULT, e);
+        }
+    }
+
+    /**
+     * What {@code --security-opt seccomp=VALUE} asks for: empty for "unconfined", the default
+     * profile for null or "default", else the profile in the JSON file VALUE names.
+     *
+     * @throws ContainerStartException (EINVAL) when the file is missing or not a profile
+     */
+    public static Optional<Spec.Seccomp> forSecurityOpt(String value,
+            Collection<String> capabilities) {
+        if ("unconfined".equals(value)) {
+            return Optional.empty();
+        }
+        if (value == null || value.isEmpty() || "default".equals(value)) {
+            return Optional.of(defaultProfile(capabilities));
+        }
+        try {
+            return Optional.of(fromDockerJson(Files.readString(Path.of(value)), capabilities));
+        } catch (IOException e) {
+            throw invalid(value + " cannot be read: " + e.getMessage());
         }
     }
 

@@ -5,7 +5,6 @@ import io.berth.spec.Spec;
 import io.berth.sys.Errno;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +63,7 @@ final class ShimPlan {
     private PlanText plan;
     private String seccompProgram;
     private boolean forExec;
+    private Path seccompCache;
 
     ShimPlan(Spec spec, Path bundle, CreateOptions options, String cgroupsPath,
             CgroupMounts cgroupMounts) {
@@ -118,6 +118,12 @@ final class ShimPlan {
             exec.plan.add("linux.seccomp", (Object[]) seccompRecord.split("\t"));
         }
         return exec.plan.toString();
+    }
+
+    /** Keeps compiled seccomp programs in this folder, for the next container with the same. */
+    ShimPlan cachingSeccompIn(Path folder) {
+        this.seccompCache = folder;
+        return this;
     }
 
     /** The whole plan text; each call renders afresh. */
@@ -329,7 +335,7 @@ final class ShimPlan {
             return;
         }
         if (seccompProgram == null) {
-            seccompProgram = HexFormat.of().formatHex(SeccompBpf.compile(seccomp));
+            seccompProgram = SeccompBpf.programHex(seccomp, seccompCache);
         }
         plan.add("linux.seccomp", "seccomp", SeccompBpf.flags(seccomp), seccompProgram);
     }

@@ -191,6 +191,30 @@ class SeccompTest {
     }
 
     @Test
+    void aSecondContainerWithTheSameProfileLoadsTheCompiledProgramFromTheCache()
+            throws Exception {
+        withProfile(SeccompProfiles.defaultProfile(bounding()));
+        bundle.args("/probe", "272");
+        assertEquals("272=EPERM\n", output("c1"));
+        runtime.delete("c1", false);
+
+        Path cache = work.resolve("state/.seccomp");
+        List<Path> entries;
+        try (Stream<Path> files = Files.list(cache)) {
+            entries = files.toList();
+        }
+        assertEquals(1, entries.size(), entries.toString());
+        // One instruction, "ret ALLOW", in place of the cached program: if the next container
+        // loads it, the cache was used.
+        String stored = Files.readString(entries.getFirst());
+        String allowAll = "060000000000ff7f";
+        Files.writeString(entries.getFirst(), stored.substring(0, stored.lastIndexOf('\n') + 1)
+                + allowAll);
+        bundle.args("sh", "-c", "grep Seccomp: /proc/self/status; /probe 272");
+        assertEquals("Seccomp:\t2\n272=ok\n", output("c2"));
+    }
+
+    @Test
     void aProfileWithAnUnknownActionIsRefusedAtCreateNamingTheField() throws Exception {
         withProfile(new Spec.Seccomp("SCMP_ACT_ERRNO", null, null, null,
                 List.of(new Spec.Syscall(List.of("read"), "SCMP_ACT_SOMETIMES", null))));
@@ -215,6 +239,24 @@ class SeccompTest {
                 && "SCMP_ACT_ERRNO".equals(s.action())));
         assertEquals(List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"),
                 plain.architectures());
+    }
+
+    @Test
+    void securityOptSeccompTakesUnconfinedDefaultOrAProfileFile() throws Exception {
+        assertTrue(SeccompProfiles.forSecurityOpt("unconfined", bounding()).isEmpty());
+        assertEquals(SeccompProfiles.defaultProfile(bounding()),
+                SeccompProfiles.forSecurityOpt(null, bounding()).orElseThrow());
+        Path file = work.resolve("profile.json");
+        Files.writeString(file, """
+            {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+              {"names": ["unshare"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]}
+            """);
+        withProfile(SeccompProfiles.forSecurityOpt(file.toString(), bounding()).orElseThrow());
+        bundle.args("/probe", "272", "250");
+        assertEquals("272=EACCES\n250=EINVAL\n", output("c1"));
+        ContainerStartException missing = assertThrows(ContainerStartException.class,
+                () -> SeccompProfiles.forSecurityOpt(work.resolve("none").toString(), List.of()));
+        assertEquals(Errno.EINVAL, missing.errno());
     }
 
     @Test
