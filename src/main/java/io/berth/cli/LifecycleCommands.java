@@ -150,4 +150,55 @@ final class LifecycleCommands {
             return forEach(containers, c -> System.out.println(engine.await(c)));
         }
     }
+
+    /** Run by the shim when a container exits: records it and releases what it held. */
+    @Command(name = "container-cleanup", hidden = true,
+            description = "Finish a container that has exited (run by its monitor).")
+    static final class Cleanup implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            main.engine().cleanup(id);
+            return 0;
+        }
+    }
+
+    @Command(name = "pause", description = "Pause all processes within one or more containers.")
+    static final class Pause implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Parameters(arity = "1..*", paramLabel = "CONTAINER")
+        List<String> containers;
+
+        @Override
+        public Integer call() throws Exception {
+            return forEach(containers, c -> {
+                main.engine().pause(c);
+                System.out.println(c);
+            });
+        }
+    }
+
+    @Command(name = "unpause", description = "Unpause all processes within one or more containers.")
+    static final class Unpause implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Parameters(arity = "1..*", paramLabel = "CONTAINER")
+        List<String> containers;
+
+        @Override
+        public Integer call() throws Exception {
+            return forEach(containers, c -> {
+                main.engine().unpause(c);
+                System.out.println(c);
+            });
+        }
+    }
 }

@@ -58,7 +58,7 @@ final class RunCommand implements Callable<Integer>, ExitCodes.RunLike {
         }
     }
 
-    private static void pumpStdin(OutputStream stdin) {
+    static void pumpStdin(OutputStream stdin) {
         Thread pump = new Thread(() -> {
             try (stdin) {
                 System.in.transferTo(stdin);

@@ -12,7 +12,8 @@ import java.util.Map;
  *
  * <p>Namespace modes follow docker's words: {@code ""} or {@code "private"} for a new one,
  * {@code "host"} to share the host's; network also takes {@code "none"}, {@code "bridge"} and
- * {@code "container:ID"}; userns takes {@code "auto"}; timens (Berth's own) {@code "private"}.
+ * {@code "container:ID"} or a user network's name; userns takes {@code "auto"}; timens (Berth's
+ * own) {@code "private"}. Ports are docker's {@code -p} strings, parsed by the network layer.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -38,7 +39,16 @@ public record ContainerRequest(
         String usernsMode,
         String timensMode,
         String stopSignal,
-        Integer stopTimeout) {
+        Integer stopTimeout,
+        List<String> publish,
+        boolean publishAll,
+        List<String> networkAliases,
+        List<String> extraHosts,
+        List<String> dns,
+        List<String> dnsSearch,
+        List<String> dnsOptions,
+        String macAddress,
+        String ipAddress) {
 
     /** A builder, since most requests set a handful of fields. */
     public static Builder builder(String image) {
@@ -69,6 +79,15 @@ public record ContainerRequest(
         private String timensMode;
         private String stopSignal;
         private Integer stopTimeout;
+        private List<String> publish;
+        private boolean publishAll;
+        private List<String> networkAliases;
+        private List<String> extraHosts;
+        private List<String> dns;
+        private List<String> dnsSearch;
+        private List<String> dnsOptions;
+        private String macAddress;
+        private String ipAddress;
 
         private Builder(String image) {
             this.image = image;
@@ -95,12 +114,22 @@ public record ContainerRequest(
         public Builder timensMode(String v) { timensMode = v; return this; }
         public Builder stopSignal(String v) { stopSignal = v; return this; }
         public Builder stopTimeout(Integer v) { stopTimeout = v; return this; }
+        public Builder publish(List<String> v) { publish = v; return this; }
+        public Builder publishAll(boolean v) { publishAll = v; return this; }
+        public Builder networkAliases(List<String> v) { networkAliases = v; return this; }
+        public Builder extraHosts(List<String> v) { extraHosts = v; return this; }
+        public Builder dns(List<String> v) { dns = v; return this; }
+        public Builder dnsSearch(List<String> v) { dnsSearch = v; return this; }
+        public Builder dnsOptions(List<String> v) { dnsOptions = v; return this; }
+        public Builder macAddress(String v) { macAddress = v; return this; }
+        public Builder ipAddress(String v) { ipAddress = v; return this; }
 
         public ContainerRequest build() {
             return new ContainerRequest(name, image, cmd, entrypoint, env, workingDir, user,
                     hostname, domainname, tty, openStdin, labels, autoRemove, pidMode, ipcMode,
                     utsMode, networkMode, cgroupnsMode, usernsMode, timensMode, stopSignal,
-                    stopTimeout);
+                    stopTimeout, publish, publishAll, networkAliases, extraHosts, dns, dnsSearch,
+                    dnsOptions, macAddress, ipAddress);
         }
     }
 }

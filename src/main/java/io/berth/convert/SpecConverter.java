@@ -48,7 +48,8 @@ public final class SpecConverter {
             Path hostnameFile,
             Path resolvConfFile,
             IdRange userns,
-            String cgroupsPath) {
+            String cgroupsPath,
+            String joinNetns) {
     }
 
     /** A container's id range in a user namespace: container id 0 is host id {@code hostId}. */
@@ -67,7 +68,7 @@ public final class SpecConverter {
                 args(req, image), env(req, image, hostname, in.user()), cwd(req, image),
                 capabilities(), null, null, null);
 
-        Spec.Linux linux = new Spec.Linux(namespaces(req), idMappings(in.userns()),
+        Spec.Linux linux = new Spec.Linux(namespaces(req, in.joinNetns()), idMappings(in.userns()),
                 idMappings(in.userns()), null, devices(), in.cgroupsPath(), null,
                 "rprivate", null, null, MASKED_PATHS, READONLY_PATHS, null);
 
@@ -110,7 +111,7 @@ public final class SpecConverter {
     }
 
     /** Image env, then the request's (later wins), with PATH, HOSTNAME and HOME defaulted. */
-    static List<String> env(ContainerRequest req, ImageConfig image, String hostname,
+    public static List<String> env(ContainerRequest req, ImageConfig image, String hostname,
             ResolvedUser user) {
         Map<String, String> env = new LinkedHashMap<>();
         put(env, DEFAULT_PATH);
@@ -152,13 +153,13 @@ public final class SpecConverter {
         return new Spec.Capabilities(names, names, null, names, null);
     }
 
-    static List<Spec.Namespace> namespaces(ContainerRequest req) {
+    static List<Spec.Namespace> namespaces(ContainerRequest req, String joinNetns) {
         List<Spec.Namespace> ns = new ArrayList<>();
         ns.add(new Spec.Namespace("mount", null));
         addUnlessHost(ns, "pid", req.pidMode(), "--pid");
         addUnlessHost(ns, "ipc", req.ipcMode(), "--ipc");
         addUnlessHost(ns, "uts", req.utsMode(), "--uts");
-        addNetwork(ns, req.networkMode());
+        addNetwork(ns, req.networkMode(), joinNetns);
         addUnlessHost(ns, "cgroup", req.cgroupnsMode(), "--cgroupns");
         if ("auto".equals(req.usernsMode())) {
             ns.add(new Spec.Namespace("user", null));
@@ -187,14 +188,20 @@ public final class SpecConverter {
         ns.add(new Spec.Namespace(type, null));
     }
 
-    private static void addNetwork(List<Spec.Namespace> ns, String mode) {
+    /**
+     * Every mode but host has a network namespace: a new one (none, bridge, user networks),
+     * or another container's, which the engine has resolved to its /proc path.
+     */
+    private static void addNetwork(List<Spec.Namespace> ns, String mode, String joinNetns) {
         if (isHost(mode)) {
             return;
         }
-        if (!isDefault(mode) && !"none".equals(mode) && !"bridge".equals(mode)
-                && !"default".equals(mode) && !"private".equals(mode)) {
-            // Not yet: container:<id> and user networks; they come with CNI networking.
-            throw new InvalidRequestException("network " + mode + " not found");
+        if (mode != null && mode.startsWith("container:")) {
+            if (joinNetns == null) {
+                throw new InvalidRequestException("network " + mode + ": container not running");
+            }
+            ns.add(new Spec.Namespace("network", joinNetns));
+            return;
         }
         ns.add(new Spec.Namespace("network", null));
     }

@@ -9,6 +9,8 @@ import io.berth.convert.SpecConverter;
 import io.berth.image.IdShift;
 import io.berth.image.Image;
 import io.berth.image.ImageStore;
+import io.berth.network.Endpoint;
+import io.berth.network.NetworkService;
 import io.berth.runtime.Attachment;
 import io.berth.runtime.CreateOptions;
 import io.berth.runtime.ExitStatus;
@@ -41,17 +43,24 @@ public final class Engine implements AutoCloseable {
     static final long USERNS_FIRST_HOST_ID = 1L << 20;
     static final long USERNS_SIZE = 65536;
     private static final int NAME_ATTEMPTS = 20;
+    /** Where Debian's containernetworking-plugins put the CNI plugins. */
+    static final Path CNI_PLUGINS = Path.of("/usr/lib/cni");
 
     private final EngineConfig config;
     private final Store store;
     private final ImageStore images;
     private final OciRuntime runtime;
+    private final NetworkService networks;
+    private final ContainerNetworks containerNetworks;
 
-    private Engine(EngineConfig config, Store store, ImageStore images, OciRuntime runtime) {
+    private Engine(EngineConfig config, Store store, ImageStore images, OciRuntime runtime,
+            NetworkService networks) {
         this.config = config;
         this.store = store;
         this.images = images;
         this.runtime = runtime;
+        this.networks = networks;
+        this.containerNetworks = new ContainerNetworks(networks);
     }
 
     /** Opens the engine on its root and runroot, creating them when new. */
@@ -67,7 +76,13 @@ public final class Engine implements AutoCloseable {
         ImageStore images = new ImageStore(config.root().resolve("image"), sys);
         OciRuntime runtime = new OciRuntime(config.runroot().resolve("runtime"), config.shim(),
                 CgroupDriver.detect(), sys);
-        return new Engine(config, store, images, runtime);
+        NetworkService networks = config.bridge() == null
+                ? new NetworkService(config.root().resolve("network"), CNI_PLUGINS,
+                        config.runroot().resolve("cni"))
+                : new NetworkService(config.root().resolve("network"), CNI_PLUGINS,
+                        config.runroot().resolve("cni"), config.bridge().name(),
+                        config.bridge().subnet());
+        return new Engine(config, store, images, runtime, networks);
     }
 
     public ImageStore images() {
@@ -78,12 +93,18 @@ public final class Engine implements AutoCloseable {
         return config;
     }
 
+    /** Networks: the default bridge, user networks, and the containers' endpoints on them. */
+    public NetworkService networks() {
+        return networks;
+    }
+
     /** Creates a container: a record, a name and a folder; no process yet. */
     public Container create(ContainerRequest request) {
         Image image = images.find(request.image()).orElseThrow(() -> new NotFoundException(
                 "Unable to find image '" + request.image() + "' locally"));
         String id = Names.newId();
         SpecConverter.args(request, image.config());
+        containerNetworks.validate(request, image.config(), this::get);
         ContainerRecord record = insert(request, image, id);
         ContainerFiles files = files(id);
         try {
@@ -147,8 +168,11 @@ public final class Engine implements AutoCloseable {
         releaseRuntime(record);
         try {
             prepare(record);
-            runtime.create(record.id(), files(record.id()).bundle(), new CreateOptions(
-                    record.request().openStdin(), files(record.id()).log(), null));
+            RuntimeState created = runtime.create(record.id(), files(record.id()).bundle(),
+                    new CreateOptions(record.request().openStdin(), files(record.id()).log(),
+                            null).withExitCommand(config.exitCommand(record.id())));
+            containerNetworks.connect(record, created.pid(), image(record).config(),
+                    files(record.id()));
             Attachment attachment = attach ? runtime.attach(record.id()) : null;
             runtime.start(record.id());
             RuntimeState state = runtime.state(record.id());
@@ -169,8 +193,7 @@ public final class Engine implements AutoCloseable {
     /** Mounts the root filesystem, writes the container's /etc files and its config.json. */
     private void prepare(ContainerRecord record) {
         ContainerFiles files = files(record.id());
-        Image image = images.find(record.imageId()).orElseThrow(() -> new NotFoundException(
-                "No such image: " + record.imageId()));
+        Image image = image(record);
         IdShift shift = record.usernsHostId() == null ? null
                 : new IdShift(record.usernsHostId(), USERNS_SIZE);
         files.create();
@@ -185,18 +208,95 @@ public final class Engine implements AutoCloseable {
                 : new SpecConverter.IdRange(shift.hostId(), shift.size());
         Spec spec = SpecConverter.convert(new SpecConverter.Input(record.id(), request,
                 image.config(), files.rootfs(), user, files.hosts(), files.hostname(),
-                files.resolvConf(), range, "/berth/" + record.id()));
+                files.resolvConf(), range, "/berth/" + record.id(),
+                containerNetworks.joinedNetns(request, this::get)));
         SpecJson.write(spec, files.bundle().resolve("config.json"));
     }
 
-    /** Removes the runtime's container (if any) and unmounts the root filesystem. */
+    private Image image(ContainerRecord record) {
+        return images.find(record.imageId()).orElseThrow(() -> new NotFoundException(
+                "No such image: " + record.imageId()));
+    }
+
+    /**
+     * Removes the runtime's container (if any), its network endpoints and its root
+     * filesystem mount.
+     */
     private void releaseRuntime(ContainerRecord record) {
+        containerNetworks.disconnect(record.id());
         try {
             runtime.delete(record.id(), true);
         } catch (NoSuchContainerException e) {
             // Already gone: nothing of the runtime's remains.
         }
         images.unmountSnapshot(files(record.id()).rootfs());
+    }
+
+    /** What `exec` runs in a container: docker's exec flags. */
+    public record ExecRequest(List<String> cmd, List<String> env, String workingDir, String user,
+            boolean tty, boolean stdin, boolean detach) {
+    }
+
+    /**
+     * Runs another process in a running container's namespaces and cgroup, as the container's
+     * user with its capabilities unless asked otherwise; -e adds to the container's environment.
+     */
+    public io.berth.runtime.ExecSession exec(String nameOrId, ExecRequest request) {
+        Container c = get(nameOrId);
+        if (!c.running()) {
+            throw new ConflictException("container " + c.id() + " is not running");
+        }
+        if ("paused".equals(c.status())) {
+            throw new ConflictException("container " + c.id()
+                    + " is paused, unpause the container before exec");
+        }
+        if (request.cmd() == null || request.cmd().isEmpty()) {
+            throw new InvalidRequestException("no command specified");
+        }
+        ContainerFiles files = files(c.id());
+        ContainerRequest withEnv = c.request();
+        List<String> env = new ArrayList<>(SpecConverter.env(withEnv, imageConfig(c),
+                SpecConverter.hostname(c.id(), withEnv), ResolvedUser.resolve(withEnv.user(),
+                        files.readInRoot("/etc/passwd"), files.readInRoot("/etc/group"))));
+        if (request.env() != null) {
+            env.addAll(request.env());
+        }
+        io.berth.runtime.ExecSpec spec = io.berth.runtime.ExecSpec.of(request.cmd())
+                .withEnvAndCwd(env, request.workingDir() == null
+                        || request.workingDir().isEmpty() ? null : request.workingDir());
+        if (request.user() != null && !request.user().isEmpty()) {
+            ResolvedUser u = ResolvedUser.resolve(request.user(),
+                    files.readInRoot("/etc/passwd"), files.readInRoot("/etc/group"));
+            spec = spec.withUser(u.uid(), u.gid());
+        }
+        if (request.tty()) {
+            spec = spec.withTty(0, 0);
+        }
+        if (request.stdin()) {
+            spec = spec.withStdin();
+        }
+        if (request.detach()) {
+            spec = spec.detached();
+        }
+        return runtime.exec(c.id(), spec);
+    }
+
+    /** Freezes every process of a running container (docker pause). */
+    public void pause(String nameOrId) {
+        Container c = get(nameOrId);
+        if (!"running".equals(c.status())) {
+            throw new ConflictException("Container " + c.id() + " is not running");
+        }
+        runtime.pause(c.id());
+    }
+
+    /** Thaws a paused container (docker unpause). */
+    public void unpause(String nameOrId) {
+        Container c = get(nameOrId);
+        if (!"paused".equals(c.status())) {
+            throw new ConflictException("Container " + c.id() + " is not paused");
+        }
+        runtime.resume(c.id());
     }
 
     /** Attaches to a running container's output (and stdin, when open). */
@@ -239,13 +339,23 @@ public final class Engine implements AutoCloseable {
         if (!c.running()) {
             return c;
         }
-        int signal = stopSignal(c);
-        runtime.kill(c.id(), signal);
+        signal(c, stopSignal(c));
         if (!awaitExit(c.id(), timeout)) {
-            runtime.kill(c.id(), Signals.SIGKILL);
+            signal(c, Signals.SIGKILL);
             runtime.await(c.id());
         }
         return get(c.id());
+    }
+
+    /**
+     * Sends a signal, then thaws a paused container: a frozen process takes no signal, so
+     * stop and rm -f of a paused container would otherwise wait for ever (docker thaws too).
+     */
+    private void signal(Container c, int signal) {
+        runtime.kill(c.id(), signal);
+        if ("paused".equals(c.status())) {
+            runtime.resume(c.id());
+        }
     }
 
     private int stopSignal(Container c) {
@@ -290,12 +400,21 @@ public final class Engine implements AutoCloseable {
                     + "remove");
         }
         if (c.running()) {
-            runtime.kill(c.id(), Signals.SIGKILL);
+            signal(c, Signals.SIGKILL);
             runtime.await(c.id());
         }
         releaseRuntime(c.record());
         files(c.id()).delete();
         store.delete(c.id());
+    }
+
+    /**
+     * Finishes a container whose process has exited, as the shim's exit command asks when
+     * nobody is watching: the exit is recorded, mounts, endpoints and cgroup are released, and
+     * a --rm container is removed. A container that is still running is left alone.
+     */
+    public void cleanup(String id) {
+        tryFind(id).ifPresent(this::view);
     }
 
     /** A container by name, full id or unique id prefix, with its live state. */
@@ -414,6 +533,43 @@ public final class Engine implements AutoCloseable {
         return new ContainerFiles(config.root().resolve("containers").resolve(id));
     }
 
+    /** Connects a running container to one more network (docker network connect). */
+    public void connect(String network, String nameOrId, List<String> aliases, String ip) {
+        Container c = get(nameOrId);
+        if (!c.running()) {
+            throw new ConflictException("container " + c.name() + " is not running");
+        }
+        String hostname = SpecConverter.hostname(c.id(), c.request());
+        networks.attach(c.id(), "/proc/" + c.pid() + "/ns/net", network,
+                io.berth.network.EndpointOptions.none().withName(c.name(), hostname)
+                        .withAliases(aliases).withIp(ip == null || ip.isEmpty() ? null : ip)
+                        .withHosts(c.request().extraHosts() == null ? List.of()
+                                : c.request().extraHosts(), files(c.id()).hosts().toString()));
+    }
+
+    /** Disconnects a container from a network (docker network disconnect). */
+    public void disconnect(String network, String nameOrId) {
+        Container c = get(nameOrId);
+        boolean attached = networks.endpoints(c.id()).stream()
+                .anyMatch(e -> e.network().equals(networks.inspect(network).name()));
+        if (!attached) {
+            throw new ConflictException("container " + c.id() + " is not connected to network "
+                    + network);
+        }
+        networks.detach(c.id(), "/proc/" + c.pid() + "/ns/net", network);
+    }
+
+    /** The configuration of a container's image (empty when the image is gone). */
+    public io.berth.spec.ImageConfig imageConfig(Container c) {
+        return images.find(c.record().imageId()).map(Image::config)
+                .orElse(io.berth.spec.ImageConfig.empty());
+    }
+
+    /** A container's network endpoints, one per network it is attached to. */
+    public List<Endpoint> endpoints(String id) {
+        return networks.endpoints(id);
+    }
+
     /** Where a container's log is written. */
     public Path logPath(String id) {
         return files(id).log();
@@ -421,6 +577,7 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        runtime.close();
         store.close();
     }
 }

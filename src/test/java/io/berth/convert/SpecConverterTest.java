@@ -26,7 +26,7 @@ class SpecConverterTest {
         return SpecConverter.convert(new SpecConverter.Input(ID, request, BUSYBOX,
                 Path.of("/b/rootfs"), new ResolvedUser(0, 0, "/root", List.of()),
                 Path.of("/c/hosts"), Path.of("/c/hostname"), Path.of("/c/resolv.conf"), userns,
-                "/berth/" + ID));
+                "/berth/" + ID, null));
     }
 
     private static List<String> namespaceTypes(Spec spec) {
