@@ -27,6 +27,8 @@
  *   exitcmd    <argument>  (in order: what the monitor runs after it wrote the exit file)
  *   start      fifo|now    (berth-shim oci: how the created process waits; else the monitor's)
  *   console    <socket>    (berth-shim oci: where a terminal's master goes, SCM_RIGHTS)
+ *   hook       <c|s> <timeout s, 0: none> <path>   (createContainer or startContainer)
+ *   hookarg    <argument>  hookenv <K=V>            (in order, for the hook above them)
  *   seccomp    <SECCOMP_FILTER_FLAG_ bits> <struct sock_filter[] in hex, native byte order>
  */
 #include "shim.h"
@@ -124,8 +126,11 @@ static int alloc_arrays(struct plan *p, int lines, struct shim_err *err)
     p->argv = calloc(lines + 1, sizeof(*p->argv));
     p->exit_argv = calloc(lines + 1, sizeof(*p->exit_argv));
     p->groups = calloc(MAX_FIELDS * lines, sizeof(*p->groups));
+    p->hooks = calloc(lines, sizeof(*p->hooks));
+    p->nlines = lines;
     if (!p->joins || !p->mounts || !p->devices || !p->symlinks || !p->masked || !p->readonly
-        || !p->rlimits || !p->sysctls || !p->env || !p->argv || !p->exit_argv || !p->groups)
+        || !p->rlimits || !p->sysctls || !p->env || !p->argv || !p->exit_argv || !p->groups
+        || !p->hooks)
         return fail(err, ENOMEM, "allocate plan");
     return 0;
 }
@@ -182,6 +187,20 @@ static int add_seccomp(struct plan *p, char **f)
     p->seccomp_filter = out;
     p->seccomp_len = len / 16;
     p->seccomp_flags = num(f[1]);
+    return 0;
+}
+
+static int add_hook(struct plan *p, char **f)
+{
+    struct plan_hook *h = &p->hooks[p->nhooks];
+    h->phase = f[1][0];
+    h->timeout = num(f[2]);
+    h->path = f[3];
+    h->argv = calloc(p->nlines + 1, sizeof(*h->argv));
+    h->env = calloc(p->nlines + 1, sizeof(*h->env));
+    if (!h->argv || !h->env)
+        return -1;
+    p->nhooks++;
     return 0;
 }
 
@@ -260,6 +279,14 @@ static int apply_record(struct plan *p, char **f, int n)
         p->cwd = f[1];
     } else if (!strcmp(k, "exitcmd") && n >= 2) {
         p->exit_argv[p->nexit_argv++] = f[1];
+    } else if (!strcmp(k, "hook") && n >= 4) {
+        return add_hook(p, f);
+    } else if (!strcmp(k, "hookarg") && n >= 2 && p->nhooks > 0) {
+        struct plan_hook *h = &p->hooks[p->nhooks - 1];
+        h->argv[h->nargv++] = f[1];
+    } else if (!strcmp(k, "hookenv") && n >= 2 && p->nhooks > 0) {
+        struct plan_hook *h = &p->hooks[p->nhooks - 1];
+        h->env[h->nenv++] = f[1];
     } else if (!strcmp(k, "start") && n >= 2) {
         p->start_mode = !strcmp(f[1], "fifo") ? START_FIFO : START_NOW;
     } else if (!strcmp(k, "console") && n >= 2) {

@@ -42,6 +42,15 @@ struct plan_rlimit {
     uint64_t soft, hard;
 };
 
+/* A createContainer (phase 'c') or startContainer ('s') hook, run by the container process. */
+struct plan_hook {
+    char phase;
+    int timeout; /* seconds; 0: none */
+    const char *path;
+    const char **argv, **env; /* NULL-terminated */
+    int nargv, nenv;
+};
+
 struct plan_kv {
     const char *key, *value;
 };
@@ -97,6 +106,9 @@ struct plan {
     int start_mode; /* START_SOCKET, START_FIFO or START_NOW */
     int fifo_fd; /* START_FIFO: O_PATH of exec.fifo, opened before the clone */
     const char *console_socket; /* where a terminal's master goes (berth-shim oci) */
+    struct plan_hook *hooks;
+    int nhooks, nlines;
+    char *hook_state[2]; /* the state documents for 'c' and 's' hooks, read after go */
     void *seccomp_filter; /* struct sock_filter[], decoded from the plan's hex; NULL: none */
     unsigned short seccomp_len; /* instructions */
     unsigned long seccomp_flags; /* SECCOMP_FILTER_FLAG_* */

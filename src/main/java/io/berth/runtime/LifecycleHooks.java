@@ -20,10 +20,11 @@ import java.util.concurrent.TimeUnit;
  * createContainer or startContainer hook fails the operation; a failing poststart or poststop
  * hook is only reported.
  *
- * <p>Not yet: createContainer and startContainer hooks run from the runtime's namespaces, like
- * createRuntime, not inside the container's mount namespace (that needs the shim to run them
- * between its mounts and pivot_root, and before execve). A hook's argv[0] is its path:
- * ProcessBuilder cannot give a program another argv[0] than the file it runs.
+ * <p>These are the hooks Java runs, in the runtime's namespaces: prestart and createRuntime
+ * (after the clone, before go), poststart and poststop. createContainer and startContainer
+ * run in the container's namespaces, so the container process runs them (native/container.c).
+ * Here a hook's argv[0] is its path: ProcessBuilder cannot give a program another argv[0]
+ * than the file it runs.
  */
 final class LifecycleHooks {
     private static final System.Logger LOG = System.getLogger(LifecycleHooks.class.getName());

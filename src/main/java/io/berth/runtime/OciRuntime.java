@@ -123,8 +123,12 @@ public final class OciRuntime implements AutoCloseable {
         Spec.Hooks hooks = spec.hooks();
         String bundleName = absoluteBundle.toString();
         try {
-            launch.run(spec, plan, pid -> createRuntimeHooks(id, hooks, pid, bundleName,
-                    spec.annotations()));
+            launch.run(spec, plan, pid -> {
+                createRuntimeHooks(id, hooks, pid, bundleName, spec.annotations());
+                if (ShimPlan.runsHooks(spec)) {
+                    writeHookStates(folder, id, pid, bundleName, spec.annotations());
+                }
+            });
             folder.writeState(new StateFolder.Stored(id, bundleName,
                     launch.process().pid(), launch.process().startTime(), launch.monitor().pid(),
                     launch.monitor().startTime(), Instant.now().toString(), cgroupsPath,
@@ -132,14 +136,22 @@ public final class OciRuntime implements AutoCloseable {
             writePidFile(options.pidFile(), launch.process().pid());
             if (hooks != null) {
                 folder.mark(folder.hooks(), true);
-                LifecycleHooks.runRequired("createContainer", hooks.createContainer(),
-                        stateJson(id, Status.CREATED));
             }
             return launch;
         } catch (RuntimeException | IOException e) {
             launch.undo();
             throw asStartFailure("create container " + id, e);
         }
+    }
+
+    /** The state documents the container process hands its own hooks (see ShimPlan). */
+    private static void writeHookStates(StateFolder folder, String id, long pid, String bundle,
+            java.util.Map<String, String> annotations) throws IOException {
+        Files.write(folder.dir().resolve("hook-state-create"),
+                LifecycleHooks.stateJson(id, "creating", pid, bundle, annotations));
+        Files.write(folder.dir().resolve("hook-state-start"),
+                LifecycleHooks.stateJson(id, Status.CREATED.ociName(), pid, bundle,
+                        annotations));
     }
 
     private static void createRuntimeHooks(String id, Spec.Hooks hooks, long pid, String bundle,
@@ -178,10 +190,6 @@ public final class OciRuntime implements AutoCloseable {
         }
         Spec.Hooks hooks = Files.exists(folder.hooks())
                 ? readSpec(Path.of(stored.bundle())).hooks() : null;
-        if (hooks != null) {
-            LifecycleHooks.runRequired("startContainer", hooks.startContainer(),
-                    stateJson(id, Status.CREATED));
-        }
         folder.mark(folder.started(), true);
         if (Files.exists(folder.fifo())) {
             startThroughFifo(folder, stored.process(), "start " + id);

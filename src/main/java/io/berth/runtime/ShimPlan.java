@@ -137,6 +137,7 @@ final class ShimPlan {
         addPaths();
         addProcess();
         addIo();
+        addHooks();
         addSeccomp();
         if (spec.annotations() != null && "true".equals(spec.annotations().get(INIT))) {
             plan.add(INIT, "init", 1);
@@ -326,6 +327,39 @@ final class ShimPlan {
             mask |= 1L << cap.ordinal();
         }
         return mask;
+    }
+
+    /**
+     * createContainer and startContainer hooks run in the container's namespaces, so the
+     * container process itself runs them (see native/container.c); the others run from Java.
+     */
+    private void addHooks() {
+        Spec.Hooks hooks = spec.hooks();
+        if (hooks == null) {
+            return;
+        }
+        addHooks("c", "hooks.createContainer", hooks.createContainer());
+        addHooks("s", "hooks.startContainer", hooks.startContainer());
+    }
+
+    private void addHooks(String phase, String what, List<Spec.Hook> hooks) {
+        for (Spec.Hook hook : nonNull(hooks)) {
+            if (hook.path() == null || !hook.path().startsWith("/")) {
+                throw invalid(what + " path " + hook.path() + " is not absolute");
+            }
+            plan.add(what, "hook", phase, hook.timeout() == null ? 0 : hook.timeout(),
+                    hook.path());
+            List<String> args = nonNull(hook.args()).isEmpty() ? List.of(hook.path())
+                    : hook.args();
+            args.forEach(a -> plan.add(what + ".args", "hookarg", a));
+            nonNull(hook.env()).forEach(e -> plan.add(what + ".env", "hookenv", e));
+        }
+    }
+
+    /** Whether the container process runs hooks, and so needs the hook-state files. */
+    static boolean runsHooks(Spec spec) {
+        return spec.hooks() != null && !(nonNull(spec.hooks().createContainer()).isEmpty()
+                && nonNull(spec.hooks().startContainer()).isEmpty());
     }
 
     /** Compiled once per plan: the second render (after the cgroup exists) reuses it. */

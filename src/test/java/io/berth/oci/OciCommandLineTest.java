@@ -197,30 +197,56 @@ class OciCommandLineTest {
     }
 
     @Test
-    void hooksGetTheStateOnStdinAtTheirMomentsAndPoststopAfterDelete() throws Exception {
+    void hooksGetTheStateOnStdinAtTheirMomentsAndInTheirNamespaces() throws Exception {
         Path record = work.resolve("hooks.log");
         ObjectNode hooks = config.putObject("hooks");
-        for (String phase : List.of("createRuntime", "createContainer", "startContainer",
-                "poststart", "poststop")) {
+        for (String phase : List.of("createRuntime", "createContainer", "poststart",
+                "poststop")) {
             hooks.putArray(phase).addObject().put("path", "/bin/sh").putArray("args")
-                    .add("sh").add("-c").add("read s; echo " + phase + " \"$s\" >> " + record);
+                    .add("sh").add("-c").add("read s; echo " + phase + " $$ \"$s\" >> "
+                            + record);
         }
+        // Inside the container: its /bin/sh (busybox), its root.
+        hooks.putArray("startContainer").addObject().put("path", "/bin/sh").putArray("args")
+                .add("sh").add("-c").add("read s; echo \"$s\" > /start-state");
+        config.withObject("/root").put("readonly", false);
         args("sleep", "100");
         assertEquals(0, oci("create", "--bundle", bundle.toString(), "c1").code());
+        String pid = state("c1").get("pid").asText();
         assertEquals(0, oci("start", "c1").code());
         assertEquals(0, oci("delete", "--force", "c1").code());
 
-        List<String> lines = Files.readAllLines(record);
-        assertEquals(List.of("createRuntime", "createContainer", "startContainer", "poststart",
-                "poststop"), lines.stream().map(l -> l.split(" ", 2)[0]).toList());
+        List<String[]> lines = Files.readAllLines(record).stream()
+                .map(l -> l.split(" ", 3)).toList();
+        assertEquals(List.of("createRuntime", "createContainer", "poststart", "poststop"),
+                lines.stream().map(l -> l[0]).toList());
+        assertEquals("2", lines.get(1)[1], "createContainer runs in the container's pid "
+                + "namespace, forked by its pid 1");
         List<String> statuses = new ArrayList<>();
-        for (String line : lines) {
-            JsonNode state = SpecJson.mapper().readTree(line.split(" ", 2)[1]);
+        for (String[] line : lines) {
+            JsonNode state = SpecJson.mapper().readTree(line[2]);
             assertEquals("c1", state.get("id").asText());
             statuses.add(state.get("status").asText());
         }
-        assertEquals(List.of("creating", "created", "created", "running", "stopped"),
-                statuses);
+        assertEquals(List.of("creating", "creating", "running", "stopped"), statuses);
+        assertEquals(pid, SpecJson.mapper().readTree(SpecJson.mapper().readTree(
+                lines.get(1)[2]).toString()).get("pid").asText());
+        JsonNode started = SpecJson.mapper().readTree(
+                Files.readString(bundle.resolve("rootfs/start-state")));
+        assertEquals("created", started.get("status").asText());
+        assertEquals(pid, started.get("pid").asText());
+    }
+
+    @Test
+    void aFailingCreateContainerHookFailsCreateWithItsExitCode() throws Exception {
+        config.putObject("hooks").putArray("createContainer").addObject()
+                .put("path", "/bin/false");
+        args("true");
+        Call call = oci("create", "--bundle", bundle.toString(), "c1");
+        assertEquals(1, call.code());
+        assertTrue(call.err().contains("createContainer hook /bin/false: exited with 1"),
+                call.err());
+        assertEquals("", oci("list", "-q").out());
     }
 
     @Test
