@@ -164,4 +164,33 @@ class ShimPlanTest {
         assertThrows(IllegalArgumentException.class,
                 () -> options.withExitCommand(List.of("berth")));
     }
+
+    private static Spec withHooks(Spec s, Spec.Hooks hooks) {
+        return new Spec(s.ociVersion(), s.process(), s.root(), s.hostname(), s.domainname(),
+                s.mounts(), hooks, s.annotations(), s.linux());
+    }
+
+    @Test
+    void containerHooksBecomeRecordsWithTheirArgsEnvAndTimeout() throws Exception {
+        Spec.Hook create = new Spec.Hook("/bin/h", List.of("h", "-x"), List.of("K=V"), 3);
+        Spec.Hook start = new Spec.Hook("/bin/s", null, null, null);
+        Spec.Hook runtimeOnly = new Spec.Hook("/bin/r", null, null, null);
+        String plan = render(withHooks(spec(List.of(ns("mount")), null, List.of("sh"), null,
+                null), new Spec.Hooks(null, List.of(runtimeOnly), List.of(create),
+                List.of(start), null, null)));
+        assertTrue(plan.contains("hook\tc\t3\t/bin/h\nhookarg\th\nhookarg\t-x\n"
+                + "hookenv\tK=V\n"), plan);
+        assertTrue(plan.contains("hook\ts\t0\t/bin/s\nhookarg\t/bin/s\n"), plan);
+        assertTrue(!plan.contains("/bin/r"), "createRuntime hooks run from Java");
+    }
+
+    @Test
+    void aRelativeHookPathIsRefusedNamingTheField() throws Exception {
+        Spec spec = withHooks(spec(List.of(ns("mount")), null, List.of("sh"), null, null),
+                new Spec.Hooks(null, null, null, List.of(new Spec.Hook("h", null, null, null)),
+                        null, null));
+        ContainerStartException e = assertThrows(ContainerStartException.class,
+                () -> render(spec));
+        assertTrue(e.getMessage().contains("hooks.startContainer path h"), e.getMessage());
+    }
 }
