@@ -17,6 +17,7 @@ class ArchitectureTest {
     void layersDependDownwardOnly() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("cli").definedBy("io.berth.cli..")
+                .layer("oci").definedBy("io.berth.oci..")
                 .layer("engine").definedBy("io.berth.engine..")
                 .layer("image").definedBy("io.berth.image..")
                 .layer("store").definedBy("io.berth.store..")
@@ -29,19 +30,21 @@ class ArchitectureTest {
                 .layer("spec").definedBy("io.berth.spec..")
                 .layer("sys").definedBy("io.berth.sys..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+                .whereLayer("oci").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("engine").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("image").mayOnlyBeAccessedByLayers("engine", "cli")
                 .whereLayer("store").mayOnlyBeAccessedByLayers("engine", "cli")
                 .whereLayer("network").mayOnlyBeAccessedByLayers("engine", "cli")
                 .whereLayer("convert").mayOnlyBeAccessedByLayers("engine", "cli", "store")
-                .whereLayer("runtime").mayOnlyBeAccessedByLayers("engine", "cli")
-                .whereLayer("cgroups").mayOnlyBeAccessedByLayers("runtime", "engine", "cli")
+                .whereLayer("runtime").mayOnlyBeAccessedByLayers("engine", "oci", "cli")
+                .whereLayer("cgroups").mayOnlyBeAccessedByLayers("runtime", "engine", "oci",
+                        "cli")
                 .whereLayer("anatomy").mayOnlyBeAccessedByLayers("engine", "cli")
                 .whereLayer("template").mayOnlyBeAccessedByLayers("engine", "cli")
                 .whereLayer("spec").mayOnlyBeAccessedByLayers("sys", "anatomy", "cgroups",
-                        "runtime", "convert", "store", "image", "engine", "cli")
+                        "runtime", "convert", "store", "image", "engine", "oci", "cli")
                 .whereLayer("sys").mayOnlyBeAccessedByLayers("anatomy", "cgroups", "runtime",
-                        "image", "engine", "cli")
+                        "image", "engine", "oci", "cli")
                 .check(BERTH);
     }
 }

@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
             LifecycleCommands.Cleanup.class, ExecCommand.class, LifecycleCommands.Pause.class,
             LifecycleCommands.Unpause.class, InspectionCommands.Top.class,
             InspectionCommands.StatsCommand.class, InspectionCommands.Rename.class,
-            InspectionCommands.Attach.class, InspectionCommands.ContainerGroup.class})
+            InspectionCommands.Attach.class, InspectionCommands.ContainerGroup.class,
+            OciCommand.class})
 public final class Main {
     /** Berth's version, printed by `berth version` and `berth --version`. */
     public static final String VERSION = "0.1.0";
