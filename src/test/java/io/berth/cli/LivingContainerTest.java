@@ -150,4 +150,14 @@ class LivingContainerTest {
         assertTrue(prune.out().startsWith("Deleted Containers:"), prune.out());
         assertEquals(1, berth.run("inspect", "unused").code());
     }
+
+    @Test
+    void runItGivesTheCommandARealTerminalOfTheUsersSize() throws Exception {
+        String screen = berth.runOnTerminal(33, 111, "run", "-it", "--rm", "busybox", "sh",
+                "-c", "tty; stty size; test -t 0 && echo stdin-is-a-tty");
+        assertTrue(screen.contains("/dev/pts/0"), screen);
+        assertTrue(screen.contains("33 111"), screen);
+        assertTrue(screen.contains("stdin-is-a-tty"), screen);
+        assertEquals("", berth.run("ps", "-a", "-q").out(), "--rm removed it");
+    }
 }
