@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
             LifecycleCommands.Kill.class, LifecycleCommands.Rm.class,
             LifecycleCommands.Wait.class, QueryCommands.Logs.class, QueryCommands.Anatomy.class,
             ImageCommands.Load.class, ImageCommands.Import.class, ImageCommands.Images.class,
-            SystemCommands.VersionCommand.class, SystemCommands.Info.class})
+            SystemCommands.VersionCommand.class, SystemCommands.Info.class,
+            ServiceCommand.Group.class})
 public final class Main {
     /** Berth's version, printed by `berth version` and `berth --version`. */
     public static final String VERSION = "0.1.0";
