@@ -21,6 +21,7 @@ class ArchitectureTest {
                 .layer("engine").definedBy("io.berth.engine..")
                 .layer("image").definedBy("io.berth.image..")
                 .layer("store").definedBy("io.berth.store..")
+                .layer("network").definedBy("io.berth.network..")
                 .layer("convert").definedBy("io.berth.convert..")
                 .layer("runtime").definedBy("io.berth.runtime..")
                 .layer("cgroups").definedBy("io.berth.cgroups..")
@@ -33,6 +34,7 @@ class ArchitectureTest {
                 .whereLayer("engine").mayOnlyBeAccessedByLayers("api", "cli")
                 .whereLayer("image").mayOnlyBeAccessedByLayers("engine", "api", "cli")
                 .whereLayer("store").mayOnlyBeAccessedByLayers("engine", "api", "cli")
+                .whereLayer("network").mayOnlyBeAccessedByLayers("engine", "api", "cli")
                 .whereLayer("convert").mayOnlyBeAccessedByLayers("engine", "api", "cli",
                         "store")
                 .whereLayer("runtime").mayOnlyBeAccessedByLayers("engine", "api", "cli")

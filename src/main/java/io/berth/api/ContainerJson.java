@@ -5,7 +5,6 @@ import io.berth.engine.Engine;
 import io.berth.engine.Inspection;
 import io.berth.network.Endpoint;
 import io.berth.network.PortMapping;
-import io.berth.network.PublishedPorts;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,39 +12,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Containers as the Engine API shows them. Inspect is the engine's own object (the CLI prints
- * the same), with the network settings filled from the container's endpoints: the docker CLI
- * panics on `port` without NetworkSettings.Ports, and Testcontainers reads its mapped ports
- * there.
+ * Containers as the Engine API shows them: inspect is the engine's own object (the CLI prints
+ * the same); the list items are the API's own shape (the CLI's ps rows are text).
  */
 final class ContainerJson {
     private ContainerJson() {
     }
 
-    /** GET /containers/{id}/json. */
+    /** GET /containers/{id}/json: the engine's object, which the CLI prints too. */
     static Map<String, Object> inspect(Container c, Engine engine) {
-        Map<String, Object> m = Inspection.inspect(c, engine);
-        List<Endpoint> endpoints = engine.endpoints(c.id());
-        if (!endpoints.isEmpty()) {
-            m.put("NetworkSettings", networkSettings(endpoints));
-        }
-        return m;
-    }
-
-    private static Map<String, Object> networkSettings(List<Endpoint> endpoints) {
-        Endpoint first = endpoints.getFirst();
-        Map<String, Object> n = new LinkedHashMap<>();
-        n.put("Bridge", "");
-        n.put("SandboxID", "");
-        n.put("SandboxKey", first.netns());
-        n.put("Ports", PublishedPorts.inspect(ports(endpoints), List.of()));
-        n.put("EndpointID", first.id());
-        n.put("Gateway", nullToEmpty(first.gateway()));
-        n.put("IPAddress", nullToEmpty(first.ip()));
-        n.put("IPPrefixLen", first.prefix());
-        n.put("MacAddress", nullToEmpty(first.mac()));
-        n.put("Networks", networks(endpoints));
-        return n;
+        return Inspection.inspect(c, engine);
     }
 
     private static Map<String, Object> networks(List<Endpoint> endpoints) {

@@ -26,8 +26,10 @@ final class ServiceCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Main main = group.main;
         Path socket = socketPath(address);
+        EngineConfig.Bridge bridge = main.bridgeName == null ? null
+                : new EngineConfig.Bridge(main.bridgeName, main.bridgeSubnet);
         EngineConfig config = new EngineConfig(main.root, main.runroot,
-                OciRuntime.defaultShim());
+                OciRuntime.defaultShim(), bridge);
         ApiService service = ApiService.start(config, socket, Main.VERSION);
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM and SIGINT run the hooks: the socket closes, containers keep running.
