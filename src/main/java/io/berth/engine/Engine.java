@@ -412,12 +412,25 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Records a container's exit and releases what its run held. Several clients may find the
-     * same exit at once; each re-reads the row, so the outcome is the same whoever is first.
+     * same exit at once; they take turns, and each re-reads the row, so the outcome is the
+     * first one's.
      */
     private Container finish(ContainerRecord seen, ExitStatus exit) {
+        try (FinishLock held = FinishLock.hold(config.runroot())) {
+            return finishHolding(seen, exit);
+        }
+    }
+
+    private Container finishHolding(ContainerRecord seen, ExitStatus exit) {
         Optional<ContainerRecord> latest = store.findById(seen.id());
         if (latest.isPresent() && !"running".equals(latest.get().state())) {
             return staticView(latest.get());
+        }
+        Optional<Integer> removedExit = store.removedExit(seen.id());
+        if (latest.isEmpty() && removedExit.isPresent()) {
+            // Finished and removed (--rm) by another client meanwhile.
+            return staticView(seen.withState("exited", seen.startedAt(), Instant.now(),
+                    removedExit.get(), null, 0));
         }
         ContainerRecord record = latest.orElse(seen);
         int code = exit == null ? 255 : exit.exitCode();
