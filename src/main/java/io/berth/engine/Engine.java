@@ -13,6 +13,8 @@ import io.berth.network.Endpoint;
 import io.berth.network.NetworkService;
 import io.berth.runtime.Attachment;
 import io.berth.runtime.CreateOptions;
+import io.berth.runtime.ExecSession;
+import io.berth.runtime.ExecSpec;
 import io.berth.runtime.ExitStatus;
 import io.berth.runtime.NoSuchContainerException;
 import io.berth.runtime.OciRuntime;
@@ -467,6 +469,40 @@ public final class Engine implements AutoCloseable {
 
     private ContainerFiles files(String id) {
         return new ContainerFiles(config.root().resolve("containers").resolve(id));
+    }
+
+    /**
+     * Runs a process in a running container, as `docker exec`: the given environment is laid
+     * over the container's, and a user given by name is looked up in the container's
+     * /etc/passwd and /etc/group. Attached unless the spec is detached.
+     *
+     * @param user docker's --user (name or uid, optional :group), or null for the container's
+     */
+    public ExecSession exec(String nameOrId, ExecSpec spec, String user) {
+        Container c = get(nameOrId);
+        if (!"running".equals(c.status())) {
+            throw new ConflictException("container " + c.id() + " is not running");
+        }
+        ExecSpec merged = spec;
+        if (spec.env() != null) {
+            Spec config = SpecJson.read(files(c.id()).bundle().resolve("config.json"));
+            List<String> env = new ArrayList<>(config.process().env() == null ? List.of()
+                    : config.process().env());
+            env.addAll(spec.env());
+            merged = merged.withEnvAndCwd(env, spec.cwd());
+        }
+        if (user != null && !user.isEmpty()) {
+            ContainerFiles files = files(c.id());
+            ResolvedUser resolved = ResolvedUser.resolve(user, files.readInRoot("/etc/passwd"),
+                    files.readInRoot("/etc/group"));
+            merged = merged.withUser(resolved.uid(), resolved.gid());
+        }
+        return runtime.exec(c.id(), merged);
+    }
+
+    /** Sets the size of a running container's terminal (docker resize). */
+    public void resize(String nameOrId, int rows, int columns) {
+        runtime.resize(get(nameOrId).id(), rows, columns);
     }
 
     /** Connects a running container to one more network (docker network connect). */
