@@ -46,6 +46,7 @@ public final class ApiService implements AutoCloseable {
         new ContainerRoutes(pool, exits, attaches).register(router);
         new StreamRoutes(pool, exits, attaches).register(router);
         new ImageRoutes(pool).register(router);
+        new ExecRoutes(pool).register(router);
         this.acceptor = Thread.ofPlatform().name("api-accept").daemon(true)
                 .unstarted(this::acceptLoop);
     }

@@ -35,6 +35,7 @@ final class ContainerRoutes {
         r.on("POST", "/containers/{id}/stop", this::stop);
         r.on("POST", "/containers/{id}/restart", this::restart);
         r.on("POST", "/containers/{id}/kill", this::kill);
+        r.on("POST", "/containers/{id}/resize", this::resize);
         r.on("DELETE", "/containers/{id}", this::remove);
     }
 
@@ -151,6 +152,14 @@ final class ContainerRoutes {
         String signal = ex.request().query("signal", "KILL");
         pool.run(e -> e.kill(path.group(1), signal));
         ex.empty(204);
+    }
+
+    private void resize(HttpExchange ex, Matcher path) throws Exception {
+        HttpRequest req = ex.request();
+        int rows = req.integer("h", 0);
+        int columns = req.integer("w", 0);
+        pool.run(e -> e.resize(path.group(1), rows, columns));
+        ex.empty(200);
     }
 
     private void remove(HttpExchange ex, Matcher path) throws Exception {

@@ -31,6 +31,12 @@ final class StreamCopy {
     /** Copies until the container's output ends; stdin from the client when asked. */
     static void attach(Attachment attachment, HttpExchange.RawStream client, Selection what,
             boolean stdin) throws IOException {
+        attach(attachment, client, what, stdin, () -> { });
+    }
+
+    /** As above; {@code whenOutputEnds} runs before the client's side is closed. */
+    static void attach(Attachment attachment, HttpExchange.RawStream client, Selection what,
+            boolean stdin, Runnable whenOutputEnds) throws IOException {
         if (stdin) {
             pumpStdin(client.input(), attachment.stdin());
         } else {
@@ -39,6 +45,7 @@ final class StreamCopy {
         try (attachment) {
             copyFrames(attachment.output(), client.output(), what);
         } finally {
+            whenOutputEnds.run();
             client.closeOutput().run();
         }
     }
