@@ -28,6 +28,7 @@ record CreateBody(
         @JsonProperty("StopSignal") String stopSignal,
         @JsonProperty("StopTimeout") Integer stopTimeout,
         @JsonProperty("MacAddress") String macAddress,
+        @JsonProperty("ExposedPorts") Map<String, Object> exposedPorts,
         @JsonProperty("HostConfig") HostConfig hostConfig,
         @JsonProperty("NetworkingConfig") NetworkingConfig networkingConfig) {
 
@@ -99,7 +100,8 @@ record CreateBody(
                 .utsMode(blank(host.utsMode()))
                 .usernsMode(blank(host.usernsMode()))
                 .cgroupnsMode(blank(host.cgroupnsMode()))
-                .publish(publish(host.portBindings()))
+                .publish(publish(host.portBindings(), Boolean.TRUE.equals(
+                        host.publishAllPorts()) ? exposedPorts : null))
                 .publishAll(Boolean.TRUE.equals(host.publishAllPorts()))
                 .extraHosts(empty(host.extraHosts()))
                 .dns(empty(host.dns()))
@@ -129,14 +131,17 @@ record CreateBody(
         return named != null ? named : all.values().stream().findFirst().orElse(null);
     }
 
-    /** PortBindings as docker's -p strings: [IP:]HOSTPORT:PORT/PROTO, "" host port = free. */
-    static List<String> publish(Map<String, List<PortBinding>> bindings) {
-        if (bindings == null || bindings.isEmpty()) {
-            return null;
-        }
+    /**
+     * PortBindings as docker's -p strings ([IP:]HOSTPORT:PORT/PROTO, "" host port = a free
+     * one), and with PublishAllPorts each port the body exposes that has no binding, on a free
+     * port (Testcontainers asks that way). The image's own exposed ports the engine adds.
+     */
+    static List<String> publish(Map<String, List<PortBinding>> bindings,
+            Map<String, Object> exposedToPublish) {
         List<String> out = new ArrayList<>();
-        bindings.forEach((port, hosts) -> {
-            String key = port.contains("/") ? port : port + "/tcp";
+        Map<String, List<PortBinding>> bound = bindings == null ? Map.of() : bindings;
+        bound.forEach((port, hosts) -> {
+            String key = withProtocol(port);
             if (hosts == null || hosts.isEmpty()) {
                 out.add(":" + key);
                 return;
@@ -147,7 +152,18 @@ record CreateBody(
                 out.add((ip.isEmpty() ? "" : ip + ":") + hostPort + ":" + key);
             }
         });
-        return out;
+        if (exposedToPublish != null) {
+            for (String port : exposedToPublish.keySet()) {
+                if (!bound.containsKey(port) && !bound.containsKey(withProtocol(port))) {
+                    out.add(":" + withProtocol(port));
+                }
+            }
+        }
+        return out.isEmpty() ? null : out;
+    }
+
+    private static String withProtocol(String port) {
+        return port.contains("/") ? port : port + "/tcp";
     }
 
     private static String blank(String s) {
