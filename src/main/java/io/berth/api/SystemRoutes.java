@@ -10,6 +10,13 @@ import java.util.regex.Matcher;
 
 /** _ping, version and info. */
 final class SystemRoutes {
+    /**
+     * The Docker Engine release whose API (1.44) the service speaks. Clients compare the
+     * server's version with docker's (Testcontainers wants at least 1.6.0), so this is what
+     * Version says; Berth's own version is in the platform name and a component of its own.
+     */
+    static final String DOCKER_VERSION = "25.0.0";
+
     private final EnginePool pool;
     private final String version;
 
@@ -42,12 +49,16 @@ final class SystemRoutes {
         details.put("Os", "linux");
         Map<String, Object> engine = new LinkedHashMap<>();
         engine.put("Name", "Engine");
-        engine.put("Version", version);
+        engine.put("Version", DOCKER_VERSION);
         engine.put("Details", details);
+        Map<String, Object> berth = new LinkedHashMap<>();
+        berth.put("Name", "Berth");
+        berth.put("Version", version);
+        berth.put("Details", Map.of("Java", System.getProperty("java.version")));
         Map<String, Object> v = new LinkedHashMap<>();
-        v.put("Platform", Map.of("Name", "Berth"));
-        v.put("Components", List.of(engine));
-        v.put("Version", version);
+        v.put("Platform", Map.of("Name", "Berth " + version));
+        v.put("Components", List.of(engine, berth));
+        v.put("Version", DOCKER_VERSION);
         v.putAll(details);
         v.remove("Experimental");
         ex.json(200, v);
@@ -93,7 +104,7 @@ final class SystemRoutes {
         i.put("Name", hostname());
         i.put("Labels", List.of());
         i.put("ExperimentalBuild", false);
-        i.put("ServerVersion", version);
+        i.put("ServerVersion", DOCKER_VERSION);
         i.put("Runtimes", Map.of("berth", Map.of("path", "berth-shim")));
         i.put("DefaultRuntime", "berth");
         i.put("Swarm", Map.of("LocalNodeState", "inactive", "NodeID", "", "NodeAddr", "",

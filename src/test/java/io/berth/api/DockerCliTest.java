@@ -35,9 +35,10 @@ class DockerCliTest {
     @Test
     void versionShowsTheServerAndItsApiVersion() {
         ServiceUnderTest.Result r = berth.docker("version", "--format",
-                "{{.Server.Version}} {{.Server.APIVersion}} {{.Client.APIVersion}}");
+                "{{.Server.Platform.Name}}: {{.Server.Version}} {{.Server.APIVersion}} "
+                        + "{{.Client.APIVersion}}");
         assertEquals(0, r.code(), r.err());
-        assertEquals("0.1.0-test 1.44 1.44", r.line());
+        assertEquals("Berth 0.1.0-test: 25.0.0 1.44 1.44", r.line());
     }
 
     @Test
