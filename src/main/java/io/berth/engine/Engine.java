@@ -405,11 +405,20 @@ public final class Engine implements AutoCloseable {
             return finish(record, null);
         }
         if (state.status() == Status.STOPPED) {
-            return finish(record, runtime.exitStatus(record.id()).orElse(null));
+            return finish(record, exitStatus(record.id()));
         }
         String status = state.status() == Status.PAUSED ? "paused" : "running";
         return new Container(record, status, state.pid(), args(record), record.startedAt(),
                 null, 0, null);
+    }
+
+    /** The exit the runtime recorded; null when another client released it meanwhile. */
+    private ExitStatus exitStatus(String id) {
+        try {
+            return runtime.exitStatus(id).orElse(null);
+        } catch (NoSuchContainerException e) {
+            return null;
+        }
     }
 
     /**
