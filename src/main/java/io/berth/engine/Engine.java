@@ -45,6 +45,7 @@ public final class Engine implements AutoCloseable {
     static final long USERNS_FIRST_HOST_ID = 1L << 20;
     static final long USERNS_SIZE = 65536;
     private static final int NAME_ATTEMPTS = 20;
+    private static final Duration EXIT_RECORD_WAIT = Duration.ofSeconds(2);
     /** Where Debian's containernetworking-plugins put the CNI plugins. */
     static final Path CNI_PLUGINS = Path.of("/usr/lib/cni");
 
@@ -412,11 +413,25 @@ public final class Engine implements AutoCloseable {
                 null, 0, null);
     }
 
-    /** The exit the runtime recorded; null when another client released it meanwhile. */
+    /**
+     * The exit the runtime recorded; null when another client released it meanwhile. The
+     * runtime calls a container stopped as soon as its process is gone, a moment before the
+     * monitor has written how it ended: that moment is waited out (2 s at most), or the exit
+     * would be taken for a lost monitor's 255.
+     */
     private ExitStatus exitStatus(String id) {
+        long deadline = System.nanoTime() + EXIT_RECORD_WAIT.toNanos();
         try {
-            return runtime.exitStatus(id).orElse(null);
+            Optional<ExitStatus> exit = runtime.exitStatus(id);
+            while (exit.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+                exit = runtime.exitStatus(id);
+            }
+            return exit.orElse(null);
         } catch (NoSuchContainerException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return null;
         }
     }
