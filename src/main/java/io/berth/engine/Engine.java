@@ -13,6 +13,8 @@ import io.berth.network.Endpoint;
 import io.berth.network.NetworkService;
 import io.berth.runtime.Attachment;
 import io.berth.runtime.CreateOptions;
+import io.berth.runtime.ExecSession;
+import io.berth.runtime.ExecSpec;
 import io.berth.runtime.ExitStatus;
 import io.berth.runtime.NoSuchContainerException;
 import io.berth.runtime.OciRuntime;
@@ -43,6 +45,7 @@ public final class Engine implements AutoCloseable {
     static final long USERNS_FIRST_HOST_ID = 1L << 20;
     static final long USERNS_SIZE = 65536;
     private static final int NAME_ATTEMPTS = 20;
+    private static final Duration EXIT_RECORD_WAIT = Duration.ofSeconds(2);
     /** Where Debian's containernetworking-plugins put the CNI plugins. */
     static final Path CNI_PLUGINS = Path.of("/usr/lib/cni");
 
@@ -260,34 +263,14 @@ public final class Engine implements AutoCloseable {
      * Runs another process in a running container's namespaces and cgroup, as the container's
      * user with its capabilities unless asked otherwise; -e adds to the container's environment.
      */
-    public io.berth.runtime.ExecSession exec(String nameOrId, ExecRequest request) {
-        Container c = get(nameOrId);
-        if (!c.running()) {
-            throw new ConflictException("container " + c.id() + " is not running");
-        }
-        if ("paused".equals(c.status())) {
-            throw new ConflictException("container " + c.id()
-                    + " is paused, unpause the container before exec");
-        }
+    public ExecSession exec(String nameOrId, ExecRequest request) {
         if (request.cmd() == null || request.cmd().isEmpty()) {
             throw new InvalidRequestException("no command specified");
         }
-        ContainerFiles files = files(c.id());
-        ContainerRequest withEnv = c.request();
-        List<String> env = new ArrayList<>(SpecConverter.env(withEnv, imageConfig(c),
-                SpecConverter.hostname(c.id(), withEnv), ResolvedUser.resolve(withEnv.user(),
-                        files.readInRoot("/etc/passwd"), files.readInRoot("/etc/group"))));
-        if (request.env() != null) {
-            env.addAll(request.env());
-        }
-        io.berth.runtime.ExecSpec spec = io.berth.runtime.ExecSpec.of(request.cmd())
-                .withEnvAndCwd(env, request.workingDir() == null
-                        || request.workingDir().isEmpty() ? null : request.workingDir());
-        if (request.user() != null && !request.user().isEmpty()) {
-            ResolvedUser u = ResolvedUser.resolve(request.user(),
-                    files.readInRoot("/etc/passwd"), files.readInRoot("/etc/group"));
-            spec = spec.withUser(u.uid(), u.gid());
-        }
+        ExecSpec spec = ExecSpec.of(request.cmd()).withEnvAndCwd(
+                request.env() == null || request.env().isEmpty() ? null : request.env(),
+                request.workingDir() == null || request.workingDir().isEmpty() ? null
+                        : request.workingDir());
         if (request.tty()) {
             spec = spec.withTty(0, 0);
         }
@@ -297,7 +280,7 @@ public final class Engine implements AutoCloseable {
         if (request.detach()) {
             spec = spec.detached();
         }
-        return runtime.exec(c.id(), spec);
+        return exec(nameOrId, spec, request.user());
     }
 
     /** Gives a container another name (docker rename). */
@@ -598,7 +581,7 @@ public final class Engine implements AutoCloseable {
             return finish(record, null);
         }
         if (state.status() == Status.STOPPED) {
-            return finish(record, runtime.exitStatus(record.id()).orElse(null));
+            return finish(record, exitStatus(record.id()));
         }
         String status = state.status() == Status.PAUSED ? "paused" : "running";
         return new Container(record, status, state.pid(), args(record), record.startedAt(),
@@ -606,13 +589,49 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * The exit the runtime recorded; null when another client released it meanwhile. The
+     * runtime calls a container stopped as soon as its process is gone, a moment before the
+     * monitor has written how it ended: that moment is waited out (2 s at most), or the exit
+     * would be taken for a lost monitor's 255.
+     */
+    private ExitStatus exitStatus(String id) {
+        long deadline = System.nanoTime() + EXIT_RECORD_WAIT.toNanos();
+        try {
+            Optional<ExitStatus> exit = runtime.exitStatus(id);
+            while (exit.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+                exit = runtime.exitStatus(id);
+            }
+            return exit.orElse(null);
+        } catch (NoSuchContainerException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /**
      * Records a container's exit and releases what its run held. Several clients may find the
-     * same exit at once; each re-reads the row, so the outcome is the same whoever is first.
+     * same exit at once; they take turns, and each re-reads the row, so the outcome is the
+     * first one's.
      */
     private Container finish(ContainerRecord seen, ExitStatus exit) {
+        try (FinishLock held = FinishLock.hold(config.runroot())) {
+            return finishHolding(seen, exit);
+        }
+    }
+
+    private Container finishHolding(ContainerRecord seen, ExitStatus exit) {
         Optional<ContainerRecord> latest = store.findById(seen.id());
         if (latest.isPresent() && !"running".equals(latest.get().state())) {
             return staticView(latest.get());
+        }
+        Optional<Integer> removedExit = store.removedExit(seen.id());
+        if (latest.isEmpty() && removedExit.isPresent()) {
+            // Finished and removed (--rm) by another client meanwhile.
+            return staticView(seen.withState("exited", seen.startedAt(), Instant.now(),
+                    removedExit.get(), null, 0));
         }
         ContainerRecord record = latest.orElse(seen);
         int code = exit == null ? 255 : exit.exitCode();
@@ -649,6 +668,35 @@ public final class Engine implements AutoCloseable {
 
     private ContainerFiles files(String id) {
         return new ContainerFiles(config.root().resolve("containers").resolve(id));
+    }
+
+    /**
+     * Runs a process in a running container, as `docker exec`: the given environment is laid
+     * over the container's, and a user given by name is looked up in the container's
+     * /etc/passwd and /etc/group. Attached unless the spec is detached.
+     *
+     * @param user docker's --user (name or uid, optional :group), or null for the container's
+     */
+    public ExecSession exec(String nameOrId, ExecSpec spec, String user) {
+        Container c = get(nameOrId);
+        if (!"running".equals(c.status())) {
+            throw new ConflictException("container " + c.id() + " is not running");
+        }
+        ExecSpec merged = spec;
+        if (spec.env() != null) {
+            Spec config = SpecJson.read(files(c.id()).bundle().resolve("config.json"));
+            List<String> env = new ArrayList<>(config.process().env() == null ? List.of()
+                    : config.process().env());
+            env.addAll(spec.env());
+            merged = merged.withEnvAndCwd(env, spec.cwd());
+        }
+        if (user != null && !user.isEmpty()) {
+            ContainerFiles files = files(c.id());
+            ResolvedUser resolved = ResolvedUser.resolve(user, files.readInRoot("/etc/passwd"),
+                    files.readInRoot("/etc/group"));
+            merged = merged.withUser(resolved.uid(), resolved.gid());
+        }
+        return runtime.exec(c.id(), merged);
     }
 
     /** Connects a running container to one more network (docker network connect). */
