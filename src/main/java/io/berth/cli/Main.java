@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
             LifecycleCommands.Unpause.class, InspectionCommands.Top.class,
             InspectionCommands.StatsCommand.class, InspectionCommands.Rename.class,
             InspectionCommands.Attach.class, InspectionCommands.ContainerGroup.class,
-            OciCommand.class})
+            OciCommand.class, CpCommand.class})
 public final class Main {
     /** Berth's version, printed by `berth version` and `berth --version`. */
     public static final String VERSION = "0.1.0";
