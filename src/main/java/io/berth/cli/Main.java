@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
             RunCommand.class, RunCommand.Create.class, LifecycleCommands.Start.class,
             QueryCommands.Ps.class, QueryCommands.Inspect.class, LifecycleCommands.Stop.class,
             LifecycleCommands.Kill.class, LifecycleCommands.Rm.class,
-            LifecycleCommands.Wait.class, QueryCommands.Logs.class, QueryCommands.Anatomy.class,
+            LifecycleCommands.Wait.class, LogsCommand.class, QueryCommands.Anatomy.class,
             ImageCommands.Load.class, ImageCommands.Import.class, ImageCommands.Images.class,
             SystemCommands.VersionCommand.class, SystemCommands.Info.class,
             NetworkCommands.Group.class, NetworkCommands.Port.class,
@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
             LifecycleCommands.Unpause.class, InspectionCommands.Top.class,
             InspectionCommands.StatsCommand.class, InspectionCommands.Rename.class,
             InspectionCommands.Attach.class, InspectionCommands.ContainerGroup.class,
-            OciCommand.class, ServiceCommand.Group.class, UpdateCommand.class})
+            OciCommand.class, ServiceCommand.Group.class, UpdateCommand.class,
+            CpCommand.class})
 public final class Main {
     /** Berth's version, printed by `berth version` and `berth --version`. */
     public static final String VERSION = "0.1.0";

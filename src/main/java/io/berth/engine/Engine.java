@@ -765,6 +765,29 @@ public final class Engine implements AutoCloseable {
         return networks.endpoints(id);
     }
 
+    /** What a path in a container is (docker's HEAD /containers/{id}/archive). */
+    public PathStat statPath(String nameOrId, String path) {
+        return new ContainerArchive(this, Sys.linux()).stat(nameOrId, path);
+    }
+
+    /** A tar of a path in a container, running or not (GET /containers/{id}/archive). */
+    public ArchiveStream copyFrom(String nameOrId, String path) {
+        return new ContainerArchive(this, Sys.linux()).copyFrom(nameOrId, path);
+    }
+
+    /** Extracts a tar into a container's folder, owned by its root (PUT .../archive). */
+    public void copyTo(String nameOrId, String path, java.io.InputStream tar,
+            boolean noOverwriteDirNonDir) {
+        copyTo(nameOrId, path, tar, noOverwriteDirNonDir, false);
+    }
+
+    /** Extracts a tar into a container's folder; copyUidGid keeps the tar's ids (cp -a). */
+    public void copyTo(String nameOrId, String path, java.io.InputStream tar,
+            boolean noOverwriteDirNonDir, boolean copyUidGid) {
+        new ContainerArchive(this, Sys.linux()).copyTo(nameOrId, path, tar, noOverwriteDirNonDir,
+                copyUidGid);
+    }
+
     /** Where a container's log is written. */
     public Path logPath(String id) {
         return files(id).log();
