@@ -18,6 +18,7 @@ class ArchitectureTest {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("cli").definedBy("io.berth.cli..")
                 .layer("api").definedBy("io.berth.api..")
+                .layer("oci").definedBy("io.berth.oci..")
                 .layer("engine").definedBy("io.berth.engine..")
                 .layer("image").definedBy("io.berth.image..")
                 .layer("store").definedBy("io.berth.store..")
@@ -31,21 +32,22 @@ class ArchitectureTest {
                 .layer("sys").definedBy("io.berth.sys..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("api").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("oci").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("engine").mayOnlyBeAccessedByLayers("api", "cli")
                 .whereLayer("image").mayOnlyBeAccessedByLayers("engine", "api", "cli")
                 .whereLayer("store").mayOnlyBeAccessedByLayers("engine", "api", "cli")
                 .whereLayer("network").mayOnlyBeAccessedByLayers("engine", "api", "cli")
                 .whereLayer("convert").mayOnlyBeAccessedByLayers("engine", "api", "cli",
                         "store")
-                .whereLayer("runtime").mayOnlyBeAccessedByLayers("engine", "api", "cli")
+                .whereLayer("runtime").mayOnlyBeAccessedByLayers("engine", "api", "oci", "cli")
                 .whereLayer("cgroups").mayOnlyBeAccessedByLayers("runtime", "engine", "api",
-                        "cli")
+                        "oci", "cli")
                 .whereLayer("anatomy").mayOnlyBeAccessedByLayers("engine", "api", "cli")
                 .whereLayer("template").mayOnlyBeAccessedByLayers("engine", "api", "cli")
                 .whereLayer("spec").mayOnlyBeAccessedByLayers("sys", "anatomy", "cgroups",
-                        "runtime", "convert", "store", "image", "engine", "api", "cli")
+                        "runtime", "convert", "store", "image", "engine", "api", "oci", "cli")
                 .whereLayer("sys").mayOnlyBeAccessedByLayers("anatomy", "cgroups", "runtime",
-                        "image", "engine", "api", "cli")
+                        "image", "engine", "api", "oci", "cli")
                 .check(BERTH);
     }
 }

@@ -3,10 +3,10 @@ package io.berth.api;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.berth.engine.Container;
+import io.berth.engine.Engine;
 import io.berth.engine.Names;
 import io.berth.runtime.ContainerStartException;
 import io.berth.runtime.ExecSession;
-import io.berth.runtime.ExecSpec;
 import io.berth.runtime.ExitStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -92,15 +92,15 @@ final class ExecRoutes {
         boolean tty = Boolean.TRUE.equals(exec.body.tty());
         List<Integer> size = start != null && start.consoleSize() != null ? start.consoleSize()
                 : exec.body.consoleSize();
-        ExecSpec spec = spec(exec.body, tty, size, detach);
+        Engine.ExecRequest spec = request(exec.body, tty, detach);
         if (detach) {
-            launch(exec, spec);
+            launch(exec, spec, size);
             ex.empty(200);
             return;
         }
         HttpExchange.RawStream client = ex.hijack(StreamRoutes.streamType(ex.request(), tty));
         try {
-            launch(exec, spec);
+            launch(exec, spec, size);
         } catch (ContainerStartException e) {
             exec.exitCode = e.exitCode();
             byte[] message = (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
@@ -111,28 +111,18 @@ final class ExecRoutes {
         stream(exec, client, tty);
     }
 
-    private static ExecSpec spec(ExecBody body, boolean tty, List<Integer> size,
-            boolean detach) {
-        ExecSpec spec = ExecSpec.of(body.cmd());
-        if (body.env() != null && !body.env().isEmpty() || body.workingDir() != null
-                && !body.workingDir().isEmpty()) {
-            spec = spec.withEnvAndCwd(body.env() == null ? List.of() : body.env(),
-                    body.workingDir() == null || body.workingDir().isEmpty() ? null
-                            : body.workingDir());
-        }
-        if (Boolean.TRUE.equals(body.attachStdin()) && !detach) {
-            spec = spec.withStdin();
-        }
-        if (tty) {
-            boolean sized = size != null && size.size() == 2;
-            spec = spec.withTty(sized ? size.get(0) : 0, sized ? size.get(1) : 0);
-        }
-        return detach ? spec.detached() : spec;
+    private static Engine.ExecRequest request(ExecBody body, boolean tty, boolean detach) {
+        return new Engine.ExecRequest(body.cmd(), body.env(), body.workingDir(), body.user(),
+                tty, Boolean.TRUE.equals(body.attachStdin()) && !detach, detach);
     }
 
-    private void launch(Exec exec, ExecSpec spec) throws Exception {
-        exec.session = pool.with(e -> e.exec(exec.container.id(), spec, exec.body.user()));
+    private void launch(Exec exec, Engine.ExecRequest spec, List<Integer> size)
+            throws Exception {
+        exec.session = pool.with(e -> e.exec(exec.container.id(), spec));
         exec.running = true;
+        if (spec.tty() && size != null && size.size() == 2 && size.get(0) > 0) {
+            exec.session.resize(size.get(0), size.get(1));
+        }
         if (spec.detach()) {
             Thread.ofVirtual().name("exec-" + exec.id.substring(0, 12)).start(() ->
                     recordExit(exec));

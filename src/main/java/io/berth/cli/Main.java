@@ -26,7 +26,11 @@ import picocli.CommandLine.Option;
             ImageCommands.Load.class, ImageCommands.Import.class, ImageCommands.Images.class,
             SystemCommands.VersionCommand.class, SystemCommands.Info.class,
             NetworkCommands.Group.class, NetworkCommands.Port.class,
-            LifecycleCommands.Cleanup.class, ServiceCommand.Group.class})
+            LifecycleCommands.Cleanup.class, ExecCommand.class, LifecycleCommands.Pause.class,
+            LifecycleCommands.Unpause.class, InspectionCommands.Top.class,
+            InspectionCommands.StatsCommand.class, InspectionCommands.Rename.class,
+            InspectionCommands.Attach.class, InspectionCommands.ContainerGroup.class,
+            OciCommand.class, ServiceCommand.Group.class})
 public final class Main {
     /** Berth's version, printed by `berth version` and `berth --version`. */
     public static final String VERSION = "0.1.0";
@@ -78,6 +82,7 @@ public final class Main {
         // After the image, every word belongs to the container's command, as with docker.
         cli.getSubcommands().get("run").setStopAtPositional(true);
         cli.getSubcommands().get("create").setStopAtPositional(true);
+        cli.getSubcommands().get("exec").setStopAtPositional(true);
         cli.setExecutionExceptionHandler((e, line, parsed) -> report(e, line));
         cli.setParameterExceptionHandler((e, a) -> {
             e.getCommandLine().getErr().println("berth: " + e.getMessage());
