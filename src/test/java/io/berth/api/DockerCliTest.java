@@ -172,4 +172,44 @@ class DockerCliTest {
                 .line());
         assertEquals(0, berth.docker("rm", id.substring(0, 12)).code());
     }
+
+    @Test
+    void execRunsInTheContainerWithItsExitCodeEnvironmentAndStdin() {
+        assertEquals(0, berth.docker("run", "-d", "--name", "execd", "busybox", "sleep", "600")
+                .code());
+        String id = berth.docker("inspect", "--format", "{{.Id}}", "execd").line();
+        assertEquals(id.substring(0, 12), berth.docker("exec", "execd", "hostname").line());
+        assertEquals(5, berth.docker("exec", "execd", "sh", "-c", "exit 5").code());
+        assertEquals(127, berth.docker("exec", "execd", "no-such-command").code());
+        assertEquals("b /tmp", berth.docker("exec", "-e", "A=b", "-w", "/tmp", "execd", "sh",
+                "-c", "echo $A $(pwd)").line());
+        ServiceUnderTest.Result cat = berth.dockerWithInput("piped\n".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8), "exec", "-i", "execd", "cat");
+        assertEquals("piped\n", cat.out(), cat.err());
+        assertEquals(0, berth.docker("rm", "-f", "execd").code());
+    }
+
+    @Test
+    void publishedPortsShowInPsAndPortAndServeTheHost() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        assertEquals(0, berth.docker("run", "-d", "--name", "httpd", "-p", "127.0.0.1:" + port
+                + ":80", "busybox", "httpd", "-f", "-p", "80", "-h", "/var/www").code());
+        assertEquals("80/tcp -> 127.0.0.1:" + port, berth.docker("port", "httpd").line());
+        assertTrue(berth.docker("ps").out().contains("127.0.0.1:" + port + "->80/tcp"));
+        String page = "";
+        for (int i = 0; i < 50 && page.isEmpty(); i++) {
+            try {
+                page = new String(java.net.URI.create("http://127.0.0.1:" + port + "/").toURL()
+                        .openStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        assertTrue(page.contains("busybox"), "the fixture's /var/www/index.html: " + page);
+        assertEquals(0, berth.docker("rm", "-f", "httpd").code());
+    }
 }
