@@ -102,7 +102,7 @@ final class StreamRoutes {
     /** The future of a running container's exit, rechecked after subscribing (no lost exit). */
     private CompletableFuture<Integer> running(Container c) throws Exception {
         CompletableFuture<Integer> f = exits.nextExit(c.id());
-        exits.follow(c.id());
+        exits.follow(c);
         pool.run(e -> {
             try {
                 Container again = e.get(c.id());
@@ -121,7 +121,7 @@ final class StreamRoutes {
             try {
                 Container c = e.get(id);
                 if (c.running()) {
-                    exits.follow(id);
+                    exits.follow(c);
                 }
             } catch (NotFoundException gone) {
                 f.complete(e.await(id));
