@@ -49,6 +49,7 @@ public final class ApiService implements AutoCloseable {
         new UsageRoutes(pool).register(router);
         new ImageRoutes(pool, events).register(router);
         new ExecRoutes(pool).register(router);
+        new ArchiveRoutes(pool).register(router);
         new NetworkRoutes(pool, events).register(router);
         new EventRoutes(events).register(router);
         this.acceptor = Thread.ofPlatform().name("api-accept").daemon(true)
