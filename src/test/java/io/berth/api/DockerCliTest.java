@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -30,6 +31,11 @@ class DockerCliTest {
     static void cleanUp() throws IOException {
         berth.close();
         assertTrue(berth.mounts().isEmpty(), "mounts left: " + berth.mounts());
+    }
+
+    private static void forceRemove(String name) {
+        ServiceUnderTest.Result rm = berth.docker("rm", "-f", name);
+        assertEquals(0, rm.code(), rm.err());
     }
 
     @Test
@@ -159,7 +165,7 @@ class DockerCliTest {
         assertEquals(1, running.code());
         assertTrue(running.err().contains("You cannot remove a running container"),
                 running.err());
-        assertEquals(0, berth.docker("rm", "-f", "busy").code());
+        forceRemove("busy");
     }
 
     @Test
@@ -186,7 +192,7 @@ class DockerCliTest {
         ServiceUnderTest.Result cat = berth.dockerWithInput("piped\n".getBytes(
                 java.nio.charset.StandardCharsets.UTF_8), "exec", "-i", "execd", "cat");
         assertEquals("piped\n", cat.out(), cat.err());
-        assertEquals(0, berth.docker("rm", "-f", "execd").code());
+        forceRemove("execd");
     }
 
     @Test
@@ -210,6 +216,94 @@ class DockerCliTest {
             }
         }
         assertTrue(page.contains("busybox"), "the fixture's /var/www/index.html: " + page);
-        assertEquals(0, berth.docker("rm", "-f", "httpd").code());
+        forceRemove("httpd");
+    }
+
+    @Test
+    void cpCopiesBothWaysAndKeepsSymlinksInsideTheContainer() throws Exception {
+        assertEquals(0, berth.docker("run", "-d", "--name", "cpd", "busybox", "sleep", "600")
+                .code());
+        Path in = berth.dir.resolve("cpin.txt");
+        Files.writeString(in, "into the container\n");
+        assertEquals(0, berth.docker("cp", in.toString(), "cpd:/tmp/copied.txt").code());
+        assertEquals("into the container", berth.docker("exec", "cpd", "cat",
+                "/tmp/copied.txt").line());
+
+        Path out = berth.dir.resolve("passwd-out");
+        ServiceUnderTest.Result get = berth.docker("cp", "cpd:/etc/passwd", out.toString());
+        assertEquals(0, get.code(), get.err());
+        assertTrue(Files.readString(out).startsWith("root:x:0:0:"));
+
+        // A symlink to / inside the container must lead to the container's /etc, not the host's.
+        assertEquals(0, berth.docker("exec", "cpd", "ln", "-s", "/", "/tmp/top").code());
+        Path hostname = berth.dir.resolve("hostname-out");
+        assertEquals(0, berth.docker("cp", "cpd:/tmp/top/etc/hostname", hostname.toString())
+                .code());
+        assertEquals(berth.docker("exec", "cpd", "hostname").line(),
+                Files.readString(hostname).strip());
+        assertEquals(1, berth.docker("cp", "cpd:/no/such/file", out.toString()).code());
+        forceRemove("cpd");
+    }
+
+    @Test
+    void topStatsPauseAndRenameShowALivingContainer() {
+        assertEquals(0, berth.docker("run", "-d", "--name", "living", "busybox", "sleep", "600")
+                .code());
+        ServiceUnderTest.Result top = berth.docker("top", "living");
+        assertEquals(0, top.code(), top.err());
+        assertTrue(top.out().startsWith("UID") && top.out().contains("sleep 600"), top.out());
+
+        ServiceUnderTest.Result stats = berth.docker("stats", "--no-stream", "--format",
+                "{{.Name}} {{.PIDs}}", "living");
+        assertEquals(0, stats.code(), stats.err());
+        assertEquals("living 1", stats.line());
+
+        assertEquals(0, berth.docker("pause", "living").code());
+        assertEquals("paused", berth.docker("inspect", "--format", "{{.State.Status}}",
+                "living").line());
+        assertEquals(0, berth.docker("unpause", "living").code());
+        assertEquals(0, berth.docker("rename", "living", "renamed").code());
+        assertEquals("/renamed", berth.docker("inspect", "--format", "{{.Name}}", "renamed")
+                .line());
+        forceRemove("renamed");
+    }
+
+    @Test
+    void eventsReplayWhatHappenedToAContainer() {
+        String id = berth.docker("run", "-d", "busybox", "true").line();
+        assertEquals("0", berth.docker("wait", id).line());
+        ServiceUnderTest.Result events = berth.docker("events", "--since", "5m", "--until",
+                String.valueOf(java.time.Instant.now().getEpochSecond() + 1), "--filter",
+                "container=" + id, "--format", "{{.Action}}");
+        assertEquals(0, events.code(), events.err());
+        assertEquals(List.of("create", "start", "die"), events.out().lines().toList());
+        assertEquals(0, berth.docker("rm", id).code());
+    }
+
+    @Test
+    void networksAreCreatedListedInspectedAndRemoved() {
+        ServiceUnderTest.Result create = berth.docker("network", "create", "--subnet",
+                "10.83." + (System.nanoTime() % 200) + ".0/24", "apinet");
+        assertEquals(0, create.code(), create.err());
+        assertTrue(berth.docker("network", "ls", "--format", "{{.Name}}").out().lines()
+                .toList().containsAll(List.of("bridge", "host", "none", "apinet")));
+        assertEquals("apinet bridge", berth.docker("network", "inspect", "--format",
+                "{{.Name}} {{.Driver}}", "apinet").line());
+        assertEquals(0, berth.docker("network", "rm", "apinet").code());
+        assertEquals(1, berth.docker("network", "inspect", "apinet").code());
+    }
+
+    @Test
+    void containerPruneRemovesOnlyStoppedContainers() {
+        String stopped = berth.docker("create", "busybox", "true").line();
+        assertEquals(0, berth.docker("run", "-d", "--name", "kept", "busybox", "sleep", "600")
+                .code());
+        ServiceUnderTest.Result prune = berth.docker("container", "prune", "-f");
+        assertEquals(0, prune.code(), prune.err());
+        assertTrue(prune.out().contains(stopped), prune.out());
+        assertEquals(1, berth.docker("inspect", stopped).code());
+        assertEquals("running", berth.docker("inspect", "--format", "{{.State.Status}}", "kept")
+                .line());
+        forceRemove("kept");
     }
 }
