@@ -13,6 +13,8 @@ import io.berth.network.Endpoint;
 import io.berth.network.NetworkService;
 import io.berth.runtime.Attachment;
 import io.berth.runtime.CreateOptions;
+import io.berth.runtime.ExecSession;
+import io.berth.runtime.ExecSpec;
 import io.berth.runtime.ExitStatus;
 import io.berth.runtime.NoSuchContainerException;
 import io.berth.runtime.OciRuntime;
@@ -261,34 +263,14 @@ public final class Engine implements AutoCloseable {
      * Runs another process in a running container's namespaces and cgroup, as the container's
      * user with its capabilities unless asked otherwise; -e adds to the container's environment.
      */
-    public io.berth.runtime.ExecSession exec(String nameOrId, ExecRequest request) {
-        Container c = get(nameOrId);
-        if (!c.running()) {
-            throw new ConflictException("container " + c.id() + " is not running");
-        }
-        if ("paused".equals(c.status())) {
-            throw new ConflictException("container " + c.id()
-                    + " is paused, unpause the container before exec");
-        }
+    public ExecSession exec(String nameOrId, ExecRequest request) {
         if (request.cmd() == null || request.cmd().isEmpty()) {
             throw new InvalidRequestException("no command specified");
         }
-        ContainerFiles files = files(c.id());
-        ContainerRequest withEnv = c.request();
-        List<String> env = new ArrayList<>(SpecConverter.env(withEnv, imageConfig(c),
-                SpecConverter.hostname(c.id(), withEnv), ResolvedUser.resolve(withEnv.user(),
-                        files.readInRoot("/etc/passwd"), files.readInRoot("/etc/group"))));
-        if (request.env() != null) {
-            env.addAll(request.env());
-        }
-        io.berth.runtime.ExecSpec spec = io.berth.runtime.ExecSpec.of(request.cmd())
-                .withEnvAndCwd(env, request.workingDir() == null
-                        || request.workingDir().isEmpty() ? null : request.workingDir());
-        if (request.user() != null && !request.user().isEmpty()) {
-            ResolvedUser u = ResolvedUser.resolve(request.user(),
-                    files.readInRoot("/etc/passwd"), files.readInRoot("/etc/group"));
-            spec = spec.withUser(u.uid(), u.gid());
-        }
+        ExecSpec spec = ExecSpec.of(request.cmd()).withEnvAndCwd(
+                request.env() == null || request.env().isEmpty() ? null : request.env(),
+                request.workingDir() == null || request.workingDir().isEmpty() ? null
+                        : request.workingDir());
         if (request.tty()) {
             spec = spec.withTty(0, 0);
         }
@@ -298,7 +280,7 @@ public final class Engine implements AutoCloseable {
         if (request.detach()) {
             spec = spec.detached();
         }
-        return runtime.exec(c.id(), spec);
+        return exec(nameOrId, spec, request.user());
     }
 
     /** Gives a container another name (docker rename). */
@@ -686,6 +668,35 @@ public final class Engine implements AutoCloseable {
 
     private ContainerFiles files(String id) {
         return new ContainerFiles(config.root().resolve("containers").resolve(id));
+    }
+
+    /**
+     * Runs a process in a running container, as `docker exec`: the given environment is laid
+     * over the container's, and a user given by name is looked up in the container's
+     * /etc/passwd and /etc/group. Attached unless the spec is detached.
+     *
+     * @param user docker's --user (name or uid, optional :group), or null for the container's
+     */
+    public ExecSession exec(String nameOrId, ExecSpec spec, String user) {
+        Container c = get(nameOrId);
+        if (!"running".equals(c.status())) {
+            throw new ConflictException("container " + c.id() + " is not running");
+        }
+        ExecSpec merged = spec;
+        if (spec.env() != null) {
+            Spec config = SpecJson.read(files(c.id()).bundle().resolve("config.json"));
+            List<String> env = new ArrayList<>(config.process().env() == null ? List.of()
+                    : config.process().env());
+            env.addAll(spec.env());
+            merged = merged.withEnvAndCwd(env, spec.cwd());
+        }
+        if (user != null && !user.isEmpty()) {
+            ContainerFiles files = files(c.id());
+            ResolvedUser resolved = ResolvedUser.resolve(user, files.readInRoot("/etc/passwd"),
+                    files.readInRoot("/etc/group"));
+            merged = merged.withUser(resolved.uid(), resolved.gid());
+        }
+        return runtime.exec(c.id(), merged);
     }
 
     /** Connects a running container to one more network (docker network connect). */
