@@ -21,6 +21,8 @@ import java.util.regex.Matcher;
  * connection is taken over for its stdio), and inspected for its exit code.
  */
 final class ExecRoutes {
+    private static final long EXEC_KEPT_NANOS = 10L * 60 * 1_000_000_000L;
+
     private final EnginePool pool;
     private final Map<String, Exec> execs = new ConcurrentHashMap<>();
 
@@ -63,6 +65,7 @@ final class ExecRoutes {
         volatile ExecSession session;
         volatile boolean running;
         volatile Integer exitCode;
+        volatile long endedAt;
 
         Exec(String id, Container container, ExecBody body) {
             this.id = id;
@@ -80,6 +83,7 @@ final class ExecRoutes {
         if (!"running".equals(c.status())) {
             throw new ApiException(409, "container " + c.id() + " is not running");
         }
+        forgetOldExecs();
         String id = Names.newId();
         execs.put(id, new Exec(id, c, body));
         ex.json(201, Map.of("Id", id));
@@ -103,6 +107,7 @@ final class ExecRoutes {
             launch(exec, spec, size);
         } catch (ContainerStartException e) {
             exec.exitCode = e.exitCode();
+            exec.endedAt = System.nanoTime();
             byte[] message = (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
             client.output().write(tty ? message : StreamCopy.frame(2, message));
             client.closeOutput().run();
@@ -142,6 +147,15 @@ final class ExecRoutes {
         StreamCopy.attach(exec.session.attachment(), client, what, stdin, () -> recordExit(exec));
     }
 
+    /**
+     * Ended execs are kept a while for their inspect (clients ask right after the end, or
+     * poll), then forgotten, so a long-lived service does not keep every exec it ever ran.
+     */
+    private void forgetOldExecs() {
+        long before = System.nanoTime() - EXEC_KEPT_NANOS;
+        execs.values().removeIf(e -> !e.running && e.endedAt != 0 && e.endedAt < before);
+    }
+
     private static void recordExit(Exec exec) {
         try {
             ExitStatus status = exec.session.awaitExit();
@@ -152,6 +166,7 @@ final class ExecRoutes {
             exec.exitCode = -1;
         } finally {
             exec.running = false;
+            exec.endedAt = System.nanoTime();
         }
     }
 

@@ -306,4 +306,53 @@ class DockerCliTest {
                 .line());
         forceRemove("kept");
     }
+
+    @Test
+    void logsFollowUntilTheContainerExits() {
+        assertEquals(0, berth.docker("run", "-d", "--name", "follower", "busybox", "sh", "-c",
+                "echo one; sleep 1; echo two").code());
+        ServiceUnderTest.Result logs = berth.docker("logs", "-f", "follower");
+        assertEquals(0, logs.code(), logs.err());
+        assertEquals("one\ntwo\n", logs.out());
+        forceRemove("follower");
+    }
+
+    @Test
+    void runWithATerminalGivesRawOutputAndTheExitCode() {
+        // script(1) gives the docker CLI a terminal of its own, as a person's would be.
+        ProcessBuilder pb = new ProcessBuilder("script", "-qec", ServiceUnderTest.DOCKER
+                + " run -it --rm busybox sh -c 'tty; exit 7'", "/dev/null");
+        pb.environment().put("DOCKER_HOST", "unix://" + berth.socket);
+        pb.environment().put("DOCKER_CONFIG", berth.dir.resolve("docker-config").toString());
+        pb.redirectErrorStream(true);
+        try {
+            Process p = pb.start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(7, p.exitValue(), out);
+            assertTrue(out.contains("/dev/pts/0\r\n"), out);
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aWaitForRemovalSeesARemovalByTheBerthCli() throws Exception {
+        String id = berth.docker("create", "busybox", "true").line();
+        try (var wait = java.nio.channels.SocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX)) {
+            wait.connect(java.net.UnixDomainSocketAddress.of(berth.socket));
+            wait.write(java.nio.ByteBuffer.wrap(("POST /v1.44/containers/" + id
+                    + "/wait?condition=removed HTTP/1.1\r\nHost: x\r\nContent-Length: 0"
+                    + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            Thread.sleep(300);
+            assertEquals(0, io.berth.cli.Main.run("--root", berth.config.root().toString(),
+                    "--runroot", berth.config.runroot().toString(), "rm", id));
+            String answer = new String(java.nio.channels.Channels.newInputStream(wait)
+                    .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(answer.contains("{\"Error\":null,\"StatusCode\":0}"), answer);
+        }
+    }
 }
