@@ -21,7 +21,7 @@ import picocli.CommandLine.ParentCommand;
  * stdin or stdout ("-"). The engine deals in tars only; this side turns local files into tars
  * and back, applying docker's rules for where things land.
  */
-@Command(name = "cp",
+@Command(name = "cp", mixinStandardHelpOptions = true,
         description = "Copy files/folders between a container and the local filesystem.",
         customSynopsis = {"berth cp [OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-",
             "       berth cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH"})

@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code berth logs}: a container's output as the shim logged it, stdout and stderr apart. */
-@Command(name = "logs", description = "Fetch the logs of a container.")
+@Command(name = "logs", mixinStandardHelpOptions = true,
+        description = "Fetch the logs of a container.")
 final class LogsCommand implements Callable<Integer> {
     @ParentCommand
     Main main;

@@ -66,14 +66,15 @@ public final class TreePacker {
     /**
      * The same tar as a stream, written by a thread of its own while the caller reads; {@code
      * afterwards} runs once the thread is done, whether it finished, failed, or the reader closed
-     * the stream early. A failure of the writer reaches the reader as an IOException at the end.
+     * the stream early, and before {@code close} returns. A failure of the writer reaches the
+     * reader as an IOException at the end.
      */
     public static InputStream stream(Path source, String entryName, IdShift unshift,
             Runnable afterwards) throws IOException {
         PipedInputStream in = new PipedInputStream(PIPE_BUFFER);
         PipedOutputStream out = new PipedOutputStream(in);
         Piped piped = new Piped(in);
-        Thread.ofPlatform().daemon().name("tar " + source).start(() -> {
+        piped.writer = Thread.ofPlatform().daemon().name("tar " + source).unstarted(() -> {
             try (out) {
                 write(source, entryName, out, unshift);
             } catch (IOException | RuntimeException e) {
@@ -82,12 +83,17 @@ public final class TreePacker {
                 afterwards.run();
             }
         });
+        piped.writer.start();
         return piped;
     }
 
-    /** The reading end, which turns a failure of the writing thread into an error at its end. */
+    /**
+     * The reading end: a failure of the writing thread becomes an error at its end, and
+     * closing waits for the thread, so what {@code afterwards} releases is released by then.
+     */
     private static final class Piped extends java.io.FilterInputStream {
         private volatile Exception failure;
+        private Thread writer;
 
         Piped(InputStream in) {
             super(in);
@@ -110,6 +116,17 @@ public final class TreePacker {
                 throw new IOException("write tar: " + failure.getMessage(), failure);
             }
             return -1;
+        }
+
+        @Override
+        public void close() throws IOException {
+            super.close();
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("wait for the tar writer");
+            }
         }
     }
 

@@ -120,9 +120,7 @@ public final class TreeUnpacker {
         }
         Path parent = parentFolder(parts, name);
         Path path = parent.resolve(parts.getLast());
-        if (!replaceable(path, entry, name)) {
-            return;
-        }
+        clearWay(path, entry, name);
         create(entries, entry, path);
     }
 
@@ -179,10 +177,9 @@ public final class TreeUnpacker {
      * Clears the way for an entry: a folder stays for a folder, anything else is removed. With
      * noOverwriteDirNonDir a change between folder and non-folder is refused instead.
      */
-    private boolean replaceable(Path path, TarArchiveEntry entry, String name)
-            throws IOException {
+    private void clearWay(Path path, TarArchiveEntry entry, String name) throws IOException {
         if (!Files.exists(path, NOFOLLOW)) {
-            return true;
+            return;
         }
         boolean isFolder = Files.isDirectory(path, NOFOLLOW);
         if (options.noOverwriteDirNonDir() && isFolder != entry.isDirectory()) {
@@ -195,7 +192,6 @@ public final class TreeUnpacker {
         if (!(isFolder && entry.isDirectory())) {
             delete(path);
         }
-        return true;
     }
 
     private String inside(Path path) {

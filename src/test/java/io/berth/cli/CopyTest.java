@@ -121,6 +121,26 @@ class CopyTest {
     }
 
     @Test
+    void linksSurviveTheRoundTripAndMinusLFollowsALocalSource() throws IOException {
+        Path dir = fresh("linked");
+        Path tree = Files.createDirectory(dir.resolve("tree"));
+        Files.writeString(tree.resolve("data"), "same\n");
+        Files.createLink(tree.resolve("hard"), tree.resolve("data"));
+        Files.createSymbolicLink(tree.resolve("soft"), Path.of("data"));
+        assertEquals(0, cp(tree.toString(), "web:/tmp/linked").code());
+        assertEquals("2 data\n", inWeb("stat -c '%h' /tmp/linked/hard | tr '\\n' ' ';"
+                + " readlink /tmp/linked/soft"));
+        assertEquals(0, cp("web:/tmp/linked", dir.resolve("back").toString()).code());
+        assertEquals(Files.getAttribute(dir.resolve("back/data"), "unix:ino"),
+                Files.getAttribute(dir.resolve("back/hard"), "unix:ino"));
+        assertEquals(Path.of("data"), Files.readSymbolicLink(dir.resolve("back/soft")));
+
+        assertEquals(0, cp("-L", tree.resolve("soft").toString(), "web:/tmp/").code());
+        assertEquals("regular file same\n", inWeb("stat -c '%F' /tmp/soft | tr '\\n' ' ';"
+                + " cat /tmp/soft"));
+    }
+
+    @Test
     void anAbsoluteSymlinkInTheContainerLeadsToTheContainersOwnFile() throws IOException {
         inWeb("echo 'root:x:0:0:the containers root:/root:/bin/sh' > /tmp/passwd;"
                 + " ln -sf /tmp/passwd /tmp/pw; ln -sfn /tmp /tmp/tmplink");
@@ -133,7 +153,8 @@ class CopyTest {
         assertEquals(0, cp("web:/tmp/pw", dir.resolve("link").toString()).code());
         assertEquals("/tmp/passwd", Files.readSymbolicLink(dir.resolve("link")).toString(),
                 "without -L the link itself is copied");
-        assertNotEquals(Files.readString(Path.of("/etc/passwd")), Files.readString(dir.resolve("followed")));
+        assertNotEquals(Files.readString(Path.of("/etc/passwd")),
+                Files.readString(dir.resolve("followed")), "not the host's file");
     }
 
     @Test
