@@ -110,6 +110,15 @@ class WallsConversionTest {
     }
 
     @Test
+    void aCpusetBeyondTheMachinesCpusIsRefused() {
+        assertEquals("Requested CPUs are not available - requested 0-3, available: 0-1",
+                refusal(request().cpusetCpus("0-3")));
+        assertEquals("Invalid value x for cpuset cpus", refusal(request().cpusetCpus("x")));
+        assertEquals("0,1", convert(request().cpusetCpus("0,1")).linux().resources().cpu()
+                .cpus());
+    }
+
+    @Test
     void memoryAloneGetsTwiceItsSizeAsMemoryPlusSwap() {
         Spec.Memory m = convert(request().memory(16L << 20)).linux().resources().memory();
         assertEquals(16L << 20, m.limit());
