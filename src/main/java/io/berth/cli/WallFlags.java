@@ -77,7 +77,8 @@ final class WallFlags {
             + "no-new-privileges.")
     List<String> securityOpt = new ArrayList<>();
 
-    @Option(names = "--read-only", description = "Mount the container's root filesystem as read only.")
+    @Option(names = "--read-only",
+            description = "Mount the container's root filesystem as read only.")
     boolean readOnly;
 
     @Option(names = "--tmpfs", description = "Mount a tmpfs directory (e.g. /run:size=1m).")

@@ -154,6 +154,22 @@ public final class Resources {
                 + "not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)");
         require(quota <= 0 || quota >= 1000, "CPU cfs quota can not be less than 1ms "
                 + "(i.e. 1000)");
+        String cpuset = blankToNull(req.cpusetCpus());
+        String available = cpus == 1 ? "0" : "0-" + (cpus - 1);
+        require(cpuset == null || highestCpu(cpuset) < cpus, "Requested CPUs are not available "
+                + "- requested " + cpuset + ", available: " + available);
+    }
+
+    /** The highest CPU of a cpuset list such as "0-2,4". */
+    private static int highestCpu(String cpuset) {
+        if (!cpuset.matches("\\d+(-\\d+)?(,\\d+(-\\d+)?)*")) {
+            throw new InvalidRequestException("Invalid value " + cpuset + " for cpuset cpus");
+        }
+        int highest = 0;
+        for (String part : cpuset.split("[,-]")) {
+            highest = Math.max(highest, Integer.parseInt(part));
+        }
+        return highest;
     }
 
     static void require(boolean condition, String message) {

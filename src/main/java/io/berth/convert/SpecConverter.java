@@ -269,7 +269,8 @@ public final class SpecConverter {
         m.add(new Spec.Mount("/dev/mqueue", "mqueue", "mqueue",
                 List.of("nosuid", "noexec", "nodev")));
         m.add(new Spec.Mount("/dev/shm", "tmpfs", "shm",
-                List.of("nosuid", "noexec", "nodev", "mode=1777", "size=" + kibOrBytes(shmSize(req)))));
+                List.of("nosuid", "noexec", "nodev", "mode=1777",
+                        "size=" + kibOrBytes(shmSize(req)))));
         addFileBind(m, "/etc/resolv.conf", in.resolvConfFile());
         addFileBind(m, "/etc/hostname", in.hostnameFile());
         addFileBind(m, "/etc/hosts", in.hostsFile());

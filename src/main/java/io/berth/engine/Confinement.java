@@ -74,7 +74,11 @@ final class Confinement {
         }
     }
 
-    /** Keeps the cgroup's word on an OOM kill, before the cgroup is removed. */
+    /**
+     * Keeps the cgroup's word on an OOM kill, before the cgroup is removed. Only a kill is
+     * written, never its absence: a second client finishing the same exit may find the cgroup
+     * already gone, and must not erase what the first one saw. A new start clears the mark.
+     */
     static void recordOomKill(CgroupDriver cgroups, String cgroupsPath, Path containerDir) {
         boolean killed;
         try {
@@ -83,10 +87,8 @@ final class Confinement {
             return; // no cgroup left to ask: nothing was recorded by the kernel either
         }
         try {
-            if (killed) {
+            if (killed && Files.isDirectory(containerDir)) {
                 Files.writeString(containerDir.resolve(OOM_MARK), "1\n");
-            } else {
-                Files.deleteIfExists(containerDir.resolve(OOM_MARK));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("record the OOM kill of " + containerDir, e);

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /** Docker's resource and privilege flags, converted against a made-up machine. */
 class WallsConversionTest {
-    private static final String ID = "77f1d2b9bc6e714a01b266d353e0834744d4b4737a7b30cc7592bfb418b0e41d";
+    private static final String ID =
+            "77f1d2b9bc6e714a01b266d353e0834744d4b4737a7b30cc7592bfb418b0e41d";
     /** Like this project's machines: every capability but CAP_SYS_RESOURCE. */
     private static final long BOUNDING = 0x1fffeffffffL;
     private static final Spec.Device FUSE = new Spec.Device("c", "/dev/fuse", 10, 229, 0600,
@@ -106,6 +107,15 @@ class WallsConversionTest {
                 refusal(request().nanoCpus(Resources.parseCpus("3"))));
         assertTrue(refusal(request().nanoCpus(1_000_000_000L).cpuQuota(50_000L))
                 .startsWith("Conflicting options"));
+    }
+
+    @Test
+    void aCpusetBeyondTheMachinesCpusIsRefused() {
+        assertEquals("Requested CPUs are not available - requested 0-3, available: 0-1",
+                refusal(request().cpusetCpus("0-3")));
+        assertEquals("Invalid value x for cpuset cpus", refusal(request().cpusetCpus("x")));
+        assertEquals("0,1", convert(request().cpusetCpus("0,1")).linux().resources().cpu()
+                .cpus());
     }
 
     @Test
