@@ -58,7 +58,8 @@ final class CreateFlags {
     @Option(names = "--uts", description = "UTS namespace to use (host or private).")
     String uts;
 
-    @Option(names = {"--network", "--net"}, description = "Network mode (none, host).")
+    @Option(names = {"--network", "--net"},
+            description = "Network: bridge (default), none, host, container:NAME or a user network.")
     String network;
 
     @Option(names = "--cgroupns", description = "Cgroup namespace to use (host or private).")
@@ -75,6 +76,33 @@ final class CreateFlags {
 
     @Option(names = "--stop-timeout", description = "Timeout (in seconds) to stop a container.")
     Integer stopTimeout;
+
+    @Option(names = {"-p", "--publish"}, description = "Publish a container's port(s) to the host.")
+    List<String> publish = new ArrayList<>();
+
+    @Option(names = {"-P", "--publish-all"}, description = "Publish all exposed ports to random ports.")
+    boolean publishAll;
+
+    @Option(names = "--network-alias", description = "Add network-scoped alias for the container.")
+    List<String> networkAliases = new ArrayList<>();
+
+    @Option(names = "--add-host", description = "Add a custom host-to-IP mapping (host:ip).")
+    List<String> addHosts = new ArrayList<>();
+
+    @Option(names = "--dns", description = "Set custom DNS servers.")
+    List<String> dns = new ArrayList<>();
+
+    @Option(names = "--dns-search", description = "Set custom DNS search domains.")
+    List<String> dnsSearch = new ArrayList<>();
+
+    @Option(names = "--dns-option", description = "Set DNS options.")
+    List<String> dnsOptions = new ArrayList<>();
+
+    @Option(names = "--mac-address", description = "Container MAC address.")
+    String macAddress;
+
+    @Option(names = "--ip", description = "IPv4 address on a user network.")
+    String ip;
 
     @Parameters(index = "0", paramLabel = "IMAGE", description = "The image to run.")
     String image;
@@ -106,7 +134,20 @@ final class CreateFlags {
                 .timensMode(timens)
                 .stopSignal(stopSignal)
                 .stopTimeout(stopTimeout)
+                .publish(nullIfEmpty(publish))
+                .publishAll(publishAll)
+                .networkAliases(nullIfEmpty(networkAliases))
+                .extraHosts(nullIfEmpty(addHosts))
+                .dns(nullIfEmpty(dns))
+                .dnsSearch(nullIfEmpty(dnsSearch))
+                .dnsOptions(nullIfEmpty(dnsOptions))
+                .macAddress(macAddress)
+                .ipAddress(ip)
                 .build();
+    }
+
+    private static List<String> nullIfEmpty(List<String> list) {
+        return list.isEmpty() ? null : List.copyOf(list);
     }
 
     /** --env-file first, then -e, as docker orders them; NAME alone takes the CLI's value. */

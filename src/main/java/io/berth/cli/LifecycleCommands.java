@@ -150,4 +150,21 @@ final class LifecycleCommands {
             return forEach(containers, c -> System.out.println(engine.await(c)));
         }
     }
+
+    /** Run by the shim when a container exits: records it and releases what it held. */
+    @Command(name = "container-cleanup", hidden = true,
+            description = "Finish a container that has exited (run by its monitor).")
+    static final class Cleanup implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            main.engine().cleanup(id);
+            return 0;
+        }
+    }
 }

@@ -24,7 +24,9 @@ import picocli.CommandLine.Option;
             LifecycleCommands.Kill.class, LifecycleCommands.Rm.class,
             LifecycleCommands.Wait.class, QueryCommands.Logs.class, QueryCommands.Anatomy.class,
             ImageCommands.Load.class, ImageCommands.Import.class, ImageCommands.Images.class,
-            SystemCommands.VersionCommand.class, SystemCommands.Info.class})
+            SystemCommands.VersionCommand.class, SystemCommands.Info.class,
+            NetworkCommands.Group.class, NetworkCommands.Port.class,
+            LifecycleCommands.Cleanup.class})
 public final class Main {
     /** Berth's version, printed by `berth version` and `berth --version`. */
     public static final String VERSION = "0.1.0";
@@ -38,12 +40,23 @@ public final class Main {
     @Option(names = "--log-level", description = "debug, info, warn or error.")
     String logLevel = "warn";
 
+    @Option(names = "--bridge-name", hidden = true,
+            description = "The default network's bridge (for a second root beside the first).")
+    String bridgeName;
+
+    @Option(names = "--bridge-subnet", hidden = true,
+            description = "The default network's subnet (with --bridge-name).")
+    String bridgeSubnet;
+
     private Engine engine;
 
     /** The engine, opened on first use so that --help costs nothing. */
     Engine engine() {
         if (engine == null) {
-            engine = Engine.open(new EngineConfig(root, runroot, OciRuntime.defaultShim()));
+            EngineConfig.Bridge bridge = bridgeName == null ? null
+                    : new EngineConfig.Bridge(bridgeName, bridgeSubnet);
+            engine = Engine.open(new EngineConfig(root, runroot, OciRuntime.defaultShim(),
+                    bridge));
         }
         return engine;
     }
@@ -94,7 +107,10 @@ public final class Main {
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
         if (!(e instanceof NotFoundException || e instanceof ConflictException
                 || e instanceof InvalidRequestException || e instanceof ImageFormatException
-                || e instanceof StoreException || e instanceof ExitCodes.UserError)) {
+                || e instanceof StoreException || e instanceof ExitCodes.UserError
+                || e instanceof io.berth.network.NetworkException
+                || e instanceof IllegalArgumentException
+                || e instanceof io.berth.runtime.ContainerStateException)) {
             message = e.getClass().getSimpleName() + ": " + message;
             if ("debug".equals(((Main) line.getCommandSpec().root().userObject()).logLevel)) {
                 e.printStackTrace(err);

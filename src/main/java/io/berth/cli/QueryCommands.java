@@ -59,8 +59,10 @@ final class QueryCommands {
         public Integer call() {
             Instant now = Instant.now();
             List<Map<String, Object>> rows = new ArrayList<>();
-            for (Container c : main.engine().list(all)) {
-                rows.add(Inspection.psRow(c, !noTrunc, now));
+            Engine engine = main.engine();
+            for (Container c : engine.list(all)) {
+                rows.add(Inspection.psRow(c, c.running() ? engine.endpoints(c.id()) : List.of(),
+                        !noTrunc, now));
             }
             String layout = quiet ? "{{.ID}}" : format == null ? PS_TABLE : format;
             System.out.print(new TableFormat(layout, PS_HEADERS).render(rows));

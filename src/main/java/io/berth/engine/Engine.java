@@ -170,7 +170,7 @@ public final class Engine implements AutoCloseable {
             prepare(record);
             RuntimeState created = runtime.create(record.id(), files(record.id()).bundle(),
                     new CreateOptions(record.request().openStdin(), files(record.id()).log(),
-                            null));
+                            null).withExitCommand(config.exitCommand(record.id())));
             containerNetworks.connect(record, created.pid(), image(record).config(),
                     files(record.id()));
             Attachment attachment = attach ? runtime.attach(record.id()) : null;
@@ -331,6 +331,15 @@ public final class Engine implements AutoCloseable {
         store.delete(c.id());
     }
 
+    /**
+     * Finishes a container whose process has exited, as the shim's exit command asks when
+     * nobody is watching: the exit is recorded, mounts, endpoints and cgroup are released, and
+     * a --rm container is removed. A container that is still running is left alone.
+     */
+    public void cleanup(String id) {
+        tryFind(id).ifPresent(this::view);
+    }
+
     /** A container by name, full id or unique id prefix, with its live state. */
     public Container get(String nameOrId) {
         return view(find(nameOrId));
@@ -447,6 +456,38 @@ public final class Engine implements AutoCloseable {
         return new ContainerFiles(config.root().resolve("containers").resolve(id));
     }
 
+    /** Connects a running container to one more network (docker network connect). */
+    public void connect(String network, String nameOrId, List<String> aliases, String ip) {
+        Container c = get(nameOrId);
+        if (!c.running()) {
+            throw new ConflictException("container " + c.name() + " is not running");
+        }
+        String hostname = SpecConverter.hostname(c.id(), c.request());
+        networks.attach(c.id(), "/proc/" + c.pid() + "/ns/net", network,
+                io.berth.network.EndpointOptions.none().withName(c.name(), hostname)
+                        .withAliases(aliases).withIp(ip == null || ip.isEmpty() ? null : ip)
+                        .withHosts(c.request().extraHosts() == null ? List.of()
+                                : c.request().extraHosts(), files(c.id()).hosts().toString()));
+    }
+
+    /** Disconnects a container from a network (docker network disconnect). */
+    public void disconnect(String network, String nameOrId) {
+        Container c = get(nameOrId);
+        boolean attached = networks.endpoints(c.id()).stream()
+                .anyMatch(e -> e.network().equals(networks.inspect(network).name()));
+        if (!attached) {
+            throw new ConflictException("container " + c.id() + " is not connected to network "
+                    + network);
+        }
+        networks.detach(c.id(), "/proc/" + c.pid() + "/ns/net", network);
+    }
+
+    /** The configuration of a container's image (empty when the image is gone). */
+    public io.berth.spec.ImageConfig imageConfig(Container c) {
+        return images.find(c.record().imageId()).map(Image::config)
+                .orElse(io.berth.spec.ImageConfig.empty());
+    }
+
     /** A container's network endpoints, one per network it is attached to. */
     public List<Endpoint> endpoints(String id) {
         return networks.endpoints(id);
@@ -459,6 +500,7 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        runtime.close();
         store.close();
     }
 }

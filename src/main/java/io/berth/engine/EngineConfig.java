@@ -1,6 +1,9 @@
 package io.berth.engine;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Where an engine keeps its state: root (persistent: database, images, containers, logs) and
@@ -16,6 +19,33 @@ public record EngineConfig(Path root, Path runroot, Path shim, Bridge bridge) {
 
     public EngineConfig(Path root, Path runroot, Path shim) {
         this(root, runroot, shim, null);
+    }
+
+    /**
+     * The command the shim runs when a container exits (conmon's --exit-command): berth's
+     * own {@code container-cleanup}, through bin/berth when the launcher set berth.home, else
+     * through this JVM's java and class path.
+     */
+    public List<String> exitCommand(String id) {
+        List<String> argv = new ArrayList<>();
+        String home = System.getProperty("berth.home");
+        if (home != null && Files.isExecutable(Path.of(home, "bin", "berth"))) {
+            argv.add(Path.of(home, "bin", "berth").toString());
+        } else {
+            argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            argv.add("--enable-native-access=ALL-UNNAMED");
+            argv.add("-cp");
+            argv.add(System.getProperty("java.class.path"));
+            argv.add("io.berth.cli.Main");
+        }
+        argv.addAll(List.of("--root", root.toAbsolutePath().toString(), "--runroot",
+                runroot.toAbsolutePath().toString()));
+        if (bridge != null) {
+            argv.addAll(List.of("--bridge-name", bridge.name(), "--bridge-subnet",
+                    bridge.subnet()));
+        }
+        argv.addAll(List.of("container-cleanup", id));
+        return argv;
     }
 
     public static final Path DEFAULT_ROOT = Path.of("/var/lib/berth");

@@ -2,9 +2,14 @@ package io.berth.engine;
 
 import io.berth.convert.ContainerRequest;
 import io.berth.convert.SpecConverter;
+import io.berth.network.Endpoint;
+import io.berth.network.PortMapping;
+import io.berth.network.PublishedPorts;
+import io.berth.spec.ImageConfig;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +54,8 @@ public final class Inspection {
         m.put("GraphDriver", Map.of("Name", "overlay", "Data", paths));
         m.put("Mounts", List.of());
         m.put("Config", config(c, req));
-        m.put("NetworkSettings", networkSettings());
+        m.put("NetworkSettings", networkSettings(c.running() ? engine.endpoints(c.id())
+                : List.of(), engine.imageConfig(c)));
         return m;
     }
 
@@ -71,7 +77,13 @@ public final class Inspection {
 
     private static Map<String, Object> hostConfig(ContainerRequest req) {
         Map<String, Object> h = new LinkedHashMap<>();
-        h.put("NetworkMode", orDefault(req.networkMode(), "none"));
+        h.put("NetworkMode", orDefault(req.networkMode(), "bridge"));
+        h.put("PortBindings", portBindings(req));
+        h.put("PublishAllPorts", req.publishAll());
+        h.put("Dns", orEmpty(req.dns()));
+        h.put("DnsOptions", orEmpty(req.dnsOptions()));
+        h.put("DnsSearch", orEmpty(req.dnsSearch()));
+        h.put("ExtraHosts", req.extraHosts());
         h.put("AutoRemove", req.autoRemove());
         h.put("PidMode", orDefault(req.pidMode(), ""));
         h.put("IpcMode", orDefault(req.ipcMode(), "private"));
@@ -107,19 +119,56 @@ public final class Inspection {
         return m;
     }
 
-    private static Map<String, Object> networkSettings() {
+    /** The ports a container asked for at create, as HostConfig.PortBindings. */
+    private static Map<String, Object> portBindings(ContainerRequest req) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        List<PortMapping> asked = new ArrayList<>();
+        for (String p : orEmpty(req.publish())) {
+            asked.addAll(PortMapping.parse(p));
+        }
+        PublishedPorts.inspect(asked, List.of()).forEach(out::put);
+        return out;
+    }
+
+    private static Map<String, Object> networkSettings(List<Endpoint> endpoints,
+            ImageConfig image) {
         Map<String, Object> n = new LinkedHashMap<>();
+        Endpoint first = endpoints.isEmpty() ? null : endpoints.get(0);
+        List<PortMapping> published = new ArrayList<>();
+        endpoints.forEach(e -> published.addAll(e.ports()));
+        List<String> exposed = image == null || image.exposedPorts() == null ? List.of()
+                : List.copyOf(image.exposedPorts().keySet());
         n.put("Bridge", "");
-        n.put("Ports", Map.of());
-        n.put("IPAddress", "");
-        n.put("Gateway", "");
-        n.put("MacAddress", "");
-        n.put("Networks", Map.of());
+        n.put("SandboxID", "");
+        n.put("Ports", PublishedPorts.inspect(published, exposed));
+        n.put("SandboxKey", "");
+        n.put("EndpointID", first == null ? "" : first.id());
+        n.put("Gateway", first == null || first.gateway() == null ? "" : first.gateway());
+        n.put("IPAddress", first == null || first.ip() == null ? "" : first.ip());
+        n.put("IPPrefixLen", first == null ? 0 : first.prefix());
+        n.put("MacAddress", first == null || first.mac() == null ? "" : first.mac());
+        Map<String, Object> networks = new LinkedHashMap<>();
+        for (Endpoint e : endpoints) {
+            Map<String, Object> net = new LinkedHashMap<>();
+            net.put("IPAMConfig", null);
+            net.put("Links", null);
+            net.put("Aliases", e.options().aliases().isEmpty() ? null : e.options().aliases());
+            net.put("NetworkID", e.networkId());
+            net.put("EndpointID", e.id());
+            net.put("Gateway", e.gateway() == null ? "" : e.gateway());
+            net.put("IPAddress", e.ip() == null ? "" : e.ip());
+            net.put("IPPrefixLen", e.prefix());
+            net.put("MacAddress", e.mac() == null ? "" : e.mac());
+            net.put("DriverOpts", null);
+            networks.put(e.network(), net);
+        }
+        n.put("Networks", networks);
         return n;
     }
 
     /** The row `docker ps --format` templates see, with docker's field names. */
-    public static Map<String, Object> psRow(Container c, boolean truncate, Instant now) {
+    public static Map<String, Object> psRow(Container c, List<Endpoint> endpoints,
+            boolean truncate, Instant now) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("ID", truncate ? c.shortId() : c.id());
         row.put("Image", c.request().image());
@@ -131,14 +180,17 @@ public final class Inspection {
         row.put("CreatedAt", c.record().created().atZone(ZoneOffset.UTC)
                 .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss Z")) + " UTC");
         row.put("RunningFor", Durations.human(c.record().created(), now) + " ago");
-        row.put("Ports", "");
+        List<PortMapping> published = new ArrayList<>();
+        endpoints.forEach(e -> published.addAll(e.ports()));
+        row.put("Ports", PublishedPorts.psColumn(published));
         row.put("Status", status(c, now));
         row.put("State", c.status());
         row.put("Size", "0B");
         row.put("Names", c.name());
         row.put("Labels", labels(c.request()));
         row.put("Mounts", "");
-        row.put("Networks", orDefault(c.request().networkMode(), "none"));
+        row.put("Networks", String.join(",", endpoints.stream().map(Endpoint::network)
+                .toList()));
         return row;
     }
 
@@ -166,6 +218,10 @@ public final class Inspection {
     /** Docker's RFC 3339 with nanoseconds, in UTC; the zero time for null. */
     public static String time(Instant t) {
         return t == null ? ZERO_TIME : DateTimeFormatter.ISO_INSTANT.format(t);
+    }
+
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
     }
 
     private static String orDefault(String v, String dflt) {

@@ -27,6 +27,9 @@ final class BerthCli implements AutoCloseable {
     final Path dir;
     final Path root;
     final Path runroot;
+    /** This root's default bridge, so that tests never share one with another root. */
+    final String bridge;
+    final String subnet;
 
     BerthCli() {
         try {
@@ -40,6 +43,8 @@ final class BerthCli implements AutoCloseable {
         }
         root = dir.resolve("root");
         runroot = dir.resolve("run");
+        bridge = dir.getFileName().toString();
+        subnet = "10.79." + Math.floorMod(bridge.hashCode(), 250) + ".0/24";
     }
 
     static Path fixtures() {
@@ -53,7 +58,7 @@ final class BerthCli implements AutoCloseable {
 
     synchronized Result runWithInput(InputStream stdin, String... args) {
         List<String> all = new ArrayList<>(List.of("--root", root.toString(), "--runroot",
-                runroot.toString()));
+                runroot.toString(), "--bridge-name", bridge, "--bridge-subnet", subnet));
         all.addAll(List.of(args));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -106,6 +111,14 @@ final class BerthCli implements AutoCloseable {
         return found;
     }
 
+    static void exec(String... command) throws IOException {
+        try {
+            new ProcessBuilder(command).inheritIO().start().waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Removes every container, then the folder, unmounting anything left first. */
     @Override
     public void close() throws IOException {
@@ -115,13 +128,13 @@ final class BerthCli implements AutoCloseable {
                 run("rm", "-f", id);
             }
         }
+        run("network", "prune", "-f");
+        if (Files.exists(Path.of("/sys/class/net", bridge))) {
+            exec("ip", "link", "delete", bridge);
+        }
         List<String> left = mounts();
         for (int i = left.size() - 1; i >= 0; i--) {
-            try {
-                new ProcessBuilder("umount", "-l", left.get(i)).inheritIO().start().waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            exec("umount", "-l", left.get(i));
         }
         if (mounts().isEmpty()) {
             try (var walk = Files.walk(dir)) {
