@@ -36,7 +36,6 @@ import java.util.stream.Stream;
 public final class OciRuntime implements AutoCloseable {
     static final int SIGKILL = 9;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path stateRoot;
     private final Path shim;
@@ -408,7 +407,7 @@ public final class OciRuntime implements AutoCloseable {
 
     private static String newExecId() {
         byte[] bytes = new byte[8];
-        RANDOM.nextBytes(bytes);
+        Ids.RANDOM.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
     }
 
@@ -431,5 +430,10 @@ public final class OciRuntime implements AutoCloseable {
             throw new NoSuchContainerException("exec " + execId + " in container " + id);
         }
         return folder;
+    }
+
+    /** Made on first use only: SecureRandom's set-up costs ~20 ms, and most calls need none. */
+    private static final class Ids {
+        static final SecureRandom RANDOM = new SecureRandom();
     }
 }
