@@ -167,8 +167,8 @@ public final class Engine implements AutoCloseable {
         ContainerRecord record = c.record();
         releaseRuntime(record);
         try {
-            prepare(record);
-            RuntimeState created = runtime.create(record.id(), files(record.id()).bundle(),
+            Spec spec = prepare(record);
+            RuntimeState created = runtime.create(record.id(), files(record.id()).bundle(), spec,
                     new CreateOptions(record.request().openStdin(), files(record.id()).log(),
                             null).withExitCommand(config.exitCommand(record.id())));
             containerNetworks.connect(record, created.pid(), image(record).config(),
@@ -190,8 +190,11 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** Mounts the root filesystem, writes the container's /etc files and its config.json. */
-    private void prepare(ContainerRecord record) {
+    /**
+     * Mounts the root filesystem, writes the container's /etc files and its config.json; returns
+     * the spec written.
+     */
+    private Spec prepare(ContainerRecord record) {
         ContainerFiles files = files(record.id());
         Image image = image(record);
         IdShift shift = record.usernsHostId() == null ? null
@@ -211,6 +214,7 @@ public final class Engine implements AutoCloseable {
                 files.resolvConf(), range, "/berth/" + record.id(),
                 containerNetworks.joinedNetns(request, this::get)));
         SpecJson.write(spec, files.bundle().resolve("config.json"));
+        return spec;
     }
 
     private Image image(ContainerRecord record) {
