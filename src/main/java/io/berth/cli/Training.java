@@ -1,7 +1,9 @@
 package io.berth.cli;
 
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The training run for the JDK's AOT cache (scripts/train-aot): the common commands, in one JVM,
@@ -9,6 +11,8 @@ import java.io.OutputStream;
  * when the next JVM starts.
  */
 public final class Training {
+    private static final List<String> FAILED = new ArrayList<>();
+
     private Training() {
     }
 
@@ -22,8 +26,20 @@ public final class Training {
         String archive = args[1];
         boolean loaded = args.length > 2 && args[2].equals("--loaded");
         String[] roots = {"--root", work + "/root", "--runroot", work + "/run"};
-        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        System.setErr(quiet);
+        PrintStream err = System.err;
+        System.setErr(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            train(roots, archive, loaded);
+        } finally {
+            System.setErr(err);
+        }
+        if (!FAILED.isEmpty()) {
+            err.println("training: these commands failed: " + FAILED);
+            System.exit(1);
+        }
+    }
+
+    private static void train(String[] roots, String archive, boolean loaded) {
         if (!loaded) {
             run(roots, "load", "-i", archive);
         }
@@ -67,6 +83,9 @@ public final class Training {
         String[] args = new String[roots.length + command.length];
         System.arraycopy(roots, 0, args, 0, roots.length);
         System.arraycopy(command, 0, args, roots.length, command.length);
-        Main.run(args);
+        if (Main.run(args) != 0) {
+            // A command that fails here leaves its path out of the cache, silently slow later.
+            FAILED.add(String.join(" ", command));
+        }
     }
 }
