@@ -17,19 +17,19 @@ public final class Training {
     }
 
     /**
-     * Runs the training. Arguments: a work folder of its own, the busybox image archive, and
-     * optionally "--loaded" when the image is already in that folder's root (scripts/train-aot
-     * loads it in a JVM that records nothing, so that the archive code stays out of the cache).
+     * Runs the training. Arguments: a work folder of its own whose root already holds the
+     * busybox image (scripts/train-aot loads it in a JVM that records nothing, so that the
+     * archive code stays out of the cache), and a bridge name and subnet of the training's own,
+     * so that its runs on the default network never touch the host's real default bridge.
      */
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         String work = args[0];
-        String archive = args[1];
-        boolean loaded = args.length > 2 && args[2].equals("--loaded");
-        String[] roots = {"--root", work + "/root", "--runroot", work + "/run"};
+        String[] roots = {"--root", work + "/root", "--runroot", work + "/run",
+            "--bridge-name", args[1], "--bridge-subnet", args[2]};
         PrintStream err = System.err;
         System.setErr(new PrintStream(OutputStream.nullOutputStream()));
         try {
-            train(roots, archive, loaded);
+            train(roots);
         } finally {
             System.setErr(err);
         }
@@ -39,10 +39,7 @@ public final class Training {
         }
     }
 
-    private static void train(String[] roots, String archive, boolean loaded) {
-        if (!loaded) {
-            run(roots, "load", "-i", archive);
-        }
+    private static void train(String[] roots) {
         // The measured path first and most often: the cache also keeps the methods' profiles.
         for (int i = 0; i < 3; i++) {
             run(roots, "run", "--rm", "--network", "none", "busybox", "true");
