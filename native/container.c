@@ -11,12 +11,15 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
 #include <linux/openat2.h>
+#include <linux/seccomp.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <termios.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -91,6 +94,30 @@ static int await_byte(char expected, struct shim_err *err)
     if (n == 0 || c != expected)
         _exit(1); /* the monitor went away: nobody is left to report to */
     return 0;
+}
+
+/* Without a monitor (berth-shim oci), `start` is a reader opening exec.fifo: our blocking
+ * open for writing returns then. The fifo was opened O_PATH before pivot_root, so it is
+ * reached through /proc/self/fd, as runc does; the container needs /proc for this. */
+static int await_start(const struct plan *p, struct shim_err *err)
+{
+    if (p->start_mode == START_NOW)
+        return 0;
+    if (p->start_mode == START_SOCKET)
+        return await_byte('s', err);
+
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", p->fifo_fd);
+    int fd;
+    do {
+        fd = open(path, O_WRONLY | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0)
+        return fail(err, errno, "open exec.fifo through %s", path);
+    int rc = write_all(fd, "0", 1) < 0 ? fail(err, errno, "write exec.fifo") : 0;
+    close(fd);
+    close(p->fifo_fd);
+    return rc;
 }
 
 /* ---- paths inside the rootfs ---- */
@@ -393,6 +420,99 @@ static int make_symlink(int rootfd, const struct plan_kv *link, struct shim_err 
     return rc;
 }
 
+/* ---- createContainer and startContainer hooks ---- */
+
+/* Java wrote the state documents once it knew our host pid (before go); they are read while
+ * the state folder is still our working directory, before pivot_root hides it. */
+static int read_hook_states(struct plan *p, struct shim_err *err)
+{
+    const char *names[2] = {"hook-state-create", "hook-state-start"};
+    for (int i = 0; i < 2 && p->nhooks > 0; i++) {
+        int fd = open(names[i], O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return fail(err, errno, "open %s", names[i]);
+        char *text = calloc(1, 8192);
+        ssize_t n = text ? read(fd, text, 8191) : -1;
+        int e = errno;
+        close(fd);
+        if (n < 0)
+            return fail(err, text ? e : ENOMEM, "read %s", names[i]);
+        p->hook_state[i] = text;
+    }
+    return 0;
+}
+
+static void exec_hook(const struct plan_hook *h, int in) __attribute__((noreturn));
+static void exec_hook(const struct plan_hook *h, int in)
+{
+    int null = open("/dev/null", O_WRONLY);
+    dup2(in, STDIN_FILENO);
+    if (null >= 0) {
+        dup2(null, STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    execve(h->path, (char *const *) h->argv, (char *const *) h->env);
+    _exit(127);
+}
+
+/* Waits for a hook within its timeout; polling keeps us free of signal handlers. */
+static int await_hook(const struct plan_hook *h, pid_t pid, const char *phase,
+                      struct shim_err *err)
+{
+    int status;
+    for (long waited_ms = 0; ; waited_ms += 10) {
+        pid_t done = waitpid(pid, &status, WNOHANG);
+        if (done == pid)
+            break;
+        if (done < 0 && errno != EINTR)
+            return fail(err, errno, "wait for the %s hook %s", phase, h->path);
+        if (h->timeout > 0 && waited_ms >= h->timeout * 1000L) {
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+            return fail(err, ETIMEDOUT, "%s hook %s: timed out after %ds", phase, h->path,
+                        h->timeout);
+        }
+        struct timespec tick = {0, 10 * 1000 * 1000};
+        nanosleep(&tick, NULL);
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    return fail(err, ECANCELED, "%s hook %s: exited with %d", phase, h->path,
+                WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
+/* Runs the hooks of one phase in order, each with the state document on its stdin. */
+static int run_hooks(const struct plan *p, char phase, struct shim_err *err)
+{
+    const char *name = phase == 'c' ? "createContainer" : "startContainer";
+    const char *state = p->hook_state[phase == 'c' ? 0 : 1];
+    for (int i = 0; i < p->nhooks; i++) {
+        const struct plan_hook *h = &p->hooks[i];
+        if (h->phase != phase)
+            continue;
+        int in[2];
+        if (pipe2(in, O_CLOEXEC) < 0)
+            return fail(err, errno, "pipe for the %s hook %s", name, h->path);
+        pid_t pid = fork();
+        if (pid < 0)
+            return fail(err, errno, "fork the %s hook %s", name, h->path);
+        if (pid == 0)
+            exec_hook(h, in[0]);
+        close(in[0]);
+        /* A hook that does not read its stdin must not kill us with SIGPIPE. */
+        signal(SIGPIPE, SIG_IGN);
+        write_all(in[1], state, strlen(state));
+        signal(SIGPIPE, SIG_DFL);
+        close(in[1]);
+        if (await_hook(h, pid, name, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* ---- the root ---- */
 
 static int pivot(const char *root, struct shim_err *err)
@@ -462,6 +582,10 @@ static int setup_rootfs(const struct plan *p, struct shim_err *err)
         if (make_symlink(rootfd, &p->symlinks[i], err) < 0)
             return -1;
     close(rootfd);
+    /* createContainer: in our namespaces with the mounts made, before pivot_root, so the
+     * hook's path is still the runtime's. */
+    if (run_hooks(p, 'c', err) < 0)
+        return -1;
     return pivot(p->root, err);
 }
 
@@ -647,8 +771,22 @@ static int set_capabilities(const struct plan *p, struct shim_err *err)
     return 0;
 }
 
+/* The filter confines every later syscall, so it goes in as late as it can: right before
+ * execve. Without no_new_privs the kernel wants CAP_SYS_ADMIN for it, which the process loses
+ * with its user and capabilities; then it goes in before those change, and the profile must
+ * allow the few calls between (setgroups, setresuid, capset, ...), as Docker's does. */
+static int load_seccomp(const struct plan *p, struct shim_err *err)
+{
+    struct sock_fprog prog = {.len = p->seccomp_len, .filter = p->seccomp_filter};
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->seccomp_flags, &prog) < 0)
+        return fail(err, errno, "load the seccomp filter (%u instructions)", p->seccomp_len);
+    return 0;
+}
+
 static int become_user(const struct plan *p, struct shim_err *err)
 {
+    if (p->seccomp_filter && !p->no_new_privs && load_seccomp(p, err) < 0)
+        return -1;
     if (p->has_caps && drop_bounding(p->cap_bounding, err) < 0)
         return -1;
     /* Keep the permitted set across setuid; capset then leaves exactly the planned one. */
@@ -765,6 +903,8 @@ static void reset_signals(void)
 
 static int prepare(struct plan *p, int *master, struct shim_err *err)
 {
+    if (read_hook_states(p, err) < 0)
+        return -1;
     if (set_oom_score(p, err) < 0 || join_namespaces(p, err) < 0)
         return -1;
     if (p->clone_flags & CLONE_NEWUSER) {
@@ -777,6 +917,8 @@ static int prepare(struct plan *p, int *master, struct shim_err *err)
     if (p->new_timens && enter_time_namespace(p, err) < 0)
         return -1;
     if ((p->clone_flags & CLONE_NEWNS) && setup_rootfs(p, err) < 0)
+        return -1;
+    if (!(p->clone_flags & CLONE_NEWNS) && run_hooks(p, 'c', err) < 0)
         return -1;
     if (p->lo_up && loopback_up(err) < 0)
         return -1;
@@ -880,9 +1022,14 @@ void container_run(struct plan *p, int fd)
     report_fd(0, "created", master);
     if (master >= 0)
         close(master);
-    if (await_byte('s', &err) < 0)
+    if (await_start(p, &err) < 0)
+        die(&err);
+    /* startContainer: inside the container, just before its program runs. */
+    if (run_hooks(p, 's', &err) < 0)
         die(&err);
 
+    if (p->seccomp_filter && p->no_new_privs && load_seccomp(p, &err) < 0)
+        die(&err);
     if (p->init)
         run_init(p, path);
     execve(path, (char *const *) p->argv, (char *const *) p->env);

@@ -25,6 +25,11 @@
  *   exec       1        (into a running container: every namespace joined, no root to build)
  *   init       1           (stay as pid 1: fork the command, forward signals, reap zombies)
  *   exitcmd    <argument>  (in order: what the monitor runs after it wrote the exit file)
+ *   start      fifo|now    (berth-shim oci: how the created process waits; else the monitor's)
+ *   console    <socket>    (berth-shim oci: where a terminal's master goes, SCM_RIGHTS)
+ *   hook       <c|s> <timeout s, 0: none> <path>   (createContainer or startContainer)
+ *   hookarg    <argument>  hookenv <K=V>            (in order, for the hook above them)
+ *   seccomp    <SECCOMP_FILTER_FLAG_ bits> <struct sock_filter[] in hex, native byte order>
  */
 #include "shim.h"
 
@@ -121,8 +126,11 @@ static int alloc_arrays(struct plan *p, int lines, struct shim_err *err)
     p->argv = calloc(lines + 1, sizeof(*p->argv));
     p->exit_argv = calloc(lines + 1, sizeof(*p->exit_argv));
     p->groups = calloc(MAX_FIELDS * lines, sizeof(*p->groups));
+    p->hooks = calloc(lines, sizeof(*p->hooks));
+    p->nlines = lines;
     if (!p->joins || !p->mounts || !p->devices || !p->symlinks || !p->masked || !p->readonly
-        || !p->rlimits || !p->sysctls || !p->env || !p->argv || !p->exit_argv || !p->groups)
+        || !p->rlimits || !p->sysctls || !p->env || !p->argv || !p->exit_argv || !p->groups
+        || !p->hooks)
         return fail(err, ENOMEM, "allocate plan");
     return 0;
 }
@@ -151,6 +159,49 @@ static void add_device(struct plan *p, char **f)
     d->uid = snum(f[6]);
     d->gid = snum(f[7]);
     d->host_path = f[8];
+}
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/* Decodes the program in place (the hex text is twice its size, so it fits behind itself). */
+static int add_seccomp(struct plan *p, char **f)
+{
+    char *hex = f[2];
+    size_t len = strlen(hex);
+    if (len == 0 || len % 16 != 0 || len / 16 > 4096)
+        return -1; /* whole 8-byte instructions, at most BPF_MAXINSNS */
+    unsigned char *out = (unsigned char *) hex;
+    for (size_t i = 0; i < len; i += 2) {
+        int hi = hex_digit(hex[i]), lo = hex_digit(hex[i + 1]);
+        if (hi < 0 || lo < 0)
+            return -1;
+        out[i / 2] = hi << 4 | lo;
+    }
+    p->seccomp_filter = out;
+    p->seccomp_len = len / 16;
+    p->seccomp_flags = num(f[1]);
+    return 0;
+}
+
+static int add_hook(struct plan *p, char **f)
+{
+    struct plan_hook *h = &p->hooks[p->nhooks];
+    h->phase = f[1][0];
+    h->timeout = num(f[2]);
+    h->path = f[3];
+    h->argv = calloc(p->nlines + 1, sizeof(*h->argv));
+    h->env = calloc(p->nlines + 1, sizeof(*h->env));
+    if (!h->argv || !h->env)
+        return -1;
+    p->nhooks++;
+    return 0;
 }
 
 /* Each record kind with the number of fields it needs, its keyword included. */
@@ -228,6 +279,20 @@ static int apply_record(struct plan *p, char **f, int n)
         p->cwd = f[1];
     } else if (!strcmp(k, "exitcmd") && n >= 2) {
         p->exit_argv[p->nexit_argv++] = f[1];
+    } else if (!strcmp(k, "hook") && n >= 4) {
+        return add_hook(p, f);
+    } else if (!strcmp(k, "hookarg") && n >= 2 && p->nhooks > 0) {
+        struct plan_hook *h = &p->hooks[p->nhooks - 1];
+        h->argv[h->nargv++] = f[1];
+    } else if (!strcmp(k, "hookenv") && n >= 2 && p->nhooks > 0) {
+        struct plan_hook *h = &p->hooks[p->nhooks - 1];
+        h->env[h->nenv++] = f[1];
+    } else if (!strcmp(k, "start") && n >= 2) {
+        p->start_mode = !strcmp(f[1], "fifo") ? START_FIFO : START_NOW;
+    } else if (!strcmp(k, "console") && n >= 2) {
+        p->console_socket = f[1];
+    } else if (!strcmp(k, "seccomp") && n >= 3) {
+        return add_seccomp(p, f);
     } else if (!strcmp(k, "init")) {
         p->init = 1;
     } else if (!strcmp(k, "exec")) {
@@ -247,6 +312,7 @@ int plan_read(const char *path, struct plan *p, struct shim_err *err)
 {
     memset(p, 0, sizeof(*p));
     p->umask = -1;
+    p->fifo_fd = -1;
     if (read_text(path, &p->text, err) < 0)
         return -1;
 

@@ -305,6 +305,175 @@ static int monitor(struct plan *p)
     return monitor_run(p, pid, sync_fd, listen_fd, tty_in, tty_fd, -1, tty_fd);
 }
 
+/* ---- berth-shim oci: the OCI command line's create, run and exec ---- */
+
+/* The container's stdio are the caller's own: the fds 0, 1 and 2 of the JVM that spawned us
+ * (ours are the handshake's pipes). pidfd_getfd duplicates them exactly, offsets and flags
+ * included, and works for sockets too, which reopening /proc/PID/fd/N would not. */
+static int inherit_stdio(struct stdio *io, struct shim_err *err)
+{
+    int pidfd = syscall(SYS_pidfd_open, getppid(), 0);
+    if (pidfd < 0)
+        return fail(err, errno, "pidfd_open of the caller %d", getppid());
+    int *mine[3] = {&io->in[0], &io->out[1], &io->err[1]};
+    int rc = 0;
+    for (int fd = 0; fd < 3 && rc == 0; fd++) {
+        *mine[fd] = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+        if (*mine[fd] < 0)
+            rc = fail(err, errno, "pidfd_getfd of the caller's fd %d", fd);
+    }
+    close(pidfd);
+    io->in[1] = io->out[0] = io->err[0] = -1;
+    return rc;
+}
+
+static int open_fifo(struct plan *p, struct shim_err *err)
+{
+    unlink("exec.fifo");
+    if (mkfifo("exec.fifo", 0600) < 0)
+        return fail(err, errno, "mkfifo exec.fifo");
+    p->fifo_fd = open("exec.fifo", O_PATH | O_CLOEXEC);
+    if (p->fifo_fd < 0)
+        return fail(err, errno, "open exec.fifo");
+    return 0;
+}
+
+/* A sun_path holds 108 bytes; a longer path is reached through its folder's descriptor. */
+static int connect_path(int fd, const char *path, struct shim_err *err)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    int dir = -1;
+    if (strlen(path) < sizeof(addr.sun_path)) {
+        snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
+    } else {
+        char folder[4096];
+        snprintf(folder, sizeof(folder), "%s", path);
+        char *slash = strrchr(folder, '/');
+        if (slash == NULL || slash == folder)
+            return fail(err, ENAMETOOLONG, "console socket %s", path);
+        *slash = '\0';
+        dir = open(folder, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (dir < 0)
+            return fail(err, errno, "open %s", folder);
+        snprintf(addr.sun_path, sizeof(addr.sun_path), "/proc/self/fd/%d/%s", dir, slash + 1);
+    }
+    int rc = connect(fd, (struct sockaddr *) &addr, sizeof(addr));
+    int e = errno;
+    if (dir >= 0)
+        close(dir);
+    return rc < 0 ? fail(err, e, "connect to the console socket %s", path) : 0;
+}
+
+/* The pty master goes to whoever holds the console socket (conmon, say), as runc sends it. */
+static int send_console(const char *path, int master, struct shim_err *err)
+{
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return fail(err, errno, "socket for the console");
+    if (connect_path(fd, path, err) < 0) {
+        close(fd);
+        return -1;
+    }
+    char name[] = "/dev/ptmx";
+    struct iovec iov = {name, sizeof(name) - 1};
+    union {
+        char space[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control = {0};
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.space,
+                        .msg_controllen = sizeof(control.space)};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &master, sizeof(int));
+    int rc = sendmsg(fd, &mh, MSG_NOSIGNAL) < 0 ? fail(err, errno, "send the pty to %s", path)
+                                                : 0;
+    close(fd);
+    return rc;
+}
+
+/* In the foreground (run, exec): pass the caller's signals on, and exit as the process did. */
+static int wait_foreground(pid_t pid)
+{
+    sigset_t set;
+    sigfillset(&set);
+    while (1) {
+        siginfo_t si;
+        int sig = sigwaitinfo(&set, &si);
+        if (sig < 0)
+            continue;
+        if (sig != SIGCHLD) {
+            kill(pid, sig);
+            continue;
+        }
+        int status;
+        pid_t done;
+        while ((done = waitpid(-1, &status, WNOHANG)) > 0)
+            if (done == pid)
+                return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+    }
+}
+
+static int oci_create(struct plan *p, pid_t *pid, struct shim_err *err)
+{
+    struct stdio io;
+    int sync_fd = -1, tty_fd = -1;
+
+    if (inherit_stdio(&io, err) < 0)
+        return -1;
+    if (p->start_mode == START_FIFO && open_fifo(p, err) < 0)
+        return -1;
+    if (join_pid_namespace(p, err) < 0)
+        return -1;
+    *pid = clone_container(p, &io, &sync_fd, err);
+    if (*pid < 0)
+        return -1;
+    close_child_ends(&io);
+    if (p->fifo_fd >= 0)
+        close(p->fifo_fd);
+    if (handshake(*pid, sync_fd, &tty_fd, err) < 0)
+        return -1;
+    if (tty_fd >= 0 && p->console_socket && send_console(p->console_socket, tty_fd, err) < 0)
+        return -1;
+    if (tty_fd >= 0)
+        close(tty_fd);
+    close(sync_fd);
+    return 0;
+}
+
+int oci_run(const char *folder, int wait)
+{
+    struct shim_err err = {0};
+    struct plan plan;
+    pid_t pid = -1;
+
+    /* Blocked from the start, so that no SIGCHLD is lost before wait_foreground takes them;
+     * the child unblocks its own. */
+    sigset_t all;
+    sigfillset(&all);
+    if (wait)
+        sigprocmask(SIG_BLOCK, &all, NULL);
+    if (chdir(folder) < 0) {
+        fail(&err, errno, "chdir %s", folder);
+        say_error(&err);
+        return 1;
+    }
+    if (plan_read("plan", &plan, &err) < 0 || oci_create(&plan, &pid, &err) < 0) {
+        if (pid > 0) {
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+        }
+        unlink("exec.fifo");
+        say_error(&err);
+        return 1;
+    }
+    say("created\n");
+    if (!wait)
+        return 0; /* the process is orphaned to the caller's subreaper, as runc leaves it */
+    return wait_foreground(pid);
+}
+
 /* ---- the sealed copy of ourselves ---- */
 
 #ifndef MFD_EXEC
@@ -397,13 +566,20 @@ int main(int argc, char **argv)
 {
     struct shim_err err = {0};
 
-    if (argc != 3 || strcmp(argv[1], "reaper") != 0) {
-        fprintf(stderr, "usage: berth-shim reaper <state root>\n");
+    int oci = argc == 4 && !strcmp(argv[1], "oci");
+    if (!oci && (argc != 3 || strcmp(argv[1], "reaper") != 0)) {
+        fprintf(stderr, "usage: berth-shim reaper <state root>\n"
+                        "       berth-shim oci <state folder> detach|wait\n");
         return 2;
     }
     if (reexec_sealed(argv, &err) < 0) {
         say_error(&err);
         return 1;
+    }
+    if (oci) {
+        prctl(PR_SET_NAME, "berth-shim", 0, 0, 0);
+        signal(SIGPIPE, SIG_IGN);
+        return oci_run(argv[2], !strcmp(argv[3], "wait"));
     }
     /* fexecve named us after the memfd. The reaper gets a name of its own, so that
      * `pgrep -x berth-shim` counts monitors, one per live container or exec. */

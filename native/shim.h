@@ -42,9 +42,23 @@ struct plan_rlimit {
     uint64_t soft, hard;
 };
 
+/* A createContainer (phase 'c') or startContainer ('s') hook, run by the container process. */
+struct plan_hook {
+    char phase;
+    int timeout; /* seconds; 0: none */
+    const char *path;
+    const char **argv, **env; /* NULL-terminated */
+    int nargv, nenv;
+};
+
 struct plan_kv {
     const char *key, *value;
 };
+
+/* How the created process learns to exec: from the monitor over the sync socket; by opening
+ * exec.fifo for writing, which blocks until `start` opens it (berth-shim oci, no monitor); or at
+ * once (an exec in the foreground of berth-shim oci). */
+enum { START_SOCKET, START_FIFO, START_NOW };
 
 struct plan {
     char *text; /* the plan file; every string below points into it */
@@ -89,6 +103,15 @@ struct plan {
     int umask; /* -1: leave the default */
     int no_new_privs;
     int has_oom_score_adj, oom_score_adj;
+    int start_mode; /* START_SOCKET, START_FIFO or START_NOW */
+    int fifo_fd; /* START_FIFO: O_PATH of exec.fifo, opened before the clone */
+    const char *console_socket; /* where a terminal's master goes (berth-shim oci) */
+    struct plan_hook *hooks;
+    int nhooks, nlines;
+    char *hook_state[2]; /* the state documents for 'c' and 's' hooks, read after go */
+    void *seccomp_filter; /* struct sock_filter[], decoded from the plan's hex; NULL: none */
+    unsigned short seccomp_len; /* instructions */
+    unsigned long seccomp_flags; /* SECCOMP_FILTER_FLAG_* */
 };
 
 int plan_read(const char *path, struct plan *plan, struct shim_err *err);
@@ -104,6 +127,9 @@ int monitor_run(struct plan *plan, pid_t pid, int sync_fd, int listen_fd, int st
 
 /* The reaper's loop (reaper.c); returns the shim's exit code. */
 int reaper_run(void);
+
+/* berth-shim oci <state folder> detach|wait: no monitor, the caller's own stdio. */
+int oci_run(const char *folder, int wait);
 
 /* Serves one connection (stdin and stdout) forked off by the reaper; returns the exit code. */
 int shim_serve(void);

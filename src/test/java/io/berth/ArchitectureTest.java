@@ -17,6 +17,8 @@ class ArchitectureTest {
     void layersDependDownwardOnly() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("cli").definedBy("io.berth.cli..")
+                .layer("oci").definedBy("io.berth.oci..")
+                .layer("api").definedBy("io.berth.api..")
                 .layer("engine").definedBy("io.berth.engine..")
                 .layer("image").definedBy("io.berth.image..")
                 .layer("store").definedBy("io.berth.store..")
@@ -29,19 +31,23 @@ class ArchitectureTest {
                 .layer("spec").definedBy("io.berth.spec..")
                 .layer("sys").definedBy("io.berth.sys..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-                .whereLayer("engine").mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("image").mayOnlyBeAccessedByLayers("engine", "cli")
-                .whereLayer("store").mayOnlyBeAccessedByLayers("engine", "cli")
-                .whereLayer("network").mayOnlyBeAccessedByLayers("engine", "cli")
-                .whereLayer("convert").mayOnlyBeAccessedByLayers("engine", "cli", "store")
-                .whereLayer("runtime").mayOnlyBeAccessedByLayers("engine", "cli")
-                .whereLayer("cgroups").mayOnlyBeAccessedByLayers("runtime", "engine", "cli")
-                .whereLayer("anatomy").mayOnlyBeAccessedByLayers("engine", "cli")
-                .whereLayer("template").mayOnlyBeAccessedByLayers("engine", "cli")
+                .whereLayer("oci").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("api").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("engine").mayOnlyBeAccessedByLayers("api", "cli")
+                .whereLayer("image").mayOnlyBeAccessedByLayers("engine", "api", "cli")
+                .whereLayer("store").mayOnlyBeAccessedByLayers("engine", "api", "cli")
+                .whereLayer("network").mayOnlyBeAccessedByLayers("engine", "api", "cli")
+                .whereLayer("convert").mayOnlyBeAccessedByLayers("engine", "api", "cli",
+                        "store")
+                .whereLayer("runtime").mayOnlyBeAccessedByLayers("engine", "api", "oci", "cli")
+                .whereLayer("cgroups").mayOnlyBeAccessedByLayers("runtime", "engine", "api",
+                        "oci", "cli")
+                .whereLayer("anatomy").mayOnlyBeAccessedByLayers("engine", "api", "cli")
+                .whereLayer("template").mayOnlyBeAccessedByLayers("engine", "api", "cli")
                 .whereLayer("spec").mayOnlyBeAccessedByLayers("sys", "anatomy", "cgroups",
-                        "runtime", "convert", "store", "image", "engine", "cli")
+                        "runtime", "convert", "store", "image", "engine", "api", "oci", "cli")
                 .whereLayer("sys").mayOnlyBeAccessedByLayers("anatomy", "cgroups", "runtime",
-                        "image", "engine", "cli")
+                        "image", "engine", "api", "oci", "cli")
                 .check(BERTH);
     }
 }

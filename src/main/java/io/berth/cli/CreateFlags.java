@@ -104,6 +104,14 @@ final class CreateFlags {
     @Option(names = "--ip", description = "IPv4 address on a user network.")
     String ip;
 
+    @Option(names = "--init", description = "Run an init inside the container that forwards "
+            + "signals and reaps processes.")
+    boolean init;
+
+    @Option(names = "--restart", description = "Restart policy: no, on-failure[:N], always, "
+            + "unless-stopped.")
+    String restart;
+
     @Parameters(index = "0", paramLabel = "IMAGE", description = "The image to run.")
     String image;
 
@@ -143,7 +151,16 @@ final class CreateFlags {
                 .dnsOptions(nullIfEmpty(dnsOptions))
                 .macAddress(macAddress)
                 .ipAddress(ip)
+                .init(init)
+                .restartPolicy(restart)
+                .consoleSize(tty ? terminalSize() : null)
                 .build();
+    }
+
+    /** The user's terminal size, for a container's first size: docker's ConsoleSize. */
+    private static List<Integer> terminalSize() {
+        int[] size = Terminal.available() ? Terminal.size() : null;
+        return size == null ? null : List.of(size[0], size[1]);
     }
 
     private static List<String> nullIfEmpty(List<String> list) {

@@ -1,7 +1,6 @@
 package io.berth.cli;
 
 import io.berth.engine.Engine;
-import io.berth.runtime.Attachment;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -55,9 +54,8 @@ final class LifecycleCommands {
                             "you cannot start and attach multiple containers at once");
                 }
                 Engine.Started started = engine.start(containers.get(0), true);
-                try (Attachment attachment = started.attachment()) {
-                    attachment.stdin().close();
-                    RunCommand.Streams.demux(attachment.output(), System.out, System.err);
+                if (RunCommand.follow(started.attachment(), false, false, (r, c) -> { })) {
+                    return 0;
                 }
                 return engine.await(started.container().id());
             }
@@ -162,9 +160,43 @@ final class LifecycleCommands {
         String id;
 
         @Override
-        public Integer call() {
+        public Integer call() throws InterruptedException {
             main.engine().cleanup(id);
             return 0;
+        }
+    }
+
+    @Command(name = "pause", description = "Pause all processes within one or more containers.")
+    static final class Pause implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Parameters(arity = "1..*", paramLabel = "CONTAINER")
+        List<String> containers;
+
+        @Override
+        public Integer call() throws Exception {
+            return forEach(containers, c -> {
+                main.engine().pause(c);
+                System.out.println(c);
+            });
+        }
+    }
+
+    @Command(name = "unpause", description = "Unpause all processes within one or more containers.")
+    static final class Unpause implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Parameters(arity = "1..*", paramLabel = "CONTAINER")
+        List<String> containers;
+
+        @Override
+        public Integer call() throws Exception {
+            return forEach(containers, c -> {
+                main.engine().unpause(c);
+                System.out.println(c);
+            });
         }
     }
 }

@@ -47,10 +47,15 @@ public final class Main {
             "import", ImageCommands.Import.class, "images", ImageCommands.Images.class,
             "version", SystemCommands.VersionCommand.class, "info", SystemCommands.Info.class,
             "network", NetworkCommands.Group.class, "port", NetworkCommands.Port.class,
-            "container-cleanup", LifecycleCommands.Cleanup.class);
+            "container-cleanup", LifecycleCommands.Cleanup.class, "exec", ExecCommand.class,
+            "pause", LifecycleCommands.Pause.class, "unpause", LifecycleCommands.Unpause.class,
+            "top", InspectionCommands.Top.class, "stats", InspectionCommands.StatsCommand.class,
+            "rename", InspectionCommands.Rename.class, "attach", InspectionCommands.Attach.class,
+            "container", InspectionCommands.ContainerGroup.class, "oci", OciCommand.class,
+            "system", ServiceCommand.Group.class);
 
     /** After the image, every word of these belongs to the container's command, as with docker. */
-    private static final Set<String> STOP_AT_POSITIONAL = Set.of("run", "create");
+    private static final Set<String> STOP_AT_POSITIONAL = Set.of("run", "create", "exec");
 
     @Option(names = "--root", description = "Persistent state (default ${DEFAULT-VALUE}).")
     Path root = EngineConfig.DEFAULT_ROOT;

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,17 +35,62 @@ final class RunCommand implements Callable<Integer>, ExitCodes.RunLike {
             System.out.println(created.id());
             return 0;
         }
+        if (flags.tty && flags.interactive && !Terminal.available()) {
+            engine.remove(created.id(), true);
+            throw new ExitCodes.UserError("the input device is not a TTY");
+        }
         Engine.Started started = startOrRemove(engine, created, true);
-        try (Attachment attachment = started.attachment()) {
-            if (flags.interactive) {
-                pumpStdin(attachment.stdin());
-            } else {
-                attachment.stdin().close();
-            }
-            Streams.demux(attachment.output(), System.out, System.err);
+        if (follow(started.attachment(), flags.tty, flags.interactive,
+                (rows, columns) -> engine.resize(created.id(), rows, columns))) {
+            return 0;
         }
         // With --rm the engine removes the container as it records the exit.
         return engine.await(created.id());
+    }
+
+    /**
+     * Streams a container's output to ours and, when interactive, our input to it; with a
+     * terminal in raw mode and its size followed. Returns true when the user detached.
+     */
+    static boolean follow(Attachment attachment, boolean tty, boolean interactive,
+            BiConsumer<Integer, Integer> resize) throws IOException {
+        try (attachment) {
+            if (!(tty && interactive)) {
+                if (interactive) {
+                    pumpStdin(attachment.stdin());
+                } else {
+                    attachment.stdin().close();
+                }
+                Streams.demux(attachment.output(), System.out, System.err);
+                return false;
+            }
+            try (Terminal terminal = Terminal.raw()) {
+                Terminal.followSize(resize);
+                boolean[] detached = {false};
+                Thread keys = new Thread(() -> {
+                    try {
+                        detached[0] = Terminal.pumpKeys(System.in, attachment.stdin());
+                        if (detached[0]) {
+                            attachment.close();
+                        } else {
+                            attachment.stdin().close();
+                        }
+                    } catch (IOException e) {
+                        // The container is gone: its end of the terminal is closed.
+                    }
+                }, "keys");
+                keys.setDaemon(true);
+                keys.start();
+                try {
+                    Streams.demux(attachment.output(), System.out, System.err);
+                } catch (IOException e) {
+                    if (!detached[0]) {
+                        throw e;
+                    }
+                }
+                return detached[0];
+            }
+        }
     }
 
     /** A container that `run` made and could not start is removed: nothing is left behind. */
@@ -58,7 +104,7 @@ final class RunCommand implements Callable<Integer>, ExitCodes.RunLike {
         }
     }
 
-    private static void pumpStdin(OutputStream stdin) {
+    static void pumpStdin(OutputStream stdin) {
         Thread pump = new Thread(() -> {
             try (stdin) {
                 System.in.transferTo(stdin);

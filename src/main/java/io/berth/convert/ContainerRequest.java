@@ -14,6 +14,7 @@ import java.util.Map;
  * {@code "host"} to share the host's; network also takes {@code "none"}, {@code "bridge"} and
  * {@code "container:ID"} or a user network's name; userns takes {@code "auto"}; timens (Berth's
  * own) {@code "private"}. Ports are docker's {@code -p} strings, parsed by the network layer.
+ * consoleSize is docker's [rows, columns] for a terminal's first size.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -48,7 +49,10 @@ public record ContainerRequest(
         List<String> dnsSearch,
         List<String> dnsOptions,
         String macAddress,
-        String ipAddress) {
+        String ipAddress,
+        boolean init,
+        String restartPolicy,
+        List<Integer> consoleSize) {
 
     /** A builder, since most requests set a handful of fields. */
     public static Builder builder(String image) {
@@ -88,6 +92,9 @@ public record ContainerRequest(
         private List<String> dnsOptions;
         private String macAddress;
         private String ipAddress;
+        private boolean init;
+        private String restartPolicy;
+        private List<Integer> consoleSize;
 
         private Builder(String image) {
             this.image = image;
@@ -123,13 +130,16 @@ public record ContainerRequest(
         public Builder dnsOptions(List<String> v) { dnsOptions = v; return this; }
         public Builder macAddress(String v) { macAddress = v; return this; }
         public Builder ipAddress(String v) { ipAddress = v; return this; }
+        public Builder init(boolean v) { init = v; return this; }
+        public Builder restartPolicy(String v) { restartPolicy = v; return this; }
+        public Builder consoleSize(List<Integer> v) { consoleSize = v; return this; }
 
         public ContainerRequest build() {
             return new ContainerRequest(name, image, cmd, entrypoint, env, workingDir, user,
                     hostname, domainname, tty, openStdin, labels, autoRemove, pidMode, ipcMode,
                     utsMode, networkMode, cgroupnsMode, usernsMode, timensMode, stopSignal,
                     stopTimeout, publish, publishAll, networkAliases, extraHosts, dns, dnsSearch,
-                    dnsOptions, macAddress, ipAddress);
+                    dnsOptions, macAddress, ipAddress, init, restartPolicy, consoleSize);
         }
     }
 }

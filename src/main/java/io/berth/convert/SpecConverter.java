@@ -34,6 +34,9 @@ public final class SpecConverter {
     static final List<String> READONLY_PATHS = List.of("/proc/bus", "/proc/fs", "/proc/irq",
             "/proc/sys", "/proc/sysrq-trigger");
 
+    /** Makes the shim run a tiny init as PID 1 that reaps zombies and forwards signals. */
+    public static final String INIT_ANNOTATION = "io.berth.init";
+
     private SpecConverter() {
     }
 
@@ -62,7 +65,10 @@ public final class SpecConverter {
         ImageConfig image = in.image() == null ? ImageConfig.empty() : in.image();
         String hostname = hostname(in.id(), req);
 
-        Spec.Process process = new Spec.Process(req.tty(), null,
+        Spec.ConsoleSize size = req.tty() && req.consoleSize() != null
+                && req.consoleSize().size() == 2 && req.consoleSize().get(0) > 0
+                ? new Spec.ConsoleSize(req.consoleSize().get(0), req.consoleSize().get(1)) : null;
+        Spec.Process process = new Spec.Process(req.tty(), size,
                 new Spec.User(in.user().uid(), in.user().gid(), null,
                         in.user().additionalGids().isEmpty() ? null : in.user().additionalGids()),
                 args(req, image), env(req, image, hostname, in.user()), cwd(req, image),
@@ -111,7 +117,7 @@ public final class SpecConverter {
     }
 
     /** Image env, then the request's (later wins), with PATH, HOSTNAME and HOME defaulted. */
-    static List<String> env(ContainerRequest req, ImageConfig image, String hostname,
+    public static List<String> env(ContainerRequest req, ImageConfig image, String hostname,
             ResolvedUser user) {
         Map<String, String> env = new LinkedHashMap<>();
         put(env, DEFAULT_PATH);
@@ -264,8 +270,16 @@ public final class SpecConverter {
         return new Spec.Device("c", path, major, minor, 0666, 0L, 0L);
     }
 
+    /** The container's labels, and the runtime's own annotations (--init). */
     private static Map<String, String> labels(ContainerRequest req) {
-        return req.labels() == null || req.labels().isEmpty() ? null : req.labels();
+        Map<String, String> annotations = new LinkedHashMap<>();
+        if (req.labels() != null) {
+            annotations.putAll(req.labels());
+        }
+        if (req.init()) {
+            annotations.put(INIT_ANNOTATION, "true");
+        }
+        return annotations.isEmpty() ? null : annotations;
     }
 
     private static <T> List<T> nonNull(List<T> list) {

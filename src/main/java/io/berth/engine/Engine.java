@@ -13,6 +13,8 @@ import io.berth.network.Endpoint;
 import io.berth.network.NetworkService;
 import io.berth.runtime.Attachment;
 import io.berth.runtime.CreateOptions;
+import io.berth.runtime.ExecSession;
+import io.berth.runtime.ExecSpec;
 import io.berth.runtime.ExitStatus;
 import io.berth.runtime.NoSuchContainerException;
 import io.berth.runtime.OciRuntime;
@@ -43,6 +45,7 @@ public final class Engine implements AutoCloseable {
     static final long USERNS_FIRST_HOST_ID = 1L << 20;
     static final long USERNS_SIZE = 65536;
     private static final int NAME_ATTEMPTS = 20;
+    private static final Duration EXIT_RECORD_WAIT = Duration.ofSeconds(2);
     /** Where Debian's containernetworking-plugins put the CNI plugins. */
     static final Path CNI_PLUGINS = Path.of("/usr/lib/cni");
 
@@ -53,8 +56,11 @@ public final class Engine implements AutoCloseable {
     private final NetworkService networks;
     private final ContainerNetworks containerNetworks;
 
+    private final CgroupDriver cgroups;
+
     private Engine(EngineConfig config, Store store, ImageStore images, OciRuntime runtime,
-            NetworkService networks) {
+            NetworkService networks, CgroupDriver cgroups) {
+        this.cgroups = cgroups;
         this.config = config;
         this.store = store;
         this.images = images;
@@ -74,15 +80,16 @@ public final class Engine implements AutoCloseable {
         Sys sys = Sys.linux();
         Store store = Store.open(config.root().resolve("berth.db"));
         ImageStore images = new ImageStore(config.root().resolve("image"), sys);
+        CgroupDriver cgroups = CgroupDriver.detect();
         OciRuntime runtime = new OciRuntime(config.runroot().resolve("runtime"), config.shim(),
-                CgroupDriver.detect(), sys);
+                cgroups, sys);
         NetworkService networks = config.bridge() == null
                 ? new NetworkService(config.root().resolve("network"), CNI_PLUGINS,
                         config.runroot().resolve("cni"))
                 : new NetworkService(config.root().resolve("network"), CNI_PLUGINS,
                         config.runroot().resolve("cni"), config.bridge().name(),
                         config.bridge().subnet());
-        return new Engine(config, store, images, runtime, networks);
+        return new Engine(config, store, images, runtime, networks, cgroups);
     }
 
     public ImageStore images() {
@@ -105,6 +112,10 @@ public final class Engine implements AutoCloseable {
         String id = Names.newId();
         SpecConverter.args(request, image.config());
         containerNetworks.validate(request, image.config(), this::get);
+        RestartPolicy policy = RestartPolicy.parse(request.restartPolicy());
+        if (request.autoRemove() && !policy.name().equals("no")) {
+            throw new InvalidRequestException("Conflicting options: --restart and --rm");
+        }
         ContainerRecord record = insert(request, image, id);
         ContainerFiles files = files(id);
         try {
@@ -123,7 +134,7 @@ public final class Engine implements AutoCloseable {
             String name = named ? given : Names.randomName();
             Long usernsHostId = "auto".equals(request.usernsMode()) ? freeUsernsRange() : null;
             ContainerRecord record = new ContainerRecord(id, name, image.id(), Instant.now(),
-                    request, "created", usernsHostId, null, null, null, null, 0);
+                    request, "created", usernsHostId, null, null, null, null, 0, 0, false);
             try {
                 store.insert(record);
                 return record;
@@ -160,11 +171,15 @@ public final class Engine implements AutoCloseable {
      * stdin is forwarded when the container was created with it open.
      */
     public Started start(String nameOrId, boolean attach) {
+        return start(nameOrId, attach, false);
+    }
+
+    private Started start(String nameOrId, boolean attach, boolean byPolicy) {
         Container c = get(nameOrId);
         if (c.running()) {
             return new Started(c, attach ? runtime.attach(c.id()) : null);
         }
-        ContainerRecord record = c.record();
+        ContainerRecord record = byPolicy ? c.record() : c.record().withRestarts(0, false);
         releaseRuntime(record);
         try {
             Spec spec = prepare(record);
@@ -178,12 +193,19 @@ public final class Engine implements AutoCloseable {
             RuntimeState state = runtime.state(record.id());
             ContainerRecord started = record.withState("running", Instant.now(), null, null,
                     null, state.pid());
-            store.update(started);
+            if (!store.update(started)) {
+                throw new NotFoundException("No such container: " + record.id()
+                        + " (removed while it started)");
+            }
             Container view = new Container(started, "running", state.pid(), args(started),
                     started.startedAt(), null, 0, null);
             return new Started(view, attachment);
         } catch (RuntimeException e) {
             releaseRuntime(record);
+            if (store.findById(record.id()).isEmpty()) {
+                files(record.id()).delete();
+                throw e;
+            }
             store.update(record.withState(record.state(), record.startedAt(),
                     record.finishedAt(), record.exitCode(), e.getMessage(), 0));
             throw e;
@@ -211,7 +233,7 @@ public final class Engine implements AutoCloseable {
                 : new SpecConverter.IdRange(shift.hostId(), shift.size());
         Spec spec = SpecConverter.convert(new SpecConverter.Input(record.id(), request,
                 image.config(), files.rootfs(), user, files.hosts(), files.hostname(),
-                files.resolvConf(), range, "/berth/" + record.id(),
+                files.resolvConf(), range, cgroupsPath(record.id()),
                 containerNetworks.joinedNetns(request, this::get)));
         SpecJson.write(spec, files.bundle().resolve("config.json"));
         return spec;
@@ -234,6 +256,106 @@ public final class Engine implements AutoCloseable {
             // Already gone: nothing of the runtime's remains.
         }
         images.unmountSnapshot(files(record.id()).rootfs());
+    }
+
+    /** What `exec` runs in a container: docker's exec flags. */
+    public record ExecRequest(List<String> cmd, List<String> env, String workingDir, String user,
+            boolean tty, boolean stdin, boolean detach) {
+    }
+
+    /**
+     * Runs another process in a running container's namespaces and cgroup, as the container's
+     * user with its capabilities unless asked otherwise; -e adds to the container's environment.
+     */
+    public ExecSession exec(String nameOrId, ExecRequest request) {
+        if (request.cmd() == null || request.cmd().isEmpty()) {
+            throw new InvalidRequestException("no command specified");
+        }
+        ExecSpec spec = ExecSpec.of(request.cmd()).withEnvAndCwd(
+                request.env() == null || request.env().isEmpty() ? null : request.env(),
+                request.workingDir() == null || request.workingDir().isEmpty() ? null
+                        : request.workingDir());
+        if (request.tty()) {
+            spec = spec.withTty(0, 0);
+        }
+        if (request.stdin()) {
+            spec = spec.withStdin();
+        }
+        if (request.detach()) {
+            spec = spec.detached();
+        }
+        return exec(nameOrId, spec, request.user());
+    }
+
+    /** Gives a container another name (docker rename). */
+    public void rename(String nameOrId, String newName) {
+        Container c = get(nameOrId);
+        String name = Names.validate(newName);
+        try {
+            store.update(c.record().withName(name));
+        } catch (NameConflictException e) {
+            throw new ConflictException(e.getMessage());
+        }
+    }
+
+    /** The host pids of a running container's processes, from its cgroup (docker top). */
+    public List<Long> pids(String nameOrId) {
+        Container c = get(nameOrId);
+        if (!c.running()) {
+            throw new ConflictException("container " + c.id() + " is not running");
+        }
+        return cgroups.pids(cgroupsPath(c.id()));
+    }
+
+    /** Memory, CPU and pids of a running container, from its cgroup (docker stats). */
+    public io.berth.cgroups.Stats stats(String nameOrId) {
+        Container c = get(nameOrId);
+        if (!c.running()) {
+            throw new ConflictException("container " + c.id() + " is not running");
+        }
+        return cgroups.stats(cgroupsPath(c.id()));
+    }
+
+    private static String cgroupsPath(String id) {
+        return "/berth/" + id;
+    }
+
+    /** Removes every container that is not running (docker container prune); their ids. */
+    public List<String> prune() throws InterruptedException {
+        List<String> removed = new ArrayList<>();
+        for (Container c : list(true)) {
+            if (!c.running()) {
+                remove(c.id(), false);
+                removed.add(c.id());
+            }
+        }
+        return removed;
+    }
+
+    /** Sets the size of a running container's terminal. */
+    public void resize(String nameOrId, int rows, int columns) {
+        Container c = get(nameOrId);
+        if (c.running() && c.request().tty()) {
+            runtime.resize(c.id(), rows, columns);
+        }
+    }
+
+    /** Freezes every process of a running container (docker pause). */
+    public void pause(String nameOrId) {
+        Container c = get(nameOrId);
+        if (!"running".equals(c.status())) {
+            throw new ConflictException("Container " + c.id() + " is not running");
+        }
+        runtime.pause(c.id());
+    }
+
+    /** Thaws a paused container (docker unpause). */
+    public void unpause(String nameOrId) {
+        Container c = get(nameOrId);
+        if (!"paused".equals(c.status())) {
+            throw new ConflictException("Container " + c.id() + " is not paused");
+        }
+        runtime.resume(c.id());
     }
 
     /** Attaches to a running container's output (and stdin, when open). */
@@ -276,13 +398,24 @@ public final class Engine implements AutoCloseable {
         if (!c.running()) {
             return c;
         }
-        int signal = stopSignal(c);
-        runtime.kill(c.id(), signal);
+        markStopped(c);
+        signal(c, stopSignal(c));
         if (!awaitExit(c.id(), timeout)) {
-            runtime.kill(c.id(), Signals.SIGKILL);
+            signal(c, Signals.SIGKILL);
             runtime.await(c.id());
         }
         return get(c.id());
+    }
+
+    /**
+     * Sends a signal, then thaws a paused container: a frozen process takes no signal, so
+     * stop and rm -f of a paused container would otherwise wait for ever (docker thaws too).
+     */
+    private void signal(Container c, int signal) {
+        runtime.kill(c.id(), signal);
+        if ("paused".equals(c.status())) {
+            runtime.resume(c.id());
+        }
     }
 
     private int stopSignal(Container c) {
@@ -315,7 +448,16 @@ public final class Engine implements AutoCloseable {
             throw new ConflictException("cannot kill container: " + c.id().substring(0, 12)
                     + ": container " + c.id() + " is not running");
         }
+        if (number == Signals.SIGKILL || number == Signals.SIGTERM) {
+            markStopped(c);
+        }
         runtime.kill(c.id(), number);
+    }
+
+    /** A container a user stopped is not started again by its restart policy. */
+    private void markStopped(Container c) {
+        store.findById(c.id()).ifPresent(r -> store.update(r.withRestarts(r.restartCount(),
+                true)));
     }
 
     /** Removes a container; a running one only with force, which kills it first. */
@@ -327,7 +469,7 @@ public final class Engine implements AutoCloseable {
                     + "remove");
         }
         if (c.running()) {
-            runtime.kill(c.id(), Signals.SIGKILL);
+            signal(c, Signals.SIGKILL);
             runtime.await(c.id());
         }
         releaseRuntime(c.record());
@@ -340,8 +482,44 @@ public final class Engine implements AutoCloseable {
      * nobody is watching: the exit is recorded, mounts, endpoints and cgroup are released, and
      * a --rm container is removed. A container that is still running is left alone.
      */
-    public void cleanup(String id) {
-        tryFind(id).ifPresent(this::view);
+    public void cleanup(String id) throws InterruptedException {
+        Optional<ContainerRecord> found = store.findById(id);
+        if (found.isEmpty()) {
+            releaseOrphan(id);
+            return;
+        }
+        Container c = view(found.get());
+        RestartPolicy policy = RestartPolicy.parse(c.request().restartPolicy());
+        if (c.running() || !policy.restarts(c.exitCode(), c.record().restartCount(),
+                c.record().manuallyStopped())) {
+            return;
+        }
+        Thread.sleep(policy.backoff(c.record().restartCount(), c.startedAt(), c.finishedAt())
+                .toMillis());
+        Optional<ContainerRecord> now = store.findById(c.id());
+        if (now.isEmpty() || now.get().manuallyStopped() || !"exited".equals(now.get().state())) {
+            return;
+        }
+        store.update(now.get().withRestarts(now.get().restartCount() + 1, false));
+        start(c.id(), false, true);
+    }
+
+    /**
+     * Releases what a run left whose container was removed while it ran (a restart racing a
+     * removal): runtime state, endpoints, mount and folder. Only ids without a row get here.
+     */
+    private void releaseOrphan(String id) {
+        if (!Names.isHex(id) || id.length() != 64) {
+            return;
+        }
+        containerNetworks.disconnect(id);
+        try {
+            runtime.delete(id, true);
+        } catch (NoSuchContainerException e) {
+            // Nothing of the runtime's is left.
+        }
+        images.unmountSnapshot(files(id).rootfs());
+        files(id).delete();
     }
 
     /** A container by name, full id or unique id prefix, with its live state. */
@@ -407,7 +585,7 @@ public final class Engine implements AutoCloseable {
             return finish(record, null);
         }
         if (state.status() == Status.STOPPED) {
-            return finish(record, runtime.exitStatus(record.id()).orElse(null));
+            return finish(record, exitStatus(record.id()));
         }
         String status = state.status() == Status.PAUSED ? "paused" : "running";
         return new Container(record, status, state.pid(), args(record), record.startedAt(),
@@ -415,13 +593,49 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * The exit the runtime recorded; null when another client released it meanwhile. The
+     * runtime calls a container stopped as soon as its process is gone, a moment before the
+     * monitor has written how it ended: that moment is waited out (2 s at most), or the exit
+     * would be taken for a lost monitor's 255.
+     */
+    private ExitStatus exitStatus(String id) {
+        long deadline = System.nanoTime() + EXIT_RECORD_WAIT.toNanos();
+        try {
+            Optional<ExitStatus> exit = runtime.exitStatus(id);
+            while (exit.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+                exit = runtime.exitStatus(id);
+            }
+            return exit.orElse(null);
+        } catch (NoSuchContainerException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /**
      * Records a container's exit and releases what its run held. Several clients may find the
-     * same exit at once; each re-reads the row, so the outcome is the same whoever is first.
+     * same exit at once; they take turns, and each re-reads the row, so the outcome is the
+     * first one's.
      */
     private Container finish(ContainerRecord seen, ExitStatus exit) {
+        try (FinishLock held = FinishLock.hold(config.runroot())) {
+            return finishHolding(seen, exit);
+        }
+    }
+
+    private Container finishHolding(ContainerRecord seen, ExitStatus exit) {
         Optional<ContainerRecord> latest = store.findById(seen.id());
         if (latest.isPresent() && !"running".equals(latest.get().state())) {
             return staticView(latest.get());
+        }
+        Optional<Integer> removedExit = store.removedExit(seen.id());
+        if (latest.isEmpty() && removedExit.isPresent()) {
+            // Finished and removed (--rm) by another client meanwhile.
+            return staticView(seen.withState("exited", seen.startedAt(), Instant.now(),
+                    removedExit.get(), null, 0));
         }
         ContainerRecord record = latest.orElse(seen);
         int code = exit == null ? 255 : exit.exitCode();
@@ -458,6 +672,35 @@ public final class Engine implements AutoCloseable {
 
     private ContainerFiles files(String id) {
         return new ContainerFiles(config.root().resolve("containers").resolve(id));
+    }
+
+    /**
+     * Runs a process in a running container, as `docker exec`: the given environment is laid
+     * over the container's, and a user given by name is looked up in the container's
+     * /etc/passwd and /etc/group. Attached unless the spec is detached.
+     *
+     * @param user docker's --user (name or uid, optional :group), or null for the container's
+     */
+    public ExecSession exec(String nameOrId, ExecSpec spec, String user) {
+        Container c = get(nameOrId);
+        if (!"running".equals(c.status())) {
+            throw new ConflictException("container " + c.id() + " is not running");
+        }
+        ExecSpec merged = spec;
+        if (spec.env() != null) {
+            Spec config = SpecJson.read(files(c.id()).bundle().resolve("config.json"));
+            List<String> env = new ArrayList<>(config.process().env() == null ? List.of()
+                    : config.process().env());
+            env.addAll(spec.env());
+            merged = merged.withEnvAndCwd(env, spec.cwd());
+        }
+        if (user != null && !user.isEmpty()) {
+            ContainerFiles files = files(c.id());
+            ResolvedUser resolved = ResolvedUser.resolve(user, files.readInRoot("/etc/passwd"),
+                    files.readInRoot("/etc/group"));
+            merged = merged.withUser(resolved.uid(), resolved.gid());
+        }
+        return runtime.exec(c.id(), merged);
     }
 
     /** Connects a running container to one more network (docker network connect). */

@@ -43,7 +43,7 @@ public final class Inspection {
         m.put("HostsPath", dir + "/hosts");
         m.put("LogPath", engine.logPath(c.id()).toString());
         m.put("Name", "/" + c.name());
-        m.put("RestartCount", 0);
+        m.put("RestartCount", c.record().restartCount());
         m.put("Driver", "overlay");
         m.put("Platform", "linux");
         m.put("MountLabel", "");
@@ -92,7 +92,10 @@ public final class Inspection {
         h.put("CgroupnsMode", orDefault(req.cgroupnsMode(), "private"));
         h.put("Privileged", false);
         h.put("ReadonlyRootfs", false);
-        h.put("RestartPolicy", Map.of("Name", "no", "MaximumRetryCount", 0));
+        RestartPolicy policy = RestartPolicy.parse(req.restartPolicy());
+        h.put("RestartPolicy", Map.of("Name", policy.name(), "MaximumRetryCount",
+                policy.maxRetries()));
+        h.put("Init", req.init());
         h.put("LogConfig", Map.of("Type", "k8s-file", "Config", Map.of()));
         return h;
     }

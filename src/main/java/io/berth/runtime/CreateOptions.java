@@ -14,9 +14,11 @@ import java.util.List;
  *     --exit-command): argv with an absolute argv[0], run detached with stdio on /dev/null, cwd
  *     "/" and the monitor's environment, so the engine can finish a container nobody watches;
  *     empty for none
+ * @param inherited for the OCI command line: the caller's own stdio, no monitor (then
+ *     stdinOpen, logFile and exitCommand do not apply); null for the engine's monitored way
  */
 public record CreateOptions(boolean stdinOpen, Path logFile, Path pidFile,
-        List<String> exitCommand) {
+        List<String> exitCommand, InheritedStdio inherited) {
 
     public CreateOptions {
         exitCommand = exitCommand == null ? List.of() : List.copyOf(exitCommand);
@@ -26,9 +28,20 @@ public record CreateOptions(boolean stdinOpen, Path logFile, Path pidFile,
         }
     }
 
-    /** Without an exit command. */
+    /** Monitored, with an exit command. */
+    public CreateOptions(boolean stdinOpen, Path logFile, Path pidFile,
+            List<String> exitCommand) {
+        this(stdinOpen, logFile, pidFile, exitCommand, null);
+    }
+
+    /** Monitored, without an exit command. */
     public CreateOptions(boolean stdinOpen, Path logFile, Path pidFile) {
         this(stdinOpen, logFile, pidFile, List.of());
+    }
+
+    /** The OCI command line's way: the caller's stdio, no monitor. */
+    public static CreateOptions inheriting(InheritedStdio stdio, Path pidFile) {
+        return new CreateOptions(false, null, pidFile, List.of(), stdio);
     }
 
     /** No stdin, no log file, no pid file, no exit command. */
@@ -38,6 +51,6 @@ public record CreateOptions(boolean stdinOpen, Path logFile, Path pidFile,
 
     /** These options with an exit command. */
     public CreateOptions withExitCommand(List<String> argv) {
-        return new CreateOptions(stdinOpen, logFile, pidFile, argv);
+        return new CreateOptions(stdinOpen, logFile, pidFile, argv, inherited);
     }
 }

@@ -6,6 +6,7 @@ import io.berth.sys.Errno;
 import io.berth.sys.Sys;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -40,6 +41,8 @@ final class Launch {
     private SocketChannel connection;
     private ProcessId process;
     private ProcessId monitor;
+    private InheritedStdio inherited;
+    private Process direct;
 
     Launch(StateFolder folder, Reaper reaper, CgroupDriver cgroups, Sys sys,
             String cgroupsPath) {
@@ -58,39 +61,83 @@ final class Launch {
         return monitor;
     }
 
-    /** Returns once the container process reported created. */
-    void run(Spec spec, ShimPlan plan) throws IOException {
-        cgroups.create(cgroupsPath, spec.linux() == null ? null : spec.linux().resources());
+    /**
+     * Without a monitor: the shim runs as our child with our stdio for the process (see
+     * {@link InheritedStdio}); null for the engine's monitored way.
+     */
+    Launch inheriting(InheritedStdio stdio) {
+        this.inherited = stdio;
+        return this;
+    }
+
+    /** The shim run in the foreground (inherited stdio); its exit code is the process's. */
+    Process foreground() {
+        return direct;
+    }
+
+    /**
+     * Returns once the container process reported created. {@code afterClone} runs once the
+     * process is in its cgroup and has its id maps, before it builds its root (the
+     * createRuntime hooks' moment).
+     */
+    void run(Spec spec, ShimPlan plan, AfterClone afterClone) throws IOException {
+        cgroups.create(cgroupsPath, DeviceRules.withDefaults(spec));
         cgroupCreated = true;
         // Rendered now that the cgroup exists: a v1 cgroup mount binds its folders.
-        handshake(plan.render(), () -> writeIdMaps(spec));
+        handshake(plan.render(), pid -> {
+            writeIdMaps(spec);
+            afterClone.run(pid);
+        });
     }
 
     /** Returns once the exec'd process, in the container's cgroup, reported created. */
     void runExec(String plan) throws IOException {
-        handshake(plan, () -> { });
+        handshake(plan, pid -> { });
     }
 
     /** What Java does between the clone and go, besides the cgroup placement. */
-    private interface BeforeGo {
-        void run() throws IOException;
+    interface AfterClone {
+        void run(long pid) throws IOException;
     }
 
-    private void handshake(String plan, BeforeGo beforeGo) throws IOException {
+    private void handshake(String plan, AfterClone beforeGo) throws IOException {
         Files.writeString(folder.plan(), plan);
-        connection = reaper.spawn(folder.dir());
-        try (BufferedReader answers = new BufferedReader(new InputStreamReader(
-                Channels.newInputStream(connection), StandardCharsets.UTF_8));
-                OutputStream toShim = Channels.newOutputStream(connection)) {
+        InputStream fromShim;
+        OutputStream toShim;
+        if (inherited == null) {
+            connection = reaper.spawn(folder.dir());
+            fromShim = Channels.newInputStream(connection);
+            toShim = Channels.newOutputStream(connection);
+        } else {
+            direct = new ProcessBuilder(reaper.shim().toString(), "oci",
+                    folder.dir().toString(), inherited.foreground() ? "wait" : "detach")
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            fromShim = direct.getInputStream();
+            toShim = direct.getOutputStream();
+        }
+        try (BufferedReader answers = new BufferedReader(new InputStreamReader(fromShim,
+                StandardCharsets.UTF_8)); toShim) {
             readPids(readLine(answers));
             cgroups.addProcess(cgroupsPath, process.pid());
-            beforeGo.run();
+            beforeGo.run(process.pid());
             toShim.write("go\n".getBytes(StandardCharsets.US_ASCII));
             toShim.flush();
             String answer = readLine(answers);
             if (!"created".equals(answer)) {
                 throw ShimAnswer.failure("create", answer);
             }
+        }
+        if (direct != null && !inherited.foreground()) {
+            awaitDetached();
+        }
+    }
+
+    /** A detached shim exits right after "created"; reaped here, it leaves no zombie. */
+    private void awaitDetached() {
+        try {
+            direct.waitFor(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -167,6 +214,9 @@ final class Launch {
     }
 
     private void closeConnection() {
+        if (direct != null) {
+            direct.destroyForcibly(); // a shim still in its handshake kills its child
+        }
         try {
             if (connection != null) {
                 connection.close();

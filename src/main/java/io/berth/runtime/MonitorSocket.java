@@ -1,5 +1,7 @@
 package io.berth.runtime;
 
+import io.berth.sys.Sys;
+import io.berth.sys.SysException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -13,6 +15,9 @@ import java.util.Optional;
 /** A connection to a container's monitor: one command line, then its answer or a stream. */
 final class MonitorSocket {
 
+    /** sizeof(sockaddr_un.sun_path), its terminating NUL included. */
+    private static final int SUN_PATH_MAX = 108;
+
     private MonitorSocket() {
     }
 
@@ -20,12 +25,38 @@ final class MonitorSocket {
     static SocketChannel open(Path socket, String command) throws IOException {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            channel.connect(UnixDomainSocketAddress.of(socket));
+            connect(channel, socket);
             channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
             return channel;
         } catch (IOException e) {
             channel.close();
             throw e;
+        }
+    }
+
+    /**
+     * Connects to a socket at a path of any length. sun_path holds 108 bytes, and a state root
+     * deep in a long --runroot passes that; then the connection goes through
+     * /proc/self/fd/N/NAME, N a handle on the socket's folder held only while connecting. (The
+     * shim binds relative to its own working folder, so it has no such limit.)
+     */
+    static void connect(SocketChannel channel, Path socket) throws IOException {
+        if (socket.toString().getBytes(StandardCharsets.UTF_8).length < SUN_PATH_MAX) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            return;
+        }
+        Sys sys = Sys.linux();
+        int folder;
+        try {
+            folder = sys.openPath(socket.getParent().toString());
+        } catch (SysException e) {
+            throw new IOException("connect to " + socket + ": " + e.getMessage(), e);
+        }
+        try {
+            channel.connect(UnixDomainSocketAddress.of("/proc/self/fd/" + folder + "/"
+                    + socket.getFileName()));
+        } finally {
+            sys.close(folder);
         }
     }
 

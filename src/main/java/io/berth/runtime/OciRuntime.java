@@ -9,6 +9,7 @@ import io.berth.sys.Sys;
 import io.berth.sys.SysException;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,12 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -81,8 +88,23 @@ public final class OciRuntime implements AutoCloseable {
      * @throws ContainerStateException when the id is taken
      */
     public RuntimeState create(String id, Path bundle, CreateOptions options) {
-        checkId(id);
-        return create(id, bundle, readSpec(bundle.toAbsolutePath().normalize()), options);
+        launch(id, bundle, options);
+        return state(id);
+    }
+
+    /**
+     * {@code berth oci run}: creates the bundle's container with the caller's stdio, starts
+     * it, and waits, the shim passing the caller's signals on. The container stays (stopped)
+     * for the caller to delete.
+     *
+     * @return the process's exit code (128 + N when killed by signal N)
+     */
+    public int runForeground(String id, Path bundle, Path consoleSocket, Path pidFile)
+            throws InterruptedException {
+        Launch launch = launch(id, bundle, CreateOptions.inheriting(
+                new InheritedStdio(consoleSocket, true), pidFile));
+        start(id);
+        return launch.foreground().waitFor();
     }
 
     /**
@@ -91,38 +113,135 @@ public final class OciRuntime implements AutoCloseable {
      * deserializers for every spec record, about 20 ms of a `berth run`.
      */
     public RuntimeState create(String id, Path bundle, Spec spec, CreateOptions options) {
+        launch(id, bundle, spec, options);
+        return state(id);
+    }
+
+    private Launch launch(String id, Path bundle, CreateOptions options) {
+        checkId(id);
+        return launch(id, bundle, readSpec(bundle.toAbsolutePath().normalize()), options);
+    }
+
+    private Launch launch(String id, Path bundle, Spec spec, CreateOptions options) {
         checkId(id);
         Path absoluteBundle = bundle.toAbsolutePath().normalize();
         String cgroupsPath = cgroupsPath(spec, id);
         ShimPlan plan = new ShimPlan(spec, absoluteBundle, options, cgroupsPath,
-                new CgroupMounts(cgroups.version(), CgroupMounts.hostHierarchies()));
+                new CgroupMounts(cgroups.version(), CgroupMounts.hostHierarchies()))
+                .cachingSeccompIn(stateRoot.resolve(".seccomp"));
         plan.render(); // refuses a bad config.json before anything is made
         StateFolder folder = makeFolder(id);
-        Launch launch = new Launch(folder, reaper, cgroups, sys, cgroupsPath);
+        Launch launch = new Launch(folder, reaper, cgroups, sys, cgroupsPath)
+                .inheriting(options.inherited());
+        Spec.Hooks hooks = spec.hooks();
+        String bundleName = absoluteBundle.toString();
         try {
-            launch.run(spec, plan);
-            folder.writeState(new StateFolder.Stored(id, absoluteBundle.toString(),
+            launch.run(spec, plan, pid -> {
+                createRuntimeHooks(id, hooks, pid, bundleName, spec.annotations());
+                if (ShimPlan.runsHooks(spec)) {
+                    writeHookStates(folder, id, pid, bundleName, spec.annotations());
+                }
+            });
+            folder.writeState(new StateFolder.Stored(id, bundleName,
                     launch.process().pid(), launch.process().startTime(), launch.monitor().pid(),
                     launch.monitor().startTime(), Instant.now().toString(), cgroupsPath,
                     StateFolder.copy(spec.annotations())));
             writePidFile(options.pidFile(), launch.process().pid());
-            return state(id);
+            if (hooks != null) {
+                folder.mark(folder.hooks(), true);
+            }
+            return launch;
         } catch (RuntimeException | IOException e) {
             launch.undo();
             throw asStartFailure("create container " + id, e);
         }
     }
 
+    /** The state documents the container process hands its own hooks (see ShimPlan). */
+    private static void writeHookStates(StateFolder folder, String id, long pid, String bundle,
+            java.util.Map<String, String> annotations) throws IOException {
+        Files.write(folder.dir().resolve("hook-state-create"),
+                LifecycleHooks.stateJson(id, "creating", pid, bundle, annotations));
+        Files.write(folder.dir().resolve("hook-state-start"),
+                LifecycleHooks.stateJson(id, Status.CREATED.ociName(), pid, bundle,
+                        annotations));
+    }
+
+    private static void createRuntimeHooks(String id, Spec.Hooks hooks, long pid, String bundle,
+            java.util.Map<String, String> annotations) {
+        if (hooks == null) {
+            return;
+        }
+        byte[] state = LifecycleHooks.stateJson(id, "creating", pid, bundle, annotations);
+        LifecycleHooks.runRequired("prestart", hooks.prestart(), state);
+        LifecycleHooks.runRequired("createRuntime", hooks.createRuntime(), state);
+    }
+
+    /**
+     * The OCI state document: ociVersion, id, status (created, running, paused, stopped), pid
+     * (0 once stopped), bundle and annotations, as JSON.
+     */
+    public byte[] stateJson(String id) {
+        return stateJson(id, null);
+    }
+
+    private byte[] stateJson(String id, Status overriding) {
+        RuntimeState state = state(id);
+        Status status = overriding == null ? state.status() : overriding;
+        return LifecycleHooks.stateJson(id, status.ociName(), state.pid(),
+                state.bundle().toString(), state.annotations());
+    }
+
     /** Lets the waiting process exec its program. */
     public void start(String id) {
         StateFolder folder = existing(id);
-        Status status = status(folder, folder.readState());
+        StateFolder.Stored stored = folder.readState();
+        Status status = status(folder, stored);
         if (status != Status.CREATED) {
             throw new ContainerStateException("cannot start container " + id + ": it is "
                     + status.ociName());
         }
+        Spec.Hooks hooks = Files.exists(folder.hooks())
+                ? readSpec(Path.of(stored.bundle())).hooks() : null;
         folder.mark(folder.started(), true);
-        startMonitored(folder, "start " + id);
+        if (Files.exists(folder.fifo())) {
+            startThroughFifo(folder, stored.process(), "start " + id);
+        } else {
+            startMonitored(folder, "start " + id);
+        }
+        if (hooks != null) {
+            LifecycleHooks.runReported("poststart", hooks.poststart(), stateJson(id));
+        }
+    }
+
+    /**
+     * Releases a process created without a monitor: it blocks opening exec.fifo for writing
+     * until a reader opens it. Opened read-write here, which never blocks; should the process
+     * die first, our own byte ends the wait.
+     */
+    private static void startThroughFifo(StateFolder folder, ProcessId process, String what) {
+        try (RandomAccessFile fifo = new RandomAccessFile(folder.fifo().toFile(), "rw");
+                ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Integer> read = executor.submit(() -> fifo.read());
+            while (true) {
+                try {
+                    read.get(20, TimeUnit.MILLISECONDS);
+                    break;
+                } catch (TimeoutException e) {
+                    if (!process.alive()) {
+                        fifo.write('x');
+                        throw new ContainerStartException(what + ": the process exited before "
+                                + "it started", Errno.ESRCH);
+                    }
+                }
+            }
+            Files.deleteIfExists(folder.fifo());
+        } catch (IOException | ExecutionException e) {
+            throw new ContainerStartException(what + ": " + e.getMessage(), Errno.EIO, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ContainerStartException(what + ": interrupted", Errno.EINTR, e);
+        }
     }
 
     /** Releases a created process through its monitor; fails when its exec failed. */
@@ -180,7 +299,8 @@ public final class OciRuntime implements AutoCloseable {
         }
         Spec spec = readSpec(Path.of(stored.bundle()));
         String plan = ShimPlan.renderExec(spec, stored.pid(), exec.over(spec.process()),
-                new CreateOptions(exec.stdinOpen(), exec.logFile(), null));
+                new CreateOptions(exec.stdinOpen(), exec.logFile(), null),
+                ShimPlan.seccompRecord(folder.readPlan()));
         String execId = newExecId();
         StateFolder execFolder = makeExecFolder(folder, execId);
         Launch launch = new Launch(execFolder, reaper, cgroups, sys, stored.cgroupsPath());
@@ -195,6 +315,43 @@ public final class OciRuntime implements AutoCloseable {
             closeQuietly(attachment);
             launch.undo();
             throw asStartFailure("exec in container " + id, e);
+        }
+    }
+
+    /**
+     * {@code berth oci exec}: runs a process in the running container with the caller's own
+     * stdio (a pty sent to {@code consoleSocket} when {@code exec.tty()}), runc's way.
+     *
+     * @return in the foreground, the process's exit code (128 + N when killed by signal N);
+     *     detached, 0 once it runs
+     */
+    public int execInheriting(String id, ExecSpec exec, Path consoleSocket, Path pidFile)
+            throws InterruptedException {
+        StateFolder folder = existing(id);
+        StateFolder.Stored stored = folder.readState();
+        Status status = status(folder, stored);
+        if (status != Status.RUNNING) {
+            throw new ContainerStateException("cannot exec in container " + id + ": it is "
+                    + status.ociName());
+        }
+        Spec spec = readSpec(Path.of(stored.bundle()));
+        InheritedStdio stdio = new InheritedStdio(consoleSocket, !exec.detach());
+        String plan = ShimPlan.renderExec(spec, stored.pid(), exec.over(spec.process()),
+                CreateOptions.inheriting(stdio, null), ShimPlan.seccompRecord(folder.readPlan()));
+        StateFolder execFolder = makeExecFolder(folder, newExecId());
+        Launch launch = new Launch(execFolder, reaper, cgroups, sys, stored.cgroupsPath())
+                .inheriting(stdio);
+        try {
+            launch.runExec(plan);
+            writePidFile(pidFile, launch.process().pid());
+        } catch (RuntimeException | IOException e) {
+            launch.undo();
+            throw asStartFailure("exec in container " + id, e);
+        }
+        try {
+            return exec.detach() ? 0 : launch.foreground().waitFor();
+        } finally {
+            execFolder.remove();
         }
     }
 
@@ -269,6 +426,11 @@ public final class OciRuntime implements AutoCloseable {
                         && sys.kill(stored.pid(), signal));
     }
 
+    /** The host pids of every process in the container's cgroup. */
+    public List<Long> pids(String id) {
+        return cgroups.pids(existing(id).readState().cgroupsPath());
+    }
+
     /** Freezes every process of the container through its cgroup. */
     public void pause(String id) {
         StateFolder folder = existing(id);
@@ -305,8 +467,22 @@ public final class OciRuntime implements AutoCloseable {
             throw new ContainerStateException("cannot delete container " + id + ": it is "
                     + status.ociName() + "; stop it first or force");
         }
+        Spec.Hooks hooks = Files.exists(folder.hooks()) ? hooksOf(stored) : null;
         new Teardown(sys, cgroups).run(stored, status == Status.PAUSED);
         folder.remove();
+        if (hooks != null) {
+            LifecycleHooks.runReported("poststop", hooks.poststop(), LifecycleHooks.stateJson(
+                    id, Status.STOPPED.ociName(), 0, stored.bundle(), stored.annotations()));
+        }
+    }
+
+    /** The hooks of a container's bundle; none when the bundle went first. */
+    private static Spec.Hooks hooksOf(StateFolder.Stored stored) {
+        try {
+            return readSpec(Path.of(stored.bundle())).hooks();
+        } catch (ContainerStartException e) {
+            return null;
+        }
     }
 
     /**

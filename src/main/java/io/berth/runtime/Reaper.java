@@ -36,6 +36,11 @@ final class Reaper {
         this.shim = shim;
     }
 
+    /** The berth-shim binary the reaper and the monitors run. */
+    Path shim() {
+        return shim;
+    }
+
     /** A new monitor for the state folder, connected; the caller runs the handshake on it. */
     SocketChannel spawn(Path stateFolder) throws IOException {
         String command = "create " + stateFolder;

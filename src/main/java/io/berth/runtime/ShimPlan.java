@@ -13,9 +13,9 @@ import java.util.Map;
  * The policy half of container creation: turns a bundle's config.json into the complete,
  * concrete plan the shim carries out (native/plan.c documents each record).
  *
- * <p>Not yet: linux.seccomp (needs a BPF compiler in Java and a
- * "seccomp" record the shim loads last, after no_new_privs), hooks, and apparmor/selinux
- * labels (this host has neither). A spec asking for them runs without them.
+ * <p>linux.seccomp becomes a BPF program compiled here ({@link SeccompBpf}) that the shim
+ * loads last. Not yet: apparmor/selinux labels (this host has neither); a spec asking for them
+ * runs without them.
  */
 final class ShimPlan {
     static final long CLONE_NEWTIME = 0x80;
@@ -61,6 +61,9 @@ final class ShimPlan {
     private final String cgroupsPath;
     private final CgroupMounts cgroupMounts;
     private PlanText plan;
+    private String seccompProgram;
+    private boolean forExec;
+    private Path seccompCache;
 
     ShimPlan(Spec spec, Path bundle, CreateOptions options, String cgroupsPath,
             CgroupMounts cgroupMounts) {
@@ -94,9 +97,11 @@ final class ShimPlan {
      * The plan of an exec into a running container: the given process (the container's own,
      * with the exec's changes) in every namespace of the container's process {@code pid}.
      */
-    static String renderExec(Spec container, long pid, Spec.Process process, CreateOptions io) {
+    static String renderExec(Spec container, long pid, Spec.Process process, CreateOptions io,
+            String seccompRecord) {
         ShimPlan exec = new ShimPlan(container, process, null, io, null, null);
         exec.plan = new PlanText();
+        exec.forExec = true;
         exec.checkArgs();
         exec.plan.add("exec", "exec", 1);
         for (Spec.Namespace ns : namespaces(container)) {
@@ -109,7 +114,16 @@ final class ShimPlan {
         }
         exec.addProcess();
         exec.addIo();
+        if (seccompRecord != null) {
+            exec.plan.add("linux.seccomp", (Object[]) seccompRecord.split("\t"));
+        }
         return exec.plan.toString();
+    }
+
+    /** Keeps compiled seccomp programs in this folder, for the next container with the same. */
+    ShimPlan cachingSeccompIn(Path folder) {
+        this.seccompCache = folder;
+        return this;
     }
 
     /** The whole plan text; each call renders afresh. */
@@ -123,6 +137,8 @@ final class ShimPlan {
         addPaths();
         addProcess();
         addIo();
+        addHooks();
+        addSeccomp();
         if (spec.annotations() != null && "true".equals(spec.annotations().get(INIT))) {
             plan.add(INIT, "init", 1);
         }
@@ -313,6 +329,57 @@ final class ShimPlan {
         return mask;
     }
 
+    /**
+     * createContainer and startContainer hooks run in the container's namespaces, so the
+     * container process itself runs them (see native/container.c); the others run from Java.
+     */
+    private void addHooks() {
+        Spec.Hooks hooks = spec.hooks();
+        if (hooks == null) {
+            return;
+        }
+        addHooks("c", "hooks.createContainer", hooks.createContainer());
+        addHooks("s", "hooks.startContainer", hooks.startContainer());
+    }
+
+    private void addHooks(String phase, String what, List<Spec.Hook> hooks) {
+        for (Spec.Hook hook : nonNull(hooks)) {
+            if (hook.path() == null || !hook.path().startsWith("/")) {
+                throw invalid(what + " path " + hook.path() + " is not absolute");
+            }
+            plan.add(what, "hook", phase, hook.timeout() == null ? 0 : hook.timeout(),
+                    hook.path());
+            List<String> args = nonNull(hook.args()).isEmpty() ? List.of(hook.path())
+                    : hook.args();
+            args.forEach(a -> plan.add(what + ".args", "hookarg", a));
+            nonNull(hook.env()).forEach(e -> plan.add(what + ".env", "hookenv", e));
+        }
+    }
+
+    /** Whether the container process runs hooks, and so needs the hook-state files. */
+    static boolean runsHooks(Spec spec) {
+        return spec.hooks() != null && !(nonNull(spec.hooks().createContainer()).isEmpty()
+                && nonNull(spec.hooks().startContainer()).isEmpty());
+    }
+
+    /** Compiled once per plan: the second render (after the cgroup exists) reuses it. */
+    private void addSeccomp() {
+        Spec.Seccomp seccomp = spec.linux() == null ? null : spec.linux().seccomp();
+        if (seccomp == null) {
+            return;
+        }
+        if (seccompProgram == null) {
+            seccompProgram = SeccompBpf.programHex(seccomp, seccompCache);
+        }
+        plan.add("linux.seccomp", "seccomp", SeccompBpf.flags(seccomp), seccompProgram);
+    }
+
+    /** The seccomp record of a rendered plan, for the execs into its container; or null. */
+    static String seccompRecord(String planText) {
+        return planText.lines().filter(l -> l.startsWith("seccomp\t")).findFirst()
+                .orElse(null);
+    }
+
     private void addIo() {
         Spec.Process p = process;
         if (Boolean.TRUE.equals(p.terminal())) {
@@ -327,6 +394,15 @@ final class ShimPlan {
             plan.add("log file", "log", options.logFile().toAbsolutePath());
         }
         options.exitCommand().forEach(a -> plan.add("exit command", "exitcmd", a));
+        InheritedStdio inherited = options.inherited();
+        if (inherited != null) {
+            // A container waits for `start` on its fifo; an exec goes at once.
+            plan.add("start", "start", forExec ? "now" : "fifo");
+            if (inherited.consoleSocket() != null && Boolean.TRUE.equals(p.terminal())) {
+                plan.add("console socket", "console",
+                        inherited.consoleSocket().toAbsolutePath());
+            }
+        }
     }
 
     private static List<Spec.Namespace> namespaces(Spec spec) {

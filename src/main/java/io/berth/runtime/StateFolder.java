@@ -41,6 +41,17 @@ record StateFolder(Path dir) {
         return dir.resolve("plan");
     }
 
+    /** The plan the shim ran; empty when there is none. */
+    String readPlan() {
+        try {
+            return Files.readString(plan());
+        } catch (NoSuchFileException e) {
+            return "";
+        } catch (IOException e) {
+            throw new UncheckedIOException("read " + plan(), e);
+        }
+    }
+
     Path socket() {
         return dir.resolve("shim.sock");
     }
@@ -51,6 +62,16 @@ record StateFolder(Path dir) {
 
     Path started() {
         return dir.resolve("started");
+    }
+
+    /** Where a process created without a monitor waits for start (berth-shim oci). */
+    Path fifo() {
+        return dir.resolve("exec.fifo");
+    }
+
+    /** Marks a container whose spec has hooks, so start and delete read it only then. */
+    Path hooks() {
+        return dir.resolve("hooks");
     }
 
     Path paused() {

@@ -181,6 +181,18 @@ public record Spec(
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Syscall(List<String> names, String action, Integer errnoRet) {
+    public record Syscall(List<String> names, String action, Integer errnoRet,
+            List<SeccompArg> args) {
+
+        /** A rule without argument conditions. */
+        public Syscall(List<String> names, String action, Integer errnoRet) {
+            this(names, action, errnoRet, null);
+        }
+    }
+
+    /** A condition on argument {@code index}: op is SCMP_CMP_EQ, SCMP_CMP_MASKED_EQ, ... */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record SeccompArg(int index, long value, Long valueTwo, String op) {
     }
 }

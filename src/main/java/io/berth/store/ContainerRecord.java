@@ -9,6 +9,8 @@ import java.time.Instant;
  *
  * @param state "created", "running" or "exited"
  * @param usernsHostId first host id of the container's user-namespace range, or null
+ * @param restartCount how often the restart policy has started it again
+ * @param manuallyStopped whether a user stopped or killed it, which ends restarts
  */
 public record ContainerRecord(
         String id,
@@ -22,16 +24,23 @@ public record ContainerRecord(
         Instant finishedAt,
         Integer exitCode,
         String error,
-        long pid) {
+        long pid,
+        int restartCount,
+        boolean manuallyStopped) {
 
     public ContainerRecord withState(String newState, Instant started, Instant finished,
             Integer code, String err, long newPid) {
         return new ContainerRecord(id, name, imageId, created, request, newState, usernsHostId,
-                started, finished, code, err, newPid);
+                started, finished, code, err, newPid, restartCount, manuallyStopped);
     }
 
     public ContainerRecord withName(String newName) {
         return new ContainerRecord(id, newName, imageId, created, request, state, usernsHostId,
-                startedAt, finishedAt, exitCode, error, pid);
+                startedAt, finishedAt, exitCode, error, pid, restartCount, manuallyStopped);
+    }
+
+    public ContainerRecord withRestarts(int count, boolean stoppedByUser) {
+        return new ContainerRecord(id, name, imageId, created, request, state, usernsHostId,
+                startedAt, finishedAt, exitCode, error, pid, count, stoppedByUser);
     }
 }

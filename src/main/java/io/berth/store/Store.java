@@ -23,7 +23,8 @@ import java.util.Properties;
 public final class Store implements AutoCloseable {
     private static final ObjectMapper JSON = SpecJson.mapper();
     private static final String COLUMNS = "id, name, image_id, created, request, state, "
-            + "userns_host_id, started_at, finished_at, exit_code, error, pid";
+            + "userns_host_id, started_at, finished_at, exit_code, error, pid, restart_count, "
+            + "manually_stopped";
 
     private static final long EXIT_KEPT_SECONDS = 600;
 
@@ -48,7 +49,10 @@ public final class Store implements AutoCloseable {
                         + "id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, image_id TEXT, "
                         + "created INTEGER NOT NULL, request TEXT NOT NULL, state TEXT NOT NULL, "
                         + "userns_host_id INTEGER UNIQUE, started_at INTEGER, "
-                        + "finished_at INTEGER, exit_code INTEGER, error TEXT, pid INTEGER)");
+                        + "finished_at INTEGER, exit_code INTEGER, error TEXT, pid INTEGER, "
+                        + "restart_count INTEGER NOT NULL DEFAULT 0, "
+                        + "manually_stopped INTEGER NOT NULL DEFAULT 0)");
+                addMissingColumns(s);
                 s.execute("CREATE TABLE IF NOT EXISTS exits (id TEXT PRIMARY KEY, "
                         + "exit_code INTEGER NOT NULL, removed_at INTEGER NOT NULL)");
             }
@@ -58,9 +62,25 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /** Databases made before restart policies lack their columns: add them, keep the rows. */
+    private static void addMissingColumns(Statement s) throws SQLException {
+        boolean present = false;
+        try (ResultSet r = s.executeQuery("PRAGMA table_info(containers)")) {
+            while (r.next()) {
+                present |= "restart_count".equals(r.getString("name"));
+            }
+        }
+        if (!present) {
+            s.execute("ALTER TABLE containers ADD COLUMN restart_count INTEGER NOT NULL "
+                    + "DEFAULT 0");
+            s.execute("ALTER TABLE containers ADD COLUMN manually_stopped INTEGER NOT NULL "
+                    + "DEFAULT 0");
+        }
+    }
+
     /** Inserts a new container; a name or id already taken is a NameConflictException. */
     public void insert(ContainerRecord c) {
-        String sql = "INSERT INTO containers (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
+        String sql = "INSERT INTO containers (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
         try (PreparedStatement p = db.prepareStatement(sql)) {
             bind(p, c);
             p.executeUpdate();
@@ -84,15 +104,15 @@ public final class Store implements AutoCloseable {
                 + "\". You have to remove (or rename) that container to be able to reuse that name.");
     }
 
-    /** Rewrites a container's row (same id). */
-    public void update(ContainerRecord c) {
+    /** Rewrites a container's row (same id); false when the row is gone. */
+    public boolean update(ContainerRecord c) {
         String sql = "UPDATE containers SET id=?, name=?, image_id=?, created=?, request=?, "
                 + "state=?, userns_host_id=?, started_at=?, finished_at=?, exit_code=?, error=?, "
-                + "pid=? WHERE id=?";
+                + "pid=?, restart_count=?, manually_stopped=? WHERE id=?";
         try (PreparedStatement p = db.prepareStatement(sql)) {
             bind(p, c);
-            p.setString(13, c.id());
-            p.executeUpdate();
+            p.setString(15, c.id());
+            return p.executeUpdate() > 0;
         } catch (SQLException e) {
             if (e.getMessage() != null && e.getMessage().contains("UNIQUE")) {
                 throw conflict(c, e);
@@ -205,6 +225,8 @@ public final class Store implements AutoCloseable {
         setLong(p, 10, c.exitCode() == null ? null : c.exitCode().longValue());
         p.setString(11, c.error());
         p.setLong(12, c.pid());
+        p.setInt(13, c.restartCount());
+        p.setInt(14, c.manuallyStopped() ? 1 : 0);
     }
 
     private static ContainerRecord read(ResultSet r) throws SQLException {
@@ -212,7 +234,7 @@ public final class Store implements AutoCloseable {
                 instant(r.getLong(4)), fromJson(r.getString(5)), r.getString(6),
                 getLong(r, 7), optInstant(r, 8), optInstant(r, 9),
                 getLong(r, 10) == null ? null : getLong(r, 10).intValue(), r.getString(11),
-                r.getLong(12));
+                r.getLong(12), r.getInt(13), r.getInt(14) != 0);
     }
 
     private static void setLong(PreparedStatement p, int i, Long v) throws SQLException {

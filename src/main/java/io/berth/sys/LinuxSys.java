@@ -242,4 +242,44 @@ final class LinuxSys implements Sys {
             throw new IllegalStateException("utimensat " + path, t);
         }
     }
+
+    // Added for the runtime (Unix socket paths longer than sun_path's 108 bytes).
+
+    private static final int O_PATH = 010000000;
+    private static final int O_DIRECTORY = 0200000;
+    private static final int O_CLOEXEC = 02000000;
+
+    // open(2) is variadic, but without O_CREAT no mode follows, so the fixed form is exact.
+    private final Downcall open = new Downcall("open", FunctionDescriptor.of(INT, PTR, INT));
+    private final Downcall close = new Downcall("close", FunctionDescriptor.of(INT, INT));
+
+    @Override
+    public int openPath(String directory) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(STATE);
+            int fd = (int) open.handle().invokeExact(state, cString(arena, directory),
+                    O_PATH | O_DIRECTORY | O_CLOEXEC);
+            if (fd < 0) {
+                throw new SysException("open " + directory, (int) ERRNO.get(state, 0L));
+            }
+            return fd;
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("open " + directory, t);
+        }
+    }
+
+    @Override
+    public void close(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(STATE);
+            int rc = (int) close.handle().invokeExact(state, fd);
+            check(rc, state, "close " + fd);
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("close " + fd, t);
+        }
+    }
 }

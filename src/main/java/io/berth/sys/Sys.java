@@ -52,4 +52,16 @@ public interface Sys {
     default void lutimes(String path, long seconds, int nanos) {
         throw new UnsupportedOperationException("utimensat " + path + ": not available here");
     }
+
+    // Added for the runtime (Unix socket paths longer than sun_path's 108 bytes).
+
+    /** open(2) with O_PATH | O_DIRECTORY | O_CLOEXEC: a handle on a folder, for lookups. */
+    default int openPath(String directory) {
+        throw new UnsupportedOperationException("open " + directory + ": not available here");
+    }
+
+    /** close(2). */
+    default void close(int fd) {
+        throw new UnsupportedOperationException("close " + fd + ": not available here");
+    }
 }

@@ -79,6 +79,32 @@ final class BerthCli implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a berth command line in a new JVM on a terminal of its own (util-linux `script`
+     * gives it a pty), with the terminal set to rows x columns first; returns what the
+     * terminal showed.
+     */
+    String runOnTerminal(int rows, int columns, String... args) throws Exception {
+        List<String> java = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), "-Dberth.shim="
+                        + System.getProperty("berth.shim"), "io.berth.cli.Main", "--root",
+                root.toString(), "--runroot", runroot.toString(), "--bridge-name", bridge,
+                "--bridge-subnet", subnet));
+        java.addAll(List.of(args));
+        StringBuilder line = new StringBuilder("stty rows " + rows + " cols " + columns + ";");
+        for (String word : java) {
+            line.append(" '").append(word.replace("'", "'\\''")).append("'");
+        }
+        Process p = new ProcessBuilder("script", "-qec", line.toString(), "/dev/null")
+                .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
     /** Mount points below this test's folder (there should be none once containers are gone). */
     List<String> mounts() {
         try {

@@ -83,7 +83,10 @@ class NetworkServiceTest {
 
     @Test
     void aSubnetOverlappingTheHostsRoutesIsRefused() {
-        HostFacts.Route route = HostFacts.routes().getFirst();
+        // A route of the machine's own, not one of a Berth bridge that another root made.
+        HostFacts.Route route = HostFacts.routes().stream()
+                .filter(r -> !r.device().startsWith("berth") && !r.device().startsWith("bt"))
+                .findFirst().orElseThrow();
 
         NetworkConflictException e = assertThrows(NetworkConflictException.class,
                 () -> service().create(NetworkRequest.named("clash")

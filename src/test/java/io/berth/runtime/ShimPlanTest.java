@@ -132,7 +132,7 @@ class ShimPlanTest {
                 new Spec.Namespace("ipc", "/proc/9/ns/ipc")), "h", List.of("sleep"), null, null);
         ExecSpec exec = ExecSpec.of(List.of("ls", "-l")).withUser(1000, 1001);
         String plan = ShimPlan.renderExec(container, 42, exec.over(container.process()),
-                new CreateOptions(false, null, null));
+                new CreateOptions(false, null, null), null);
         assertTrue(plan.startsWith("exec\t1\n"), plan);
         for (String join : List.of(ShimPlan.CLONE_NEWUSER + "\t/proc/42/ns/user",
                 ShimPlan.CLONE_NEWNS + "\t/proc/42/ns/mnt", ShimPlan.CLONE_NEWPID
@@ -163,5 +163,34 @@ class ShimPlanTest {
         assertTrue(!render(plain).contains("init\t"), "no init unless annotated");
         assertThrows(IllegalArgumentException.class,
                 () -> options.withExitCommand(List.of("berth")));
+    }
+
+    private static Spec withHooks(Spec s, Spec.Hooks hooks) {
+        return new Spec(s.ociVersion(), s.process(), s.root(), s.hostname(), s.domainname(),
+                s.mounts(), hooks, s.annotations(), s.linux());
+    }
+
+    @Test
+    void containerHooksBecomeRecordsWithTheirArgsEnvAndTimeout() throws Exception {
+        Spec.Hook create = new Spec.Hook("/bin/h", List.of("h", "-x"), List.of("K=V"), 3);
+        Spec.Hook start = new Spec.Hook("/bin/s", null, null, null);
+        Spec.Hook runtimeOnly = new Spec.Hook("/bin/r", null, null, null);
+        String plan = render(withHooks(spec(List.of(ns("mount")), null, List.of("sh"), null,
+                null), new Spec.Hooks(null, List.of(runtimeOnly), List.of(create),
+                List.of(start), null, null)));
+        assertTrue(plan.contains("hook\tc\t3\t/bin/h\nhookarg\th\nhookarg\t-x\n"
+                + "hookenv\tK=V\n"), plan);
+        assertTrue(plan.contains("hook\ts\t0\t/bin/s\nhookarg\t/bin/s\n"), plan);
+        assertTrue(!plan.contains("/bin/r"), "createRuntime hooks run from Java");
+    }
+
+    @Test
+    void aRelativeHookPathIsRefusedNamingTheField() throws Exception {
+        Spec spec = withHooks(spec(List.of(ns("mount")), null, List.of("sh"), null, null),
+                new Spec.Hooks(null, null, null, List.of(new Spec.Hook("h", null, null, null)),
+                        null, null));
+        ContainerStartException e = assertThrows(ContainerStartException.class,
+                () -> render(spec));
+        assertTrue(e.getMessage().contains("hooks.startContainer path h"), e.getMessage());
     }
 }

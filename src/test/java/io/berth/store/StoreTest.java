@@ -18,7 +18,7 @@ class StoreTest {
     private static ContainerRecord record(String id, String name, Long userns) {
         return new ContainerRecord(id, name, "sha256:abc", Instant.ofEpochSecond(1, 5),
                 ContainerRequest.builder("busybox").cmd(List.of("true")).build(), "created",
-                userns, null, null, null, null, 0);
+                userns, null, null, null, null, 0, 0, false);
     }
 
     @Test

@@ -1,0 +1,40 @@
+package io.berth.api;
+
+import io.berth.convert.InvalidRequestException;
+import io.berth.engine.ConflictException;
+import io.berth.engine.NotFoundException;
+import io.berth.image.ImageFormatException;
+import io.berth.network.InvalidNetworkException;
+import io.berth.network.NetworkConflictException;
+import io.berth.network.NetworkNotFoundException;
+import io.berth.runtime.ContainerStateException;
+import io.berth.store.NameConflictException;
+
+/** The one place where Berth's failures become docker's HTTP statuses. */
+final class ApiErrors {
+    private ApiErrors() {
+    }
+
+    /** 400 bad parameter, 404 no such object, 409 conflict, 500 otherwise. */
+    static int status(Throwable e) {
+        return switch (e) {
+            case ApiException api -> api.status();
+            case NotFoundException n -> 404;
+            case NetworkNotFoundException n -> 404;
+            case ConflictException c -> 409;
+            case NameConflictException c -> 409;
+            case NetworkConflictException c -> 409;
+            case ContainerStateException c -> 409;
+            case InvalidRequestException i -> 400;
+            case InvalidNetworkException i -> 400;
+            case ImageFormatException i -> 400;
+            default -> 500;
+        };
+    }
+
+    /** The message a client shows after "Error response from daemon: ". */
+    static String message(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isEmpty() ? e.getClass().getSimpleName() : m;
+    }
+}

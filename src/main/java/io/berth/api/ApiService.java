@@ -1,0 +1,190 @@
+package io.berth.api;
+
+import io.berth.engine.Container;
+import io.berth.engine.EngineConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The Docker Engine API on a Unix socket, over the same engine the CLI uses, so that a user
+ * sets {@code DOCKER_HOST=unix:///run/berth/docker.sock} and keeps their tools.
+ *
+ * <p>HTTP runs on the JDK's own Unix-domain channels, one virtual thread per connection: the
+ * engine's calls block (attach streams, waits), and blocking I/O on a thread of its own lets
+ * docker's hijacked connections and half-closes be handled as plain streams.
+ */
+public final class ApiService implements AutoCloseable {
+    private final Path socket;
+    private final ServerSocketChannel server;
+    private final EnginePool pool;
+    private final Exits exits;
+    private final Router router = new Router();
+    private final String serverHeader;
+    private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
+    private final Thread acceptor;
+
+    private ApiService(Path socket, ServerSocketChannel server, EngineConfig config,
+            String version) {
+        this.socket = socket;
+        this.server = server;
+        this.pool = new EnginePool(config);
+        this.exits = new Exits(pool);
+        this.serverHeader = "Berth/" + version + " (linux)";
+        PendingAttaches attaches = new PendingAttaches();
+        new SystemRoutes(pool, version).register(router);
+        new ContainerRoutes(pool, exits, attaches).register(router);
+        new StreamRoutes(pool, exits, attaches).register(router);
+        new ImageRoutes(pool).register(router);
+        new ExecRoutes(pool).register(router);
+        this.acceptor = Thread.ofPlatform().name("api-accept").daemon(true)
+                .unstarted(this::acceptLoop);
+    }
+
+    /**
+     * Listens on {@code socket} (mode 0600: root only, as the engine is root) and serves until
+     * closed. Containers already running are followed again, so their exits are recorded and
+     * their AutoRemove honoured by this service.
+     *
+     * @param version Berth's version, shown by `docker version`
+     */
+    public static ApiService start(EngineConfig config, Path socket, String version) {
+        ServerSocketChannel server = bind(socket);
+        ApiService service = new ApiService(socket, server, config, version);
+        service.followRunning();
+        service.acceptor.start();
+        return service;
+    }
+
+    private static ServerSocketChannel bind(Path socket) {
+        try {
+            Files.createDirectories(socket.toAbsolutePath().getParent());
+            refuseLiveSocket(socket);
+            Files.deleteIfExists(socket);
+            ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socket), 128);
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("listen on " + socket, e);
+        }
+    }
+
+    /** A socket file another service still answers on is not taken over. */
+    private static void refuseLiveSocket(Path socket) throws IOException {
+        if (!Files.exists(socket)) {
+            return;
+        }
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            throw new IOException("another service is listening on " + socket);
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("another service")) {
+                throw e;
+            }
+            // Nobody answers: a stale file left by a service that died.
+        }
+    }
+
+    private void followRunning() {
+        try {
+            List<Container> running = pool.with(e -> e.list(false));
+            running.forEach(c -> exits.follow(c.id()));
+        } catch (Exception e) {
+            throw new IllegalStateException("list running containers", e);
+        }
+    }
+
+    /** Where the service listens. */
+    public Path socket() {
+        return socket;
+    }
+
+    private void acceptLoop() {
+        while (server.isOpen()) {
+            SocketChannel channel;
+            try {
+                channel = server.accept();
+            } catch (AsynchronousCloseException e) {
+                return;
+            } catch (IOException e) {
+                continue;
+            }
+            connections.add(channel);
+            HttpConnection connection = new HttpConnection(channel, this::dispatch,
+                    serverHeader);
+            Thread.ofVirtual().name("api-conn").start(() -> {
+                try {
+                    connection.run();
+                } finally {
+                    connections.remove(channel);
+                }
+            });
+        }
+    }
+
+    private void dispatch(HttpExchange ex) {
+        HttpRequest req = ex.request();
+        try {
+            checkVersion(req.version());
+            Router.Matched matched = router.find(req);
+            if (matched == null || matched.handler() == null) {
+                throw new ApiException(404, "page not found");
+            }
+            matched.handler().handle(ex, matched.path());
+        } catch (Exception e) {
+            if (!ex.committed()) {
+                ex.error(ApiErrors.status(e), ApiErrors.message(e));
+            }
+        }
+    }
+
+    /** Testcontainers depends on this 400: above it, it falls back to an older version. */
+    private static void checkVersion(ApiVersion v) {
+        if (v.compareTo(ApiVersion.MAX) > 0) {
+            throw new ApiException(400, "client version " + v + " is too new. Maximum "
+                    + "supported API version is " + ApiVersion.MAX);
+        }
+        if (v.compareTo(ApiVersion.MIN) < 0) {
+            throw new ApiException(400, "client version " + v + " is too old. Minimum "
+                    + "supported API version is " + ApiVersion.MIN
+                    + ", please upgrade your client to a newer version");
+        }
+    }
+
+    /**
+     * Stops listening and drops every connection. Containers keep running: they are the
+     * monitors' children, and a later service finds them again.
+     */
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            // Closing anyway.
+        }
+        connections.forEach(c -> {
+            try {
+                c.close();
+            } catch (IOException e) {
+                // Already gone.
+            }
+        });
+        exits.close();
+        pool.close();
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            // A stale socket file is replaced by the next service.
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package io.berth.api;
+
+import io.berth.convert.ContainerRequest;
+import io.berth.engine.Container;
+import io.berth.engine.Engine;
+import io.berth.engine.NotFoundException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+
+/** Containers: create, list, inspect, start, stop, kill, remove and prune. */
+final class ContainerRoutes {
+    private static final int DEFAULT_STOP_SECONDS = 10;
+
+    private final EnginePool pool;
+    private final Exits exits;
+    private final PendingAttaches attaches;
+
+    ContainerRoutes(EnginePool pool, Exits exits, PendingAttaches attaches) {
+        this.pool = pool;
+        this.exits = exits;
+        this.attaches = attaches;
+    }
+
+    void register(Router r) {
+        r.on("POST", "/containers/create", this::create);
+        r.on("GET", "/containers/json", this::list);
+        r.on("POST", "/containers/prune", this::prune);
+        r.on("GET", "/containers/{id}/json", this::inspect);
+        r.on("POST", "/containers/{id}/start", this::start);
+        r.on("POST", "/containers/{id}/stop", this::stop);
+        r.on("POST", "/containers/{id}/restart", this::restart);
+        r.on("POST", "/containers/{id}/kill", this::kill);
+        r.on("POST", "/containers/{id}/resize", this::resize);
+        r.on("DELETE", "/containers/{id}", this::remove);
+    }
+
+    private void create(HttpExchange ex, Matcher path) throws Exception {
+        CreateBody body = ApiJson.read(ex.request().body(), CreateBody.class);
+        if (body == null || body.image() == null || body.image().isEmpty()) {
+            throw new ApiException(400, "Config cannot be empty in order to create a container");
+        }
+        ContainerRequest request = body.toRequest(ex.request().query("name"));
+        Container c = pool.with(e -> {
+            try {
+                return e.create(request);
+            } catch (NotFoundException notFound) {
+                // The CLI pulls, then retries, on a 404 that names the image this way.
+                throw e.images().find(request.image()).isPresent() ? notFound
+                        : new ApiException(404, "No such image: " + request.image());
+            }
+        });
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("Id", c.id());
+        answer.put("Warnings", List.of());
+        ex.json(201, answer);
+    }
+
+    private void list(HttpExchange ex, Matcher path) throws Exception {
+        HttpRequest req = ex.request();
+        Filters filters = Filters.parse(req.query("filters"));
+        boolean all = req.flag("all") || !filters.get("status").isEmpty();
+        int limit = req.integer("limit", -1);
+        Instant now = Instant.now();
+        List<Map<String, Object>> items = pool.with(e -> {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (Container c : e.list(all)) {
+                if (matches(c, filters) && (limit < 0 || out.size() < limit)) {
+                    out.add(ContainerJson.listItem(c, e.endpoints(c.id()), now));
+                }
+            }
+            return out;
+        });
+        ex.json(200, items);
+    }
+
+    private static boolean matches(Container c, Filters f) {
+        return f.labelsMatch(c.request().labels())
+                && f.anyOrEquals("status", c.status())
+                && (f.get("name").isEmpty() || f.get("name").stream()
+                        .anyMatch(n -> c.name().contains(n.startsWith("/") ? n.substring(1) : n)))
+                && (f.get("id").isEmpty() || f.get("id").stream().anyMatch(c.id()::startsWith));
+    }
+
+    private void inspect(HttpExchange ex, Matcher path) throws Exception {
+        ex.json(200, pool.with(e -> ContainerJson.inspect(e.get(path.group(1)), e)));
+    }
+
+    private void start(HttpExchange ex, Matcher path) throws Exception {
+        String name = path.group(1);
+        boolean started = pool.with(e -> {
+            Container c = e.get(name);
+            if (c.running()) {
+                return false;
+            }
+            boolean attach = attaches.waiting(c.id());
+            Engine.Started s = e.start(c.id(), attach);
+            exits.follow(c.id());
+            if (attach) {
+                attaches.started(c.id(), s.attachment(), () -> attachAnew(c.id()));
+            }
+            return true;
+        });
+        ex.empty(started ? 204 : 304);
+    }
+
+    private io.berth.runtime.Attachment attachAnew(String id) {
+        try {
+            return pool.with(e -> e.attach(id));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("attach " + id, e);
+        }
+    }
+
+    private void stop(HttpExchange ex, Matcher path) throws Exception {
+        boolean stopped = pool.with(e -> {
+            Container c = e.get(path.group(1));
+            if (!c.running()) {
+                return false;
+            }
+            e.stop(c.id(), stopTimeout(ex.request(), c));
+            return true;
+        });
+        ex.empty(stopped ? 204 : 304);
+    }
+
+    private void restart(HttpExchange ex, Matcher path) throws Exception {
+        pool.run(e -> {
+            Container c = e.get(path.group(1));
+            if (c.running()) {
+                e.stop(c.id(), stopTimeout(ex.request(), c));
+            }
+            e.start(c.id());
+            exits.follow(c.id());
+        });
+        ex.empty(204);
+    }
+
+    private static Duration stopTimeout(HttpRequest req, Container c) {
+        Integer configured = c.request().stopTimeout();
+        int seconds = req.integer("t", configured != null ? configured : DEFAULT_STOP_SECONDS);
+        return Duration.ofSeconds(Math.max(0, seconds));
+    }
+
+    private void kill(HttpExchange ex, Matcher path) throws Exception {
+        String signal = ex.request().query("signal", "KILL");
+        pool.run(e -> e.kill(path.group(1), signal));
+        ex.empty(204);
+    }
+
+    private void resize(HttpExchange ex, Matcher path) throws Exception {
+        HttpRequest req = ex.request();
+        int rows = req.integer("h", 0);
+        int columns = req.integer("w", 0);
+        pool.run(e -> e.resize(path.group(1), rows, columns));
+        ex.empty(200);
+    }
+
+    private void remove(HttpExchange ex, Matcher path) throws Exception {
+        boolean force = ex.request().flag("force");
+        pool.run(e -> {
+            Container c = e.get(path.group(1));
+            if (c.running() && !force) {
+                throw new ApiException(409, "You cannot remove a running container " + c.id()
+                        + ". Stop the container before attempting removal or force remove");
+            }
+            e.remove(c.id(), force);
+            exits.removed(c);
+            attaches.removed(c.id());
+        });
+        ex.empty(204);
+    }
+
+    private void prune(HttpExchange ex, Matcher path) throws Exception {
+        Filters filters = Filters.parse(ex.request().query("filters"));
+        List<String> deleted = pool.with(e -> {
+            List<String> ids = new ArrayList<>();
+            for (Container c : e.list(true)) {
+                if (!c.running() && filters.labelsMatch(c.request().labels())) {
+                    e.remove(c.id(), false);
+                    exits.removed(c);
+                    ids.add(c.id());
+                }
+            }
+            return ids;
+        });
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ContainersDeleted", deleted.isEmpty() ? null : deleted);
+        answer.put("SpaceReclaimed", 0);
+        ex.json(200, answer);
+    }
+}

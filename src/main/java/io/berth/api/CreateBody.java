@@ -1,0 +1,176 @@
+package io.berth.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.berth.convert.ContainerRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The body of {@code POST /containers/create}, as far as Berth acts on it. It becomes the same
+ * {@link ContainerRequest} the CLI's flags become, so both behave alike. Every field may be
+ * null (docker-java sends null for nearly all), and "" or 0 mean unset (the CLI's habit).
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+record CreateBody(
+        @JsonProperty("Hostname") String hostname,
+        @JsonProperty("Domainname") String domainname,
+        @JsonProperty("User") String user,
+        @JsonProperty("Tty") Boolean tty,
+        @JsonProperty("OpenStdin") Boolean openStdin,
+        @JsonProperty("Env") List<String> env,
+        @JsonProperty("Cmd") List<String> cmd,
+        @JsonProperty("Entrypoint") List<String> entrypoint,
+        @JsonProperty("Image") String image,
+        @JsonProperty("WorkingDir") String workingDir,
+        @JsonProperty("Labels") Map<String, String> labels,
+        @JsonProperty("StopSignal") String stopSignal,
+        @JsonProperty("StopTimeout") Integer stopTimeout,
+        @JsonProperty("MacAddress") String macAddress,
+        @JsonProperty("ExposedPorts") Map<String, Object> exposedPorts,
+        @JsonProperty("HostConfig") HostConfig hostConfig,
+        @JsonProperty("NetworkingConfig") NetworkingConfig networkingConfig) {
+
+    /** The parts of HostConfig Berth acts on. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record HostConfig(
+            @JsonProperty("AutoRemove") Boolean autoRemove,
+            @JsonProperty("NetworkMode") String networkMode,
+            @JsonProperty("PidMode") String pidMode,
+            @JsonProperty("IpcMode") String ipcMode,
+            @JsonProperty("UTSMode") String utsMode,
+            @JsonProperty("UsernsMode") String usernsMode,
+            @JsonProperty("CgroupnsMode") String cgroupnsMode,
+            @JsonProperty("PortBindings") Map<String, List<PortBinding>> portBindings,
+            @JsonProperty("PublishAllPorts") Boolean publishAllPorts,
+            @JsonProperty("ExtraHosts") List<String> extraHosts,
+            @JsonProperty("Dns") List<String> dns,
+            @JsonProperty("DnsSearch") List<String> dnsSearch,
+            @JsonProperty("DnsOptions") List<String> dnsOptions) {
+    }
+
+    /** One host side of a published port; "" means any address, or a free port. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record PortBinding(@JsonProperty("HostIp") String hostIp,
+            @JsonProperty("HostPort") String hostPort) {
+    }
+
+    /** Per-network endpoint settings; Berth reads the aliases and a fixed address. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record NetworkingConfig(
+            @JsonProperty("EndpointsConfig") Map<String, EndpointConfig> endpointsConfig) {
+    }
+
+    /** One network's endpoint settings. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record EndpointConfig(@JsonProperty("Aliases") List<String> aliases,
+            @JsonProperty("IPAMConfig") IpamConfig ipamConfig) {
+    }
+
+    /** A fixed address asked for on a network. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record IpamConfig(@JsonProperty("IPv4Address") String ipv4Address) {
+    }
+
+    /** The request this body asks for; {@code name} comes from the query. */
+    ContainerRequest toRequest(String name) {
+        HostConfig host = hostConfig == null ? new HostConfig(null, null, null, null, null, null,
+                null, null, null, null, null, null, null) : hostConfig;
+        EndpointConfig endpoint = endpoint(host.networkMode());
+        return ContainerRequest.builder(image)
+                .name(blank(name))
+                .hostname(blank(hostname))
+                .domainname(blank(domainname))
+                .user(blank(user))
+                .tty(Boolean.TRUE.equals(tty))
+                .openStdin(Boolean.TRUE.equals(openStdin))
+                .env(empty(env))
+                .cmd(empty(cmd))
+                .entrypoint(resetOrEntrypoint())
+                .workingDir(blank(workingDir))
+                .labels(labels == null || labels.isEmpty() ? null : labels)
+                .stopSignal(blank(stopSignal))
+                .stopTimeout(stopTimeout)
+                .macAddress(blank(macAddress))
+                .autoRemove(Boolean.TRUE.equals(host.autoRemove()))
+                .networkMode(blank(host.networkMode()))
+                .pidMode(blank(host.pidMode()))
+                .ipcMode(blank(host.ipcMode()))
+                .utsMode(blank(host.utsMode()))
+                .usernsMode(blank(host.usernsMode()))
+                .cgroupnsMode(blank(host.cgroupnsMode()))
+                .publish(publish(host.portBindings(), Boolean.TRUE.equals(
+                        host.publishAllPorts()) ? exposedPorts : null))
+                .publishAll(Boolean.TRUE.equals(host.publishAllPorts()))
+                .extraHosts(empty(host.extraHosts()))
+                .dns(empty(host.dns()))
+                .dnsSearch(empty(host.dnsSearch()))
+                .dnsOptions(empty(host.dnsOptions()))
+                .networkAliases(endpoint == null ? null : empty(endpoint.aliases()))
+                .ipAddress(endpoint == null || endpoint.ipamConfig() == null ? null
+                        : blank(endpoint.ipamConfig().ipv4Address()))
+                .build();
+    }
+
+    /** docker's `--entrypoint ""` arrives as [""]: it resets the image's entrypoint. */
+    private List<String> resetOrEntrypoint() {
+        if (entrypoint == null || entrypoint.isEmpty()) {
+            return null;
+        }
+        return entrypoint.size() == 1 && entrypoint.getFirst().isEmpty() ? List.of()
+                : entrypoint;
+    }
+
+    private EndpointConfig endpoint(String networkMode) {
+        if (networkingConfig == null || networkingConfig.endpointsConfig() == null) {
+            return null;
+        }
+        Map<String, EndpointConfig> all = networkingConfig.endpointsConfig();
+        EndpointConfig named = networkMode == null ? null : all.get(networkMode);
+        return named != null ? named : all.values().stream().findFirst().orElse(null);
+    }
+
+    /**
+     * PortBindings as docker's -p strings ([IP:]HOSTPORT:PORT/PROTO, "" host port = a free
+     * one), and with PublishAllPorts each port the body exposes that has no binding, on a free
+     * port (Testcontainers asks that way). The image's own exposed ports the engine adds.
+     */
+    static List<String> publish(Map<String, List<PortBinding>> bindings,
+            Map<String, Object> exposedToPublish) {
+        List<String> out = new ArrayList<>();
+        Map<String, List<PortBinding>> bound = bindings == null ? Map.of() : bindings;
+        bound.forEach((port, hosts) -> {
+            String key = withProtocol(port);
+            if (hosts == null || hosts.isEmpty()) {
+                out.add(":" + key);
+                return;
+            }
+            for (PortBinding b : hosts) {
+                String ip = b == null || b.hostIp() == null ? "" : b.hostIp();
+                String hostPort = b == null || b.hostPort() == null ? "" : b.hostPort();
+                out.add((ip.isEmpty() ? "" : ip + ":") + hostPort + ":" + key);
+            }
+        });
+        if (exposedToPublish != null) {
+            for (String port : exposedToPublish.keySet()) {
+                if (!bound.containsKey(port) && !bound.containsKey(withProtocol(port))) {
+                    out.add(":" + withProtocol(port));
+                }
+            }
+        }
+        return out.isEmpty() ? null : out;
+    }
+
+    private static String withProtocol(String port) {
+        return port.contains("/") ? port : port + "/tcp";
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    private static List<String> empty(List<String> l) {
+        return l == null || l.isEmpty() ? null : l;
+    }
+}

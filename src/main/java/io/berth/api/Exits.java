@@ -1,0 +1,109 @@
+package io.berth.api;
+
+import io.berth.engine.Container;
+import io.berth.engine.NotFoundException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Follows running containers to their exit, so that the service itself finishes them (records
+ * the exit, and removes those created with AutoRemove, as dockerd does for `run --rm`) and
+ * wakes the clients waiting on them. The containers are children of their monitors, not of the
+ * service: a restarted service follows again whatever it finds running.
+ */
+final class Exits implements AutoCloseable {
+    /** docker's code for a process ended by SIGKILL, as `rm -f` ends it. */
+    private static final int KILLED = 137;
+
+    private final EnginePool pool;
+    private final Set<String> followed = ConcurrentHashMap.newKeySet();
+    private final Set<Thread> followers = ConcurrentHashMap.newKeySet();
+    private final Map<String, CompletableFuture<Integer>> nextExit = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Integer>> removal = new ConcurrentHashMap<>();
+
+    Exits(EnginePool pool) {
+        this.pool = pool;
+    }
+
+    /** Follows a running container (by full id) until it exits; once per container. */
+    void follow(String id) {
+        if (!followed.add(id)) {
+            return;
+        }
+        Thread t = Thread.ofVirtual().name("exit-" + id.substring(0, 12)).unstarted(() -> {
+            try {
+                awaitAndFinish(id);
+            } finally {
+                followed.remove(id);
+                followers.remove(Thread.currentThread());
+            }
+        });
+        followers.add(t);
+        t.start();
+    }
+
+    private void awaitAndFinish(String id) {
+        int code;
+        try {
+            // The engine's await finishes the container as it finds the exit: the row gets
+            // the code, and an AutoRemove container is removed.
+            code = pool.with(e -> e.await(id));
+        } catch (InterruptedException e) {
+            return;
+        } catch (NotFoundException e) {
+            code = KILLED;
+        } catch (Exception e) {
+            code = -1;
+        }
+        complete(nextExit.remove(id), code);
+        if (!exists(id)) {
+            complete(removal.remove(id), code);
+        }
+    }
+
+    private boolean exists(String id) {
+        try {
+            return pool.with(e -> {
+                e.get(id);
+                return true;
+            });
+        } catch (NotFoundException e) {
+            return false;
+        } catch (Exception e) {
+            return true;
+        }
+    }
+
+    private static void complete(CompletableFuture<Integer> f, int code) {
+        if (f != null) {
+            f.complete(code);
+        }
+    }
+
+    /** Completes with the code of the container's next exit. */
+    CompletableFuture<Integer> nextExit(String id) {
+        return nextExit.computeIfAbsent(id, k -> new CompletableFuture<>());
+    }
+
+    /** Completes with the container's last exit code once it has been removed. */
+    CompletableFuture<Integer> removal(String id) {
+        return removal.computeIfAbsent(id, k -> new CompletableFuture<>());
+    }
+
+    /** A container was removed through the service, having exited with this code. */
+    void removed(Container c) {
+        int code = c.running() ? KILLED : c.exitCode();
+        CompletableFuture<Integer> pending = nextExit.remove(c.id());
+        if (pending != null) {
+            pending.complete(code);
+        }
+        complete(removal.remove(c.id()), code);
+    }
+
+    @Override
+    public void close() {
+        followers.forEach(Thread::interrupt);
+    }
+}

@@ -1,0 +1,192 @@
+package io.berth.api;
+
+import io.berth.engine.Container;
+import io.berth.engine.Inspection;
+import io.berth.image.Image;
+import io.berth.image.ImageStore;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+
+/** Images: list, inspect, load, import, tag, remove and prune. */
+final class ImageRoutes {
+    private final EnginePool pool;
+
+    ImageRoutes(EnginePool pool) {
+        this.pool = pool;
+    }
+
+    void register(Router r) {
+        r.on("GET", "/images/json", this::list);
+        r.on("POST", "/images/load", this::load);
+        r.on("POST", "/images/create", this::create);
+        r.on("POST", "/images/prune", this::prune);
+        r.on("GET", "/images/{name*}/json", this::inspect);
+        r.on("POST", "/images/{name*}/tag", this::tag);
+        r.on("DELETE", "/images/{name*}", this::remove);
+    }
+
+    private void list(HttpExchange ex, Matcher path) throws Exception {
+        Filters filters = Filters.parse(ex.request().query("filters"));
+        List<Map<String, Object>> items = pool.with(e -> {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (Image image : e.images().list()) {
+                if (filters.labelsMatch(image.config().labels())
+                        && referenceMatches(image, filters.get("reference"))) {
+                    out.add(listItem(image));
+                }
+            }
+            return out;
+        });
+        ex.json(200, items);
+    }
+
+    private static boolean referenceMatches(Image image, List<String> wanted) {
+        return wanted.isEmpty() || image.repoTags().stream().anyMatch(tag -> wanted.stream()
+                .anyMatch(w -> tag.equals(w) || tag.startsWith(w + ":")));
+    }
+
+    private static Map<String, Object> listItem(Image image) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Containers", -1);
+        m.put("Created", image.created().getEpochSecond());
+        m.put("Id", image.id());
+        m.put("Labels", image.config().labels());
+        m.put("ParentId", "");
+        m.put("RepoDigests", image.repoDigests());
+        m.put("RepoTags", image.repoTags());
+        m.put("SharedSize", -1);
+        m.put("Size", image.size());
+        m.put("VirtualSize", image.size());
+        return m;
+    }
+
+    private void inspect(HttpExchange ex, Matcher path) throws Exception {
+        Image image = find(path.group(1));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Id", image.id());
+        m.put("RepoTags", image.repoTags());
+        m.put("RepoDigests", image.repoDigests());
+        m.put("Parent", "");
+        m.put("Comment", "");
+        m.put("Created", Inspection.time(image.created()));
+        m.put("DockerVersion", "");
+        m.put("Author", "");
+        m.put("Config", image.config());
+        m.put("Architecture", image.architecture());
+        m.put("Os", image.os());
+        m.put("Size", image.size());
+        m.put("VirtualSize", image.size());
+        m.put("GraphDriver", Map.of("Name", "overlay", "Data", Map.of()));
+        m.put("RootFS", Map.of("Type", "layers", "Layers", image.diffIds()));
+        m.put("Metadata", Map.of("LastTagTime", Inspection.time(null)));
+        ex.json(200, m);
+    }
+
+    private Image find(String name) throws Exception {
+        return pool.with(e -> e.images().find(name)).orElseThrow(() -> new ApiException(404,
+                "No such image: " + name));
+    }
+
+    /** docker load: the archive streams in (chunked); one JSON line per image loaded. */
+    private void load(HttpExchange ex, Matcher path) throws Exception {
+        List<Image> loaded = pool.with(e -> e.images().load(ex.request().body()));
+        try (OutputStream out = ex.chunked(200, "application/json")) {
+            for (Image image : loaded) {
+                List<String> names = image.repoTags().isEmpty()
+                        ? List.of("Loaded image ID: " + image.id())
+                        : image.repoTags().stream().map(t -> "Loaded image: " + t).toList();
+                for (String line : names) {
+                    out.write(jsonLine(Map.of("stream", line + "\n")));
+                }
+            }
+        }
+    }
+
+    /**
+     * docker import (fromSrc=-, the tar in the body) and pull (fromImage). Berth has no
+     * registry client here yet, so a pull answers with an error the CLI shows.
+     */
+    private void create(HttpExchange ex, Matcher path) throws Exception {
+        HttpRequest req = ex.request();
+        if ("-".equals(req.query("fromSrc"))) {
+            String repo = req.query("repo", null);
+            String tag = req.query("tag", null);
+            String reference = repo == null ? null : tag == null ? repo : repo + ":" + tag;
+            List<String> changes = req.query("changes") == null ? List.of()
+                    : List.of(req.query("changes"));
+            Image image = pool.with(e -> e.images().importRootfs(req.body(), reference,
+                    changes));
+            try (OutputStream out = ex.chunked(200, "application/json")) {
+                out.write(jsonLine(Map.of("status", image.id())));
+            }
+            return;
+        }
+        String from = req.query("fromImage", "");
+        String tag = req.query("tag", "");
+        String reference = tag.isEmpty() ? from : from + ":" + tag;
+        // Not yet: pulling from a registry; the registry client is not wired into the engine.
+        throw new ApiException(500, "pull " + reference + ": Berth cannot pull images yet; "
+                + "load them with docker load");
+    }
+
+    private void tag(HttpExchange ex, Matcher path) throws Exception {
+        HttpRequest req = ex.request();
+        String repo = req.query("repo", "");
+        String tag = req.query("tag", "latest");
+        if (repo.isEmpty()) {
+            throw new ApiException(400, "repository name must have at least one component");
+        }
+        Image image = find(path.group(1));
+        pool.run(e -> e.images().tag(image, repo + ":" + tag));
+        ex.empty(201);
+    }
+
+    /** docker rmi: untags a name of an image with several; else removes the image. */
+    private void remove(HttpExchange ex, Matcher path) throws Exception {
+        String name = path.group(1);
+        boolean force = ex.request().flag("force");
+        List<Map<String, String>> report = pool.with(e -> {
+            ImageStore images = e.images();
+            Image image = images.find(name).orElseThrow(() -> new ApiException(404,
+                    "No such image: " + name));
+            List<Map<String, String>> out = new ArrayList<>();
+            boolean byName = !name.startsWith("sha256:") && !image.id().contains(name);
+            if (byName && image.repoTags().size() > 1) {
+                images.untag(name);
+                out.add(Map.of("Untagged", name));
+                return out;
+            }
+            for (Container c : e.list(true)) {
+                if (c.record().imageId().equals(image.id()) && !(force && !c.running())) {
+                    throw new ApiException(409, "conflict: unable to remove repository "
+                            + "reference \"" + name + "\" (must force) - container "
+                            + c.shortId() + " is using its referenced image "
+                            + image.shortId());
+                }
+            }
+            image.repoTags().forEach(t -> out.add(Map.of("Untagged", t)));
+            images.remove(image);
+            out.add(Map.of("Deleted", image.id()));
+            return out;
+        });
+        ex.json(200, report);
+    }
+
+    /** Berth keeps no dangling build images, so there is nothing to prune. */
+    private void prune(HttpExchange ex, Matcher path) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ImagesDeleted", null);
+        answer.put("SpaceReclaimed", 0);
+        ex.json(200, answer);
+    }
+
+    static byte[] jsonLine(Object value) {
+        return (new String(ApiJson.bytes(value), StandardCharsets.UTF_8) + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,65 @@
+package io.berth.cli;
+
+import io.berth.api.ApiService;
+import io.berth.engine.EngineConfig;
+import io.berth.runtime.OciRuntime;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** `berth system service [unix://PATH]`: the Docker Engine API on a Unix socket. */
+@Command(name = "service", description = "Serve the Docker Engine API on a Unix socket.")
+final class ServiceCommand implements Callable<Integer> {
+    static final String DEFAULT_ADDRESS = "unix:///run/berth/docker.sock";
+
+    @ParentCommand
+    Group group;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "unix://PATH",
+            description = "Where to listen (default " + DEFAULT_ADDRESS + ").")
+    String address = DEFAULT_ADDRESS;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Main main = group.main;
+        Path socket = socketPath(address);
+        EngineConfig.Bridge bridge = main.bridgeName == null ? null
+                : new EngineConfig.Bridge(main.bridgeName, main.bridgeSubnet);
+        EngineConfig config = new EngineConfig(main.root, main.runroot,
+                OciRuntime.defaultShim(), bridge);
+        ApiService service = ApiService.start(config, socket, Main.VERSION);
+        CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM and SIGINT run the hooks: the socket closes, containers keep running.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.close();
+            stopped.countDown();
+        }, "api-stop"));
+        System.err.println("berth: serving the Docker API on unix://" + socket);
+        stopped.await();
+        return 0;
+    }
+
+    static Path socketPath(String address) {
+        if (address.startsWith("unix://")) {
+            return Path.of(address.substring("unix://".length()));
+        }
+        if (address.startsWith("tcp://")) {
+            throw new ExitCodes.UserError("tcp:// needs TLS, which the service does not offer "
+                    + "yet; use unix://PATH");
+        }
+        if (address.contains("://")) {
+            throw new ExitCodes.UserError("unsupported address " + address + "; use unix://PATH");
+        }
+        return Path.of(address);
+    }
+
+    /** `berth system`: the service (and later df, prune). */
+    @Command(name = "system", description = "Manage Berth.", subcommands = ServiceCommand.class)
+    static final class Group {
+        @ParentCommand
+        Main main;
+    }
+}
