@@ -11,30 +11,52 @@ import io.berth.runtime.OciRuntime;
 import io.berth.store.StoreException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
-/** The berth command: docker's verbs and flags, plus anatomy. */
+/**
+ * The berth command: docker's verbs and flags, plus anatomy. Its subcommands are listed in
+ * {@link #COMMANDS}, not in this annotation, so that a call builds only the one it runs.
+ */
 @Command(name = "berth", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "A Linux container engine written in Java.",
-        subcommands = {
-            RunCommand.class, RunCommand.Create.class, LifecycleCommands.Start.class,
-            QueryCommands.Ps.class, QueryCommands.Inspect.class, LifecycleCommands.Stop.class,
-            LifecycleCommands.Kill.class, LifecycleCommands.Rm.class,
-            LifecycleCommands.Wait.class, LogsCommand.class, QueryCommands.Anatomy.class,
-            ImageCommands.Load.class, ImageCommands.Import.class, ImageCommands.Images.class,
-            SystemCommands.VersionCommand.class, SystemCommands.Info.class,
-            NetworkCommands.Group.class, NetworkCommands.Port.class,
-            LifecycleCommands.Cleanup.class, ExecCommand.class, LifecycleCommands.Pause.class,
-            LifecycleCommands.Unpause.class, InspectionCommands.Top.class,
-            InspectionCommands.StatsCommand.class, InspectionCommands.Rename.class,
-            InspectionCommands.Attach.class, InspectionCommands.ContainerGroup.class,
-            OciCommand.class, ServiceCommand.Group.class, UpdateCommand.class,
-            CpCommand.class})
+        description = "A Linux container engine written in Java.")
 public final class Main {
     /** Berth's version, printed by `berth version` and `berth --version`. */
     public static final String VERSION = "0.1.0";
+
+    /**
+     * Every verb and its command class, in the order `berth --help` lists them. picocli builds a
+     * command's whole model (fields, options, usage) by reflection when it is registered, which
+     * cost about 50 ms for all of them on every call; so only the verb being called is
+     * registered, and all of them only for help and for words that are no verb.
+     */
+    static final Map<String, Class<?>> COMMANDS = commands(
+            "run", RunCommand.class, "create", RunCommand.Create.class,
+            "start", LifecycleCommands.Start.class, "ps", QueryCommands.Ps.class,
+            "inspect", QueryCommands.Inspect.class, "stop", LifecycleCommands.Stop.class,
+            "kill", LifecycleCommands.Kill.class, "rm", LifecycleCommands.Rm.class,
+            "wait", LifecycleCommands.Wait.class, "logs", LogsCommand.class,
+            "anatomy", QueryCommands.Anatomy.class, "load", ImageCommands.Load.class,
+            "import", ImageCommands.Import.class, "images", ImageCommands.Images.class,
+            "version", SystemCommands.VersionCommand.class, "info", SystemCommands.Info.class,
+            "network", NetworkCommands.Group.class, "port", NetworkCommands.Port.class,
+            "container-cleanup", LifecycleCommands.Cleanup.class, "exec", ExecCommand.class,
+            "pause", LifecycleCommands.Pause.class, "unpause", LifecycleCommands.Unpause.class,
+            "top", InspectionCommands.Top.class, "stats", InspectionCommands.StatsCommand.class,
+            "rename", InspectionCommands.Rename.class, "attach", InspectionCommands.Attach.class,
+            "container", InspectionCommands.ContainerGroup.class, "oci", OciCommand.class,
+            "system", ServiceCommand.Group.class, "update", UpdateCommand.class,
+            "cp", CpCommand.class);
+
+    /** After the image, every word of these belongs to the container's command, as with docker. */
+    private static final Set<String> STOP_AT_POSITIONAL = Set.of("run", "create", "exec");
 
     @Option(names = "--root", description = "Persistent state (default ${DEFAULT-VALUE}).")
     Path root = EngineConfig.DEFAULT_ROOT;
@@ -80,15 +102,17 @@ public final class Main {
     public static int run(String... args) {
         Main main = new Main();
         CommandLine cli = new CommandLine(main);
-        // After the image, every word belongs to the container's command, as with docker.
-        cli.getSubcommands().get("run").setStopAtPositional(true);
-        cli.getSubcommands().get("create").setStopAtPositional(true);
-        cli.getSubcommands().get("exec").setStopAtPositional(true);
+        String verb = verb(cli.getCommandSpec(), args);
+        if (verb != null) {
+            register(cli, verb, COMMANDS.get(verb));
+        } else {
+            COMMANDS.forEach((name, command) -> register(cli, name, command));
+        }
         cli.setExecutionExceptionHandler((e, line, parsed) -> report(e, line));
         cli.setParameterExceptionHandler((e, a) -> {
             e.getCommandLine().getErr().println("berth: " + e.getMessage());
-            e.getCommandLine().getErr().println("See 'berth "
-                    + e.getCommandLine().getCommandName() + " --help'.");
+            e.getCommandLine().getErr().println("See '"
+                    + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return ExitCodes.ENGINE;
         });
         try {
@@ -96,6 +120,51 @@ public final class Main {
         } finally {
             main.closeEngine();
         }
+    }
+
+    private static void register(CommandLine cli, String name, Class<?> command) {
+        CommandLine sub = new CommandLine(command);
+        if (STOP_AT_POSITIONAL.contains(name)) {
+            sub.setStopAtPositional(true);
+        }
+        cli.addSubcommand(name, sub);
+    }
+
+    /**
+     * The verb of a command line when it is one of {@link #COMMANDS}: the first word that is
+     * neither a global option nor an option's value. Null for help, version, no verb, or a word
+     * that is no verb, which all need every command registered.
+     */
+    static String verb(CommandSpec root, String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("-") || arg.equals("-")) {
+                return COMMANDS.containsKey(arg) ? arg : null;
+            }
+            if (arg.equals("--")) {
+                return null;
+            }
+            OptionSpec option = arg.contains("=") ? null : root.findOption(arg);
+            if (option == null) {
+                continue;
+            }
+            if (option.usageHelp() || option.versionHelp()) {
+                return null;
+            }
+            if (option.arity().max() > 0) {
+                i++; // its value, which may look like a verb
+            }
+        }
+        return null;
+    }
+
+    /** {@code name, class, name, class, ...} as an ordered map. */
+    private static Map<String, Class<?>> commands(Object... namesAndClasses) {
+        Map<String, Class<?>> commands = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndClasses.length; i += 2) {
+            commands.put((String) namesAndClasses[i], (Class<?>) namesAndClasses[i + 1]);
+        }
+        return Collections.unmodifiableMap(commands);
     }
 
     /**

@@ -99,7 +99,9 @@ final class ContainerNetworks {
         }
         String netns = "/proc/" + pid + "/ns/net";
         try {
-            networks.loopback(record.id(), netns);
+            // No CNI loopback plugin here: berth-shim brings lo up in every network namespace it
+            // creates, before it reports the process created, and running the plugin cost a
+            // fork and a Go binary's start (~10 ms) on every run.
             String name = networkName(mode);
             if (name != null) {
                 networks.attach(record.id(), netns, name, options(record, image, hostname,

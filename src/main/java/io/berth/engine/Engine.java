@@ -187,8 +187,8 @@ public final class Engine implements AutoCloseable {
         ContainerRecord record = byPolicy ? c.record() : c.record().withRestarts(0, false);
         releaseRuntime(record);
         try {
-            prepare(record);
-            RuntimeState created = runtime.create(record.id(), files(record.id()).bundle(),
+            Spec spec = prepare(record);
+            RuntimeState created = runtime.create(record.id(), files(record.id()).bundle(), spec,
                     new CreateOptions(record.request().openStdin(), files(record.id()).log(),
                             null).withExitCommand(config.exitCommand(record.id())));
             containerNetworks.connect(record, created.pid(), image(record).config(),
@@ -217,8 +217,11 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** Mounts the root filesystem, writes the container's /etc files and its config.json. */
-    private void prepare(ContainerRecord record) {
+    /**
+     * Mounts the root filesystem, writes the container's /etc files and its config.json; returns
+     * the spec written.
+     */
+    private Spec prepare(ContainerRecord record) {
         ContainerFiles files = files(record.id());
         Image image = image(record);
         IdShift shift = record.usernsHostId() == null ? null
@@ -240,6 +243,7 @@ public final class Engine implements AutoCloseable {
         spec = Confinement.withSeccomp(spec, request);
         Confinement.forgetOomKill(files.dir());
         SpecJson.write(spec, files.bundle().resolve("config.json"));
+        return spec;
     }
 
     private Image image(ContainerRecord record) {

@@ -46,7 +46,6 @@ public final class NetworkService {
     private static final Pattern DEVICE = Pattern.compile("[a-zA-Z0-9_.-]{1,15}");
     private static final Pattern MAC = Pattern.compile("([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}");
     private static final String IFNAME = "eth0";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path stateDir;
     private final String defaultBridge;
@@ -672,7 +671,7 @@ public final class NetworkService {
 
     private static String newId() {
         byte[] b = new byte[32];
-        RANDOM.nextBytes(b);
+        Ids.RANDOM.nextBytes(b);
         return HexFormat.of().formatHex(b);
     }
 
@@ -685,5 +684,10 @@ public final class NetworkService {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
+    }
+
+    /** Made on first use only: SecureRandom's set-up costs ~20 ms, and most calls need none. */
+    private static final class Ids {
+        static final SecureRandom RANDOM = new SecureRandom();
     }
 }

@@ -180,7 +180,11 @@ final class Launch {
     }
 
     private String readLine(BufferedReader reader) throws IOException {
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+        // A platform thread, not a virtual one: a virtual thread blocked on a socket starts the
+        // JDK's poller thread, which then sits in epoll_wait, and System.exit waits about 300 ms
+        // for a thread in native code before it gives up on it.
+        try (ExecutorService executor = Executors.newThreadPerTaskExecutor(
+                Thread.ofPlatform().daemon().name("shim-handshake").factory())) {
             Future<String> line = executor.submit(reader::readLine);
             try {
                 return line.get(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -6,7 +6,6 @@ import io.berth.convert.ContainerRequest;
 import io.berth.spec.SpecJson;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 
 /**
  * Berth's metadata in SQLite. Several CLIs and the service may use one database at once: WAL
@@ -37,7 +37,10 @@ public final class Store implements AutoCloseable {
     /** Opens (and creates when new) the database file. */
     public static Store open(Path file) {
         try {
-            Connection db = DriverManager.getConnection("jdbc:sqlite:" + file);
+            // The driver itself, not DriverManager, whose first use scans every jar on the
+            // class path for JDBC drivers: start-up time that each CLI call paid.
+            Connection db = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file,
+                    new Properties());
             try (Statement s = db.createStatement()) {
                 s.execute("PRAGMA busy_timeout = 10000");
                 s.execute("PRAGMA journal_mode = WAL");

@@ -23,15 +23,40 @@ final class LinuxSys implements Sys {
     // Last of the statics: the constructor needs the linker and layouts above.
     static final LinuxSys INSTANCE = new LinuxSys();
 
-    private final MethodHandle mount = downcall("mount",
+    private final Downcall mount = new Downcall("mount",
             FunctionDescriptor.of(INT, PTR, PTR, PTR, LONG, PTR));
-    private final MethodHandle umount2 = downcall("umount2", FunctionDescriptor.of(INT, PTR, INT));
-    private final MethodHandle kill = downcall("kill", FunctionDescriptor.of(INT, INT, INT));
+    private final Downcall umount2 = new Downcall("umount2", FunctionDescriptor.of(INT, PTR, INT));
+    private final Downcall kill = new Downcall("kill", FunctionDescriptor.of(INT, INT, INT));
 
     private LinuxSys() {
     }
 
-    private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
+    /**
+     * A libc function's downcall handle, linked on first use: linking spins a class and a stub
+     * for each (about 4 ms apiece at start-up), and most CLI calls need only one or two of them.
+     */
+    private static final class Downcall {
+        private final String name;
+        private final FunctionDescriptor descriptor;
+        private volatile MethodHandle handle;
+
+        Downcall(String name, FunctionDescriptor descriptor) {
+            this.name = name;
+            this.descriptor = descriptor;
+        }
+
+        MethodHandle handle() {
+            MethodHandle linked = handle;
+            if (linked == null) {
+                // Two threads may both link it; either handle is as good as the other.
+                linked = link(name, descriptor);
+                handle = linked;
+            }
+            return linked;
+        }
+    }
+
+    private static MethodHandle link(String name, FunctionDescriptor descriptor) {
         MemorySegment symbol = LINKER.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
         return LINKER.downcallHandle(symbol, descriptor, CAPTURE);
@@ -41,8 +66,8 @@ final class LinuxSys implements Sys {
     public void mount(String source, String target, String type, long flags, String data) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(STATE);
-            int rc = (int) mount.invokeExact(state, cString(arena, source), cString(arena, target),
-                    cString(arena, type), flags, cString(arena, data));
+            int rc = (int) mount.handle().invokeExact(state, cString(arena, source),
+                    cString(arena, target), cString(arena, type), flags, cString(arena, data));
             check(rc, state, "mount " + (type == null ? "" : type + " ") + "on " + target);
         } catch (SysException e) {
             throw e;
@@ -55,7 +80,7 @@ final class LinuxSys implements Sys {
     public void umount(String target, int flags) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(STATE);
-            int rc = (int) umount2.invokeExact(state, cString(arena, target), flags);
+            int rc = (int) umount2.handle().invokeExact(state, cString(arena, target), flags);
             check(rc, state, "umount " + target);
         } catch (SysException e) {
             throw e;
@@ -68,7 +93,7 @@ final class LinuxSys implements Sys {
     public boolean kill(long pid, int signal) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(STATE);
-            int rc = (int) kill.invokeExact(state, Math.toIntExact(pid), signal);
+            int rc = (int) kill.handle().invokeExact(state, Math.toIntExact(pid), signal);
             if (rc != 0 && (int) ERRNO.get(state, 0L) == Errno.ESRCH) {
                 return false;
             }
@@ -96,18 +121,18 @@ final class LinuxSys implements Sys {
     private static final int ENODATA = 61;
     private static final int ERANGE = 34;
 
-    private final MethodHandle mknod = downcall("mknod",
+    private final Downcall mknod = new Downcall("mknod",
             FunctionDescriptor.of(INT, PTR, INT, LONG));
-    private final MethodHandle lsetxattr = downcall("lsetxattr",
+    private final Downcall lsetxattr = new Downcall("lsetxattr",
             FunctionDescriptor.of(INT, PTR, PTR, PTR, LONG, INT));
-    private final MethodHandle lgetxattr = downcall("lgetxattr",
+    private final Downcall lgetxattr = new Downcall("lgetxattr",
             FunctionDescriptor.of(LONG, PTR, PTR, PTR, LONG));
 
     @Override
     public void mknod(String path, int mode, long major, long minor) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(STATE);
-            int rc = (int) mknod.invokeExact(state, cString(arena, path), mode,
+            int rc = (int) mknod.handle().invokeExact(state, cString(arena, path), mode,
                     makedev(major, minor));
             check(rc, state, "mknod " + path);
         } catch (SysException e) {
@@ -129,7 +154,7 @@ final class LinuxSys implements Sys {
             MemorySegment state = arena.allocate(STATE);
             MemorySegment data = arena.allocate(Math.max(1, value.length));
             MemorySegment.copy(value, 0, data, ValueLayout.JAVA_BYTE, 0, value.length);
-            int rc = (int) lsetxattr.invokeExact(state, cString(arena, path),
+            int rc = (int) lsetxattr.handle().invokeExact(state, cString(arena, path),
                     cString(arena, name), data, (long) value.length, 0);
             check(rc, state, "lsetxattr " + name + " on " + path);
         } catch (SysException e) {
@@ -145,7 +170,7 @@ final class LinuxSys implements Sys {
             MemorySegment state = arena.allocate(STATE);
             for (int size = 256; ; size *= 4) {
                 MemorySegment data = arena.allocate(size);
-                long n = (long) lgetxattr.invokeExact(state, cString(arena, path),
+                long n = (long) lgetxattr.handle().invokeExact(state, cString(arena, path),
                         cString(arena, name), data, (long) size);
                 int errno = n < 0 ? (int) ERRNO.get(state, 0L) : 0;
                 if (n >= 0) {
@@ -166,17 +191,18 @@ final class LinuxSys implements Sys {
     private static final int AT_FDCWD = -100;
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
 
-    private final MethodHandle lchown = downcall("lchown",
+    private final Downcall lchown = new Downcall("lchown",
             FunctionDescriptor.of(INT, PTR, INT, INT));
-    private final MethodHandle chmod = downcall("chmod", FunctionDescriptor.of(INT, PTR, INT));
-    private final MethodHandle utimensat = downcall("utimensat",
+    private final Downcall chmod = new Downcall("chmod", FunctionDescriptor.of(INT, PTR, INT));
+    private final Downcall utimensat = new Downcall("utimensat",
             FunctionDescriptor.of(INT, INT, PTR, PTR, INT));
 
     @Override
     public void lchown(String path, long uid, long gid) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(STATE);
-            int rc = (int) lchown.invokeExact(state, cString(arena, path), (int) uid, (int) gid);
+            int rc = (int) lchown.handle().invokeExact(state, cString(arena, path), (int) uid,
+                    (int) gid);
             check(rc, state, "lchown " + path);
         } catch (SysException e) {
             throw e;
@@ -189,7 +215,7 @@ final class LinuxSys implements Sys {
     public void chmod(String path, int mode) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(STATE);
-            int rc = (int) chmod.invokeExact(state, cString(arena, path), mode);
+            int rc = (int) chmod.handle().invokeExact(state, cString(arena, path), mode);
             check(rc, state, "chmod " + path);
         } catch (SysException e) {
             throw e;
@@ -207,8 +233,8 @@ final class LinuxSys implements Sys {
                 times.setAtIndex(LONG, 2L * i, seconds);
                 times.setAtIndex(LONG, 2L * i + 1, nanos);
             }
-            int rc = (int) utimensat.invokeExact(state, AT_FDCWD, cString(arena, path), times,
-                    AT_SYMLINK_NOFOLLOW);
+            int rc = (int) utimensat.handle().invokeExact(state, AT_FDCWD, cString(arena, path),
+                    times, AT_SYMLINK_NOFOLLOW);
             check(rc, state, "utimensat " + path);
         } catch (SysException e) {
             throw e;
@@ -224,14 +250,14 @@ final class LinuxSys implements Sys {
     private static final int O_CLOEXEC = 02000000;
 
     // open(2) is variadic, but without O_CREAT no mode follows, so the fixed form is exact.
-    private final MethodHandle open = downcall("open", FunctionDescriptor.of(INT, PTR, INT));
-    private final MethodHandle close = downcall("close", FunctionDescriptor.of(INT, INT));
+    private final Downcall open = new Downcall("open", FunctionDescriptor.of(INT, PTR, INT));
+    private final Downcall close = new Downcall("close", FunctionDescriptor.of(INT, INT));
 
     @Override
     public int openPath(String directory) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(STATE);
-            int fd = (int) open.invokeExact(state, cString(arena, directory),
+            int fd = (int) open.handle().invokeExact(state, cString(arena, directory),
                     O_PATH | O_DIRECTORY | O_CLOEXEC);
             if (fd < 0) {
                 throw new SysException("open " + directory, (int) ERRNO.get(state, 0L));
@@ -248,7 +274,7 @@ final class LinuxSys implements Sys {
     public void close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(STATE);
-            int rc = (int) close.invokeExact(state, fd);
+            int rc = (int) close.handle().invokeExact(state, fd);
             check(rc, state, "close " + fd);
         } catch (SysException e) {
             throw e;

@@ -1,0 +1,96 @@
+package io.berth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** How Main picks the one command a call needs; no engine is opened. */
+class MainTest {
+    private static final CommandSpec ROOT = new CommandLine(new Main()).getCommandSpec();
+
+    @Test
+    void everyVerbIsTheNameItsCommandClassDeclares() {
+        for (Map.Entry<String, Class<?>> verb : Main.COMMANDS.entrySet()) {
+            Command command = verb.getValue().getAnnotation(Command.class);
+            assertEquals(verb.getKey(), command.name(), verb.getValue().getName());
+        }
+    }
+
+    @Test
+    void theVerbIsTheFirstWordAfterTheGlobalOptionsAndTheirValues() {
+        assertEquals("run", Main.verb(ROOT, "run", "--rm", "busybox", "true"));
+        assertEquals("ps", Main.verb(ROOT, "--root", "/r", "--runroot", "/rr", "ps", "-a"));
+        assertEquals("images", Main.verb(ROOT, "--root=/r", "--log-level", "debug", "images"));
+    }
+
+    @Test
+    void anOptionsValueThatLooksLikeAVerbIsNotTheVerb() {
+        assertEquals("ps", Main.verb(ROOT, "--root", "run", "ps"));
+    }
+
+    @Test
+    void helpVersionNoVerbAndUnknownWordsNeedEveryCommand() {
+        assertNull(Main.verb(ROOT, "--help"));
+        assertNull(Main.verb(ROOT, "--root", "/r", "-V"));
+        assertNull(Main.verb(ROOT));
+        assertNull(Main.verb(ROOT, "--root", "/r"));
+        assertNull(Main.verb(ROOT, "bogus", "run"));
+    }
+
+    @Test
+    void helpListsEveryCommand() {
+        String out = captureOut(() -> assertEquals(0, Main.run("--help")));
+        Main.COMMANDS.forEach((verb, command) -> {
+            boolean listed = out.contains("\n  " + verb + " ");
+            boolean hidden = command.getAnnotation(Command.class).hidden();
+            assertEquals(!hidden, listed, verb + ":\n" + out);
+        });
+    }
+
+    @Test
+    void anUnknownVerbIsAUsageErrorNamingTheWord() {
+        String err = captureErr(() -> assertEquals(ExitCodes.ENGINE, Main.run("bogus")));
+        assertTrue(err.contains("'bogus'"), err);
+        assertTrue(err.contains("See 'berth --help'."), err);
+    }
+
+    @Test
+    void aCommandsUsageErrorNamesThatCommand() {
+        String err = captureErr(() -> assertEquals(ExitCodes.ENGINE, Main.run("run")));
+        assertTrue(err.contains("Missing required parameter: 'IMAGE'"), err);
+        assertTrue(err.contains("See 'berth run --help'."), err);
+    }
+
+    private static String captureOut(Runnable action) {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setOut(saved);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String captureErr(Runnable action) {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setErr(saved);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}
