@@ -46,9 +46,10 @@ final class LayerReader {
         MessageDigest diffHash = Digest.sha256();
         BufferedInputStream raw =
                 new BufferedInputStream(new DigestInputStream(blob, blobHash), BUFFER);
-        try (InputStream tar = new DigestInputStream(open(raw, what), diffHash)) {
-            long size = unpacker.unpack(tar, folder.resolve("diff"), what);
-            drain(tar, what);
+        try (InputStream tar = new DigestInputStream(open(raw, what), diffHash);
+                TarSplit.Recorder recorded = TarSplit.record(tar, folder.resolve(TarSplit.FILE))) {
+            long size = unpacker.unpack(recorded, folder.resolve("diff"), what, recorded);
+            drain(recorded, what);
             drain(raw, what);
             return new StagedLayer(Digest.of(blobHash), Digest.of(diffHash), folder, size);
         } catch (IOException e) {

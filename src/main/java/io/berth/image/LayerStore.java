@@ -178,6 +178,50 @@ final class LayerStore {
         }
     }
 
+    /**
+     * The length of the layer's tar as {@link #writeTar} writes it.
+     *
+     * @throws ImageFormatException when the layer was stored without its tar-split
+     */
+    long tarSize(String diffId) {
+        try {
+            return TarSplit.size(tarSplit(diffId));
+        } catch (IOException e) {
+            throw new UncheckedIOException("read tar-split of layer " + diffId, e);
+        }
+    }
+
+    /**
+     * Writes the layer's tar again, byte for byte as it came, checking it against its diff id.
+     * A mismatch (a file of the layer was changed) fails after the last byte: the caller must
+     * throw away what it wrote.
+     */
+    void writeTar(String diffId, java.io.OutputStream out) {
+        java.security.MessageDigest hash = Digest.sha256();
+        try {
+            TarSplit.replay(tarSplit(diffId), diff(diffId),
+                    new java.security.DigestOutputStream(out, hash));
+        } catch (IOException e) {
+            throw new UncheckedIOException("write the tar of layer " + diffId + ": "
+                    + ImageFormatException.reason(e), e);
+        }
+        String written = Digest.of(hash);
+        if (!written.equals(diffId)) {
+            throw new IllegalStateException("layer " + diffId + " was changed on disk: its tar"
+                    + " now has the digest " + written);
+        }
+    }
+
+    private Path tarSplit(String diffId) {
+        Path file = folder(diffId).resolve(TarSplit.FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new ImageFormatException("layer " + diffId + " was stored by an older Berth"
+                    + " without its tar-split, so its tar cannot be written again; remove the"
+                    + " image and load or pull it again.");
+        }
+        return file;
+    }
+
     private Path folder(String diffId) {
         return dir.resolve(Digest.hex(diffId));
     }
