@@ -150,6 +150,86 @@ public final class ImageStore {
     }
 
     /**
+     * Credentials in {@code auth.json} of this store (mode 0600), and docker's rule for which
+     * registries may be reached over plain HTTP.
+     */
+    public io.berth.image.registry.Registries registries() {
+        return new io.berth.image.registry.Registries(
+                new io.berth.image.registry.AuthFile(root.resolve("auth.json")), List.of());
+    }
+
+    /**
+     * {@code docker pull}: fetches the image {@code reference} names ({@code busybox} is
+     * {@code docker.io/library/busybox:latest}; {@code name@sha256:...} by digest) for this
+     * platform, unpacking each layer once as it arrives, several at a time. A layer the store
+     * holds already is not fetched. Every blob is checked against its digest and size; a bad
+     * one is deleted and fails the pull, and nothing of the image is stored then.
+     *
+     * @throws io.berth.image.registry.RegistryException when the registry refuses or fails
+     * @throws ImageFormatException when what the registry sent is damaged or no image
+     * @throws IllegalArgumentException for a reference that does not parse
+     */
+    public PullResult pull(String reference, io.berth.image.registry.Registries registries,
+            Progress progress) {
+        Reference name = Reference.parse(reference);
+        Puller puller = new Puller(registries.client(name.domain()), layerReader, layers,
+                progress);
+        Puller.Fetched fetched = puller.fetch(name);
+        try {
+            boolean had = catalog.hasImage(Digest.of(fetched.image().config()));
+            Image image = commit(List.of(fetched.image())).getFirst();
+            rememberCompressed(fetched);
+            progress.message("Digest: " + fetched.digest());
+            return new PullResult(image, fetched.digest(), !had);
+        } finally {
+            for (StagedLayer layer : fetched.image().layers()) {
+                if (layer.folder() != null) {
+                    Tree.deleteQuietly(layer.folder(), null);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code docker push}: sends the image tagged {@code reference} to its registry with the
+     * same id (each layer's tar is written again byte for byte from its tar-split), and
+     * records the repository digest it got. Returns the manifest's digest.
+     *
+     * @throws IllegalArgumentException when no image has that tag
+     * @throws io.berth.image.registry.RegistryException when the registry refuses or fails
+     */
+    public String push(String reference, io.berth.image.registry.Registries registries,
+            Progress progress) {
+        Reference name = Reference.parse(reference);
+        String id = catalog.tags().get(name.canonical());
+        if (name.digest() != null || id == null) {
+            throw new IllegalArgumentException("An image does not exist locally with the tag: "
+                    + name.familiarRepository() + (name.tag() == null ? "" : ":" + name.tag()));
+        }
+        Image image = image(id).orElseThrow();
+        byte[] config = blobs.get(id).orElseThrow();
+        String digest = new Pusher(registries.client(name.domain()), layers, progress)
+                .push(name, config, image.diffIds());
+        catalog.locked(() -> {
+            if (catalog.hasImage(id)) {
+                catalog.tag(name.withDigest(digest), id);
+            }
+            return null;
+        });
+        return digest;
+    }
+
+    private void rememberCompressed(Puller.Fetched fetched) {
+        for (StagedLayer layer : fetched.image().layers()) {
+            Puller.Descriptor blob = fetched.layerTypes().get(layer.blobDigest());
+            if (blob != null && blob.size() >= 0) {
+                layers.rememberCompressed(layer.diffId(), new LayerStore.Compressed(
+                        blob.digest(), blob.size(), blob.mediaType()));
+            }
+        }
+    }
+
+    /**
      * {@code docker import}: a rootfs tar (plain, gzip or zstd) becomes a one-layer image.
      *
      * @param reference the name to tag it with, or null

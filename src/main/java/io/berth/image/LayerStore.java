@@ -100,6 +100,49 @@ final class LayerStore {
         }
     }
 
+    /**
+     * A compressed form of a stored layer that a registry holds (pulled from one, or pushed):
+     * a push first asks the registry for these instead of compressing the layer again.
+     */
+    record Compressed(String digest, long size, String mediaType) {
+    }
+
+    /** Remembers a compressed form of a stored layer; the layer must be stored. */
+    void rememberCompressed(String diffId, Compressed blob) {
+        java.util.List<Compressed> known = new java.util.ArrayList<>(compressed(diffId));
+        if (!has(diffId) || known.contains(blob)) {
+            return;
+        }
+        known.add(blob);
+        StringBuilder text = new StringBuilder();
+        known.forEach(c -> text.append(c.digest()).append(' ').append(c.size()).append(' ')
+                .append(c.mediaType()).append('\n'));
+        Path file = folder(diffId).resolve("compressed");
+        Path tmp = file.resolveSibling(".compressed-" + UUID.randomUUID());
+        try {
+            Files.writeString(tmp, text);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            Tree.deleteQuietly(tmp, e);
+            throw new UncheckedIOException("remember compressed blob of layer " + diffId, e);
+        }
+    }
+
+    /** The compressed forms of a stored layer known so far. */
+    java.util.List<Compressed> compressed(String diffId) {
+        try {
+            return Files.readAllLines(folder(diffId).resolve("compressed")).stream()
+                    .map(line -> line.split(" ", 3)).filter(p -> p.length == 3)
+                    .filter(p -> Digest.isSha256(p[0]) && p[1].matches("[0-9]+"))
+                    .map(p -> new Compressed(p[0], Long.parseLong(p[1]), p[2])).toList();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return java.util.List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException("read compressed blobs of layer " + diffId, e);
+        }
+    }
+
     /** The diff id of a stored layer that {@code blobDigest} unpacks to, if one is stored. */
     java.util.Optional<String> diffIdOfBlob(String blobDigest) {
         if (has(blobDigest)) {
