@@ -364,23 +364,103 @@ public final class ImageStore {
      * @return false when the store did not hold the image
      */
     public boolean remove(Image image) {
+        return catalog.locked(() -> drop(image.id()) >= 0);
+    }
+
+    /**
+     * {@code docker image prune}: removes dangling images (no tag), or with {@code all} every
+     * image, except those in {@code inUse} (ids of images containers use).
+     */
+    public PruneResult prune(boolean all, java.util.Set<String> inUse) {
         return catalog.locked(() -> {
-            if (!catalog.hasImage(image.id())) {
-                return false;
-            }
-            catalog.removeImage(image.id());
-            java.util.Set<String> used = new java.util.HashSet<>();
-            for (Image other : list()) {
-                used.addAll(other.diffIds());
-            }
-            for (String diffId : layers.diffIds()) {
-                if (!used.contains(diffId)) {
-                    layers.delete(diffId);
+            List<String> deleted = new ArrayList<>();
+            long reclaimed = 0;
+            for (Image image : list()) {
+                boolean dangling = image.repoTags().isEmpty();
+                if ((all || dangling) && !inUse.contains(image.id())) {
+                    reclaimed += Math.max(0, drop(image.id()));
+                    deleted.add(image.id());
                 }
             }
-            // The config blob stays: another record may come back to it by a later load.
-            return true;
+            return new PruneResult(deleted, reclaimed);
         });
+    }
+
+    /** Under the lock: the bytes of the layers deleted, or -1 when there was no such image. */
+    private long drop(String id) {
+        if (!catalog.hasImage(id)) {
+            return -1;
+        }
+        catalog.removeImage(id);
+        java.util.Set<String> used = new java.util.HashSet<>();
+        for (Image other : list()) {
+            used.addAll(other.diffIds());
+        }
+        long reclaimed = 0;
+        for (String diffId : layers.diffIds()) {
+            if (!used.contains(diffId)) {
+                reclaimed += layers.size(diffId);
+                layers.delete(diffId);
+            }
+        }
+        // The config blob stays: another record may come back to it by a later load.
+        return reclaimed;
+    }
+
+    /**
+     * {@code docker history}: the steps of the image's config, newest first, each non-empty
+     * one with the size of its layer.
+     */
+    public List<HistoryEntry> history(Image image) {
+        JsonNode config = readConfig(image.id(), blobs.get(image.id()).orElseThrow(
+                () -> new IllegalArgumentException("no such image: " + image.id())));
+        List<HistoryEntry> steps = new ArrayList<>();
+        JsonNode history = config.path("history");
+        int layer = 0;
+        for (JsonNode step : history) {
+            boolean empty = step.path("empty_layer").asBoolean(false);
+            long size = !empty && layer < image.diffIds().size()
+                    ? layers.size(image.diffIds().get(layer++)) : 0;
+            steps.add(new HistoryEntry("<missing>", instant(step.path("created").asText("")),
+                    step.path("created_by").asText(""), size, step.path("comment").asText(""),
+                    empty));
+        }
+        while (layer < image.diffIds().size()) {
+            steps.add(new HistoryEntry("<missing>", image.created(), "",
+                    layers.size(image.diffIds().get(layer++)), "", false));
+        }
+        List<HistoryEntry> newestFirst = new ArrayList<>(steps.reversed());
+        if (!newestFirst.isEmpty()) {
+            HistoryEntry top = newestFirst.getFirst();
+            newestFirst.set(0, new HistoryEntry(image.id(), top.created(), top.createdBy(),
+                    top.size(), top.comment(), top.emptyLayer()));
+        }
+        return newestFirst;
+    }
+
+    /**
+     * {@code docker save}: writes the images {@code names} name as one tar that docker load,
+     * skopeo (docker-archive: and oci-archive:) and Berth read. A name that is a tag is kept
+     * in the archive; an image named by id travels without a name.
+     *
+     * @throws IllegalArgumentException naming an image the store does not hold
+     */
+    public void save(List<String> names, java.io.OutputStream out) {
+        java.util.LinkedHashMap<String, List<Reference>> chosen = new java.util.LinkedHashMap<>();
+        for (String name : names) {
+            Optional<Image> tagged = byReference(name);
+            Image image = tagged.or(() -> find(name)).orElseThrow(
+                    () -> new IllegalArgumentException("No such image: " + name));
+            List<Reference> refs = chosen.computeIfAbsent(image.id(), k -> new ArrayList<>());
+            Reference ref = tagged.isPresent() ? Reference.parse(name) : null;
+            if (ref != null && ref.digest() == null && !refs.contains(ref)) {
+                refs.add(ref);
+            }
+        }
+        List<ArchiveWriter.Entry> entries = new ArrayList<>();
+        chosen.forEach((id, refs) -> entries.add(new ArchiveWriter.Entry(
+                blobs.get(id).orElseThrow(), image(id).orElseThrow().diffIds(), refs)));
+        new ArchiveWriter(layers, out).write(entries);
     }
 
     /**
@@ -467,7 +547,10 @@ public final class ImageStore {
     }
 
     private static Instant created(JsonNode config) {
-        String text = config.path("created").asText("");
+        return instant(config.path("created").asText(""));
+    }
+
+    private static Instant instant(String text) {
         try {
             return text.isEmpty() ? Instant.EPOCH : OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
