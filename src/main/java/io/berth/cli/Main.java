@@ -24,7 +24,11 @@ import picocli.CommandLine.Option;
             LifecycleCommands.Kill.class, LifecycleCommands.Rm.class,
             LifecycleCommands.Wait.class, QueryCommands.Logs.class, QueryCommands.Anatomy.class,
             ImageCommands.Load.class, ImageCommands.Import.class, ImageCommands.Images.class,
-            SystemCommands.VersionCommand.class, SystemCommands.Info.class})
+            SystemCommands.VersionCommand.class, SystemCommands.Info.class,
+            RegistryCommands.Pull.class, RegistryCommands.Push.class, RegistryCommands.Login.class,
+            RegistryCommands.Logout.class, RegistryCommands.Save.class, RegistryCommands.Tag.class,
+            RegistryCommands.Rmi.class, RegistryCommands.History.class,
+            RegistryCommands.ImageGroup.class})
 public final class Main {
     /** Berth's version, printed by `berth version` and `berth --version`. */
     public static final String VERSION = "0.1.0";

@@ -14,10 +14,10 @@ import java.util.concurrent.TimeUnit;
  * Debian's docker-registry, started by a test on 127.0.0.1 with a free port, its storage and
  * config in the test's folder, and stopped by its pid afterwards. Seeded with skopeo.
  */
-final class LocalRegistry implements AutoCloseable {
+public final class LocalRegistry implements AutoCloseable {
     /** A user for the htpasswd registry; the hash below is bcrypt of PASSWORD. */
-    static final String USER = "berth";
-    static final String PASSWORD = "hunter2-berth";
+    public static final String USER = "berth";
+    public static final String PASSWORD = "hunter2-berth";
     private static final String HTPASSWD =
             "berth:$2b$05$S5amXM9QfNP92rQCkYLb0.HjD/rZ2/50WnhBfBOa/8W2EJHlAdbfu\n";
 
@@ -32,12 +32,12 @@ final class LocalRegistry implements AutoCloseable {
     }
 
     /** An open registry. */
-    static LocalRegistry open(Path dir) throws Exception {
+    public static LocalRegistry open(Path dir) throws Exception {
         return start(dir, "");
     }
 
     /** A registry that asks for basic authentication of {@link #USER}. */
-    static LocalRegistry withPassword(Path dir) throws Exception {
+    public static LocalRegistry withPassword(Path dir) throws Exception {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("htpasswd"), HTPASSWD);
         return start(dir, """
@@ -49,7 +49,7 @@ final class LocalRegistry implements AutoCloseable {
     }
 
     /** A registry that asks for bearer tokens signed by {@code certificate}'s key. */
-    static LocalRegistry withTokens(Path dir, String realm, Path certificate) throws Exception {
+    public static LocalRegistry withTokens(Path dir, String realm, Path certificate) throws Exception {
         return start(dir, """
                 auth:
                   token:
@@ -107,12 +107,12 @@ final class LocalRegistry implements AutoCloseable {
     }
 
     /** host:port, as references name it. */
-    String address() {
+    public String address() {
         return "127.0.0.1:" + port;
     }
 
     /** Copies an OCI layout's {@code latest} into {@code name} (path:tag) with skopeo. */
-    void seed(Path layout, String name, String... credentials) throws Exception {
+    public void seed(Path layout, String name, String... credentials) throws Exception {
         List<String> command = new ArrayList<>(List.of("skopeo", "copy", "-q",
                 "--dest-tls-verify=false"));
         if (credentials.length > 0) {
@@ -123,13 +123,13 @@ final class LocalRegistry implements AutoCloseable {
     }
 
     /** skopeo's view of an image in the registry: {@code skopeo inspect} or {@code --raw}. */
-    String skopeo(String... args) throws Exception {
+    public String skopeo(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("skopeo"));
         command.addAll(List.of(args));
         return run(command);
     }
 
-    static String run(List<String> command) throws Exception {
+    public static String run(List<String> command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {

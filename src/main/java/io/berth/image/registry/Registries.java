@@ -50,6 +50,12 @@ public final class Registries {
                 isInsecure(domain));
     }
 
+    /** A client for one registry with these credentials instead of stored ones (login). */
+    public RegistryClient client(String domain, AuthFile.Credential credential) {
+        String host = domain.equals(DOCKER_HUB) ? DOCKER_HUB_HOST : domain;
+        return new RegistryClient(domain, host, http, credential, isInsecure(domain));
+    }
+
     /** True when {@code domain} may be reached over plain HTTP. */
     public boolean isInsecure(String domain) {
         String host = hostOf(domain);

@@ -76,6 +76,11 @@ public final class RegistryClient {
         HttpResponse<InputStream> response = send(what, pull(repository), "GET",
                 v2(repository, "manifests", reference), Map.of("Accept",
                         String.join(", ", MANIFEST_TYPES)), HttpRequest.BodyPublishers.noBody());
+        if (response.statusCode() == 404) {
+            String words = errors(body(response, MAX_ERROR_BODY, what));
+            throw new RegistryException("manifest for " + name(repository, reference)
+                    + " not found" + (words.isEmpty() ? "" : ": " + words), 404);
+        }
         require(response, what);
         byte[] content = body(response, 4 * 1024 * 1024, what);
         String digest = sha256(content);
