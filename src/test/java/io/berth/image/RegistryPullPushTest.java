@@ -241,6 +241,38 @@ class RegistryPullPushTest {
     }
 
     @Test
+    void aTokenRegistryIsPulledFromAndPushedToWithABearerTokenForEachScope() throws Exception {
+        try (TokenServer tokens = TokenServer.start(scratch.resolve("token"))) {
+            registry = LocalRegistry.withTokens(scratch.resolve("registry"), tokens.realm(),
+                    tokens.certificatePem);
+            registry.seed(scratch.copyFixture("busybox-oci"), "test/busybox:1.0",
+                    LocalRegistry.USER + ":" + LocalRegistry.PASSWORD);
+            String name = registry.address() + "/test/busybox:1.0";
+            tokens.requests.clear();
+
+            RegistryException refused = assertThrows(RegistryException.class,
+                    () -> store.pull(name, registries, Progress.QUIET));
+            assertTrue(refused.unauthorized(), refused.getMessage());
+            registries.auth().save(registry.address(), new AuthFile.Credential(
+                    LocalRegistry.USER, LocalRegistry.PASSWORD));
+            Image image = store.pull(name, store.registries(), Progress.QUIET).image();
+
+            assertEquals(OCI_ID, image.id());
+            Map<String, String> asked = tokens.requests.getLast();
+            assertEquals(TokenServer.SERVICE, asked.get("service"));
+            assertEquals("repository:test/busybox:pull", asked.get("scope"));
+            assertEquals(LocalRegistry.USER, asked.get("account"));
+
+            String pushed = registry.address() + "/test/copy:2";
+            store.tag(image, pushed);
+            store.push(pushed, store.registries(), Progress.QUIET);
+            assertEquals("repository:test/copy:pull,push", tokens.requests.getLast()
+                    .get("scope"));
+            store.registries().client(registry.address()).checkLogin();
+        }
+    }
+
+    @Test
     void aPushedImageKeepsItsIdAndASecondPushSendsNoLayer() throws Exception {
         registry = LocalRegistry.open(scratch.resolve("registry"));
         Image loaded = store.load(scratch.copyFixture("busybox-docker-archive.tar")).getFirst();
