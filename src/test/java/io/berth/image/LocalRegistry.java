@@ -60,6 +60,24 @@ public final class LocalRegistry implements AutoCloseable {
                 """.formatted(realm, certificate));
     }
 
+    /**
+     * A registry serving TLS only, with a certificate for 127.0.0.1 that openssl makes at
+     * {@code dir/cert.pem}.
+     */
+    public static LocalRegistry withTls(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                "-keyout", key.toString(), "-out", cert.toString()));
+        return start(dir, """
+                  tls:
+                    certificate: %s
+                    key: %s
+                """.formatted(cert, key));
+    }
+
     private static LocalRegistry start(Path dir, String auth) throws Exception {
         Files.createDirectories(dir);
         int port = freePort();

@@ -3,13 +3,15 @@ package io.berth.image.registry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.SSLContext;
 
 /**
  * How Berth reaches registries: over HTTPS with the system's CAs, except for insecure ones,
- * which are tried over HTTPS and then plain HTTP (docker's rule): any registry on 127.0.0.0/8
+ * which are tried over HTTPS without verification and then plain HTTP (docker's rule): any registry on 127.0.0.0/8
  * or ::1, {@code localhost}, and those named with {@code --insecure-registry} (a host, a
  * host:port or a CIDR of literal addresses). Host names are never resolved to decide this, so
  * no name is looked up just to pick a scheme.
@@ -20,22 +22,35 @@ public final class Registries {
 
     private final AuthFile auth;
     private final List<String> insecure;
-    private final HttpClient http;
+    private final Path caBundle;
+    private final HttpClient verified;
+    private final HttpClient unverified;
 
     /** @param insecure entries of {@code --insecure-registry}: host, host:port or CIDR */
     public Registries(AuthFile auth, List<String> insecure) {
+        this(auth, insecure, Tls.SYSTEM_BUNDLE);
+    }
+
+    /** @param caBundle the PEM file of CAs that registries' certificates must chain to */
+    public Registries(AuthFile auth, List<String> insecure, Path caBundle) {
         this.auth = auth;
         this.insecure = List.copyOf(insecure);
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
+        this.caBundle = caBundle;
+        this.verified = http(Tls.trusting(caBundle));
+        this.unverified = http(Tls.unverified());
+    }
+
+    private static HttpClient http(SSLContext tls) {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER).sslContext(tls)
                 .connectTimeout(Duration.ofSeconds(30)).build();
     }
 
-    /** The same credentials with more insecure registries. */
+    /** The same credentials and CAs with more insecure registries. */
     public Registries withInsecure(List<String> more) {
         List<String> all = new java.util.ArrayList<>(insecure);
         all.addAll(more);
-        return new Registries(auth, all);
+        return new Registries(auth, all, caBundle);
     }
 
     /** The credentials file. */
@@ -45,15 +60,15 @@ public final class Registries {
 
     /** A client for one registry ({@code docker.io}, {@code host:port}). */
     public RegistryClient client(String domain) {
-        String host = domain.equals(DOCKER_HUB) ? DOCKER_HUB_HOST : domain;
-        return new RegistryClient(domain, host, http, auth.find(domain).orElse(null),
-                isInsecure(domain));
+        return client(domain, auth.find(domain).orElse(null));
     }
 
     /** A client for one registry with these credentials instead of stored ones (login). */
     public RegistryClient client(String domain, AuthFile.Credential credential) {
         String host = domain.equals(DOCKER_HUB) ? DOCKER_HUB_HOST : domain;
-        return new RegistryClient(domain, host, http, credential, isInsecure(domain));
+        boolean plain = isInsecure(domain);
+        return new RegistryClient(domain, host, plain ? unverified : verified, credential,
+                plain);
     }
 
     /** True when {@code domain} may be reached over plain HTTP. */
