@@ -205,6 +205,22 @@ class RegistryPullPushTest {
     }
 
     @Test
+    void aLayerLongerThanItsManifestSaysIsCutOffAndLeavesNothingBehind() throws Exception {
+        registry = LocalRegistry.open(scratch.resolve("registry"));
+        registry.seed(scratch.copyFixture("busybox-oci"), "test/busybox:1.0");
+        Path data = blobData(GZIP_BLOB);
+        byte[] blob = Files.readAllBytes(data);
+        Files.write(data, java.util.Arrays.copyOf(blob, blob.length + 4096));
+
+        RuntimeException e = assertThrows(RuntimeException.class, () -> store.pull(
+                registry.address() + "/test/busybox:1.0", registries, Progress.QUIET));
+
+        assertTrue(String.valueOf(e.getMessage()).contains("longer than its"), e.toString());
+        assertEquals(List.of(), store.list());
+        assertNoStaging();
+    }
+
+    @Test
     void aMissingTagIsTheRegistrysManifestUnknown() throws Exception {
         registry = LocalRegistry.open(scratch.resolve("registry"));
         registry.seed(scratch.copyFixture("busybox-oci"), "test/busybox:1.0");
