@@ -49,7 +49,8 @@ public final class LocalRegistry implements AutoCloseable {
     }
 
     /** A registry that asks for bearer tokens signed by {@code certificate}'s key. */
-    public static LocalRegistry withTokens(Path dir, String realm, Path certificate) throws Exception {
+    public static LocalRegistry withTokens(Path dir, String realm, Path certificate)
+            throws Exception {
         return start(dir, """
                 auth:
                   token:

@@ -11,10 +11,10 @@ import javax.net.ssl.SSLContext;
 
 /**
  * How Berth reaches registries: over HTTPS with the system's CAs, except for insecure ones,
- * which are tried over HTTPS without verification and then plain HTTP (docker's rule): any registry on 127.0.0.0/8
- * or ::1, {@code localhost}, and those named with {@code --insecure-registry} (a host, a
- * host:port or a CIDR of literal addresses). Host names are never resolved to decide this, so
- * no name is looked up just to pick a scheme.
+ * which are tried over HTTPS without verification and then plain HTTP (docker's rule): any
+ * registry on 127.0.0.0/8 or ::1, {@code localhost}, and those named with
+ * {@code --insecure-registry} (a host, a host:port or a CIDR of literal addresses). Host names
+ * are never resolved to decide this, so no name is looked up just to pick a scheme.
  */
 public final class Registries {
     static final String DOCKER_HUB = "docker.io";
