@@ -42,7 +42,7 @@ final class TarSplit {
         try {
             OutputStream out = Files.newOutputStream(skeleton);
             return new Recorder(tar, new DataOutputStream(new BufferedOutputStream(
-                    new GZIPOutputStream(out, BUFFER), BUFFER)));
+                    new FastGzip(out), BUFFER)));
         } catch (IOException e) {
             throw new UncheckedIOException("create " + skeleton, e);
         }
@@ -128,6 +128,17 @@ final class TarSplit {
         public void close() throws IOException {
             flushRaw();
             skeleton.close();
+        }
+    }
+
+    /**
+     * Headers are mostly zeros and repeated names: the fastest level shrinks them nearly as
+     * well as the default, at a fraction of the CPU a pull can spare.
+     */
+    private static final class FastGzip extends GZIPOutputStream {
+        FastGzip(OutputStream out) throws IOException {
+            super(out, BUFFER);
+            def.setLevel(java.util.zip.Deflater.BEST_SPEED);
         }
     }
 
