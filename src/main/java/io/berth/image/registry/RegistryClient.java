@@ -228,7 +228,9 @@ public final class RegistryClient {
             Map<String, String> headers, HttpRequest.BodyPublisher body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).method(method, body)
                 .header("User-Agent", "berth");
-        if (!method.equals("GET") || !what.startsWith("blob")) {
+        // The JDK's timeout runs until the answer's headers: a download's body is not under
+        // it, but an upload's is, and a layer may take longer than any fixed bound.
+        if (!what.startsWith("upload")) {
             request.timeout(REQUEST_TIMEOUT);
         }
         headers.forEach(request::header);
