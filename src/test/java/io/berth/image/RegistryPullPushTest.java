@@ -135,7 +135,7 @@ class RegistryPullPushTest {
     }
 
     @Test
-    void anIndexResolvesToLinuxAmd64SkippingAttestationsAndForeignVariants() throws Exception {
+    void anIndexResolvesToTheBestAmd64VariantSkippingAttestationsAndForeignOnes() throws Exception {
         registry = LocalRegistry.open(scratch.resolve("registry"));
         registry.seed(scratch.copyFixture("busybox-oci"), "test/multi:gzip");
         registry.seed(scratch.copyFixture("busybox-oci-zstd"), "test/multi:zstd");
@@ -147,13 +147,16 @@ class RegistryPullPushTest {
                   %s,
                   %s,
                   %s,
+                  %s,
                   %s]}""".formatted(
                 entry(zstd, "{\"os\":\"unknown\",\"architecture\":\"unknown\"}",
                         "\"annotations\":{\"vnd.docker.reference.type\":\"attestation-manifest\"}"),
                 entry(zstd, "{\"os\":\"linux\",\"architecture\":\"arm64\"}", null),
-                entry(zstd, "{\"os\":\"linux\",\"architecture\":\"amd64\",\"variant\":\"v4\"}",
+                entry(zstd, "{\"os\":\"linux\",\"architecture\":\"amd64\",\"variant\":\"v9\"}",
                         null),
-                entry(gzip, "{\"os\":\"linux\",\"architecture\":\"amd64\"}", null));
+                entry(zstd, "{\"os\":\"linux\",\"architecture\":\"amd64\"}", null),
+                entry(gzip, "{\"os\":\"linux\",\"architecture\":\"amd64\",\"variant\":\"v2\"}",
+                        null));
         registries.client(registry.address()).putManifest("test/multi", "all",
                 "application/vnd.oci.image.index.v1+json", index.getBytes());
         Recorded progress = new Recorded();
