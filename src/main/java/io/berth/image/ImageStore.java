@@ -178,7 +178,7 @@ public final class ImageStore {
         try {
             boolean had = catalog.hasImage(Digest.of(fetched.image().config()));
             Image image = commit(List.of(fetched.image())).getFirst();
-            rememberCompressed(fetched);
+            rememberCompressed(fetched, name.repository());
             progress.message("Digest: " + fetched.digest());
             return new PullResult(image, fetched.digest(), !had);
         } finally {
@@ -219,12 +219,12 @@ public final class ImageStore {
         return digest;
     }
 
-    private void rememberCompressed(Puller.Fetched fetched) {
+    private void rememberCompressed(Puller.Fetched fetched, String repository) {
         for (StagedLayer layer : fetched.image().layers()) {
             Puller.Descriptor blob = fetched.layerTypes().get(layer.blobDigest());
             if (blob != null && blob.size() >= 0) {
                 layers.rememberCompressed(layer.diffId(), new LayerStore.Compressed(
-                        blob.digest(), blob.size(), blob.mediaType()));
+                        blob.digest(), blob.size(), blob.mediaType(), repository));
             }
         }
     }

@@ -104,7 +104,11 @@ final class LayerStore {
      * A compressed form of a stored layer that a registry holds (pulled from one, or pushed):
      * a push first asks the registry for these instead of compressing the layer again.
      */
-    record Compressed(String digest, long size, String mediaType) {
+    record Compressed(String digest, long size, String mediaType, String repository) {
+        /** The same blob as seen in {@code other} (domain/path), or "" for unknown. */
+        Compressed in(String other) {
+            return new Compressed(digest, size, mediaType, other);
+        }
     }
 
     /** Remembers a compressed form of a stored layer; the layer must be stored. */
@@ -116,7 +120,8 @@ final class LayerStore {
         known.add(blob);
         StringBuilder text = new StringBuilder();
         known.forEach(c -> text.append(c.digest()).append(' ').append(c.size()).append(' ')
-                .append(c.mediaType()).append('\n'));
+                .append(c.mediaType()).append(' ').append(c.repository().isEmpty() ? "-"
+                        : c.repository()).append('\n'));
         Path file = folder(diffId).resolve("compressed");
         Path tmp = file.resolveSibling(".compressed-" + UUID.randomUUID());
         try {
@@ -133,9 +138,10 @@ final class LayerStore {
     java.util.List<Compressed> compressed(String diffId) {
         try {
             return Files.readAllLines(folder(diffId).resolve("compressed")).stream()
-                    .map(line -> line.split(" ", 3)).filter(p -> p.length == 3)
+                    .map(line -> line.split(" ")).filter(p -> p.length == 4)
                     .filter(p -> Digest.isSha256(p[0]) && p[1].matches("[0-9]+"))
-                    .map(p -> new Compressed(p[0], Long.parseLong(p[1]), p[2])).toList();
+                    .map(p -> new Compressed(p[0], Long.parseLong(p[1]), p[2],
+                            p[3].equals("-") ? "" : p[3])).toList();
         } catch (java.nio.file.NoSuchFileException e) {
             return java.util.List.of();
         } catch (IOException e) {

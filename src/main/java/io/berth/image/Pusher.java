@@ -13,6 +13,7 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -45,7 +46,7 @@ final class Pusher {
             progress.status(Puller.shortId(diffId), "Preparing");
         }
         for (String diffId : diffIds) {
-            blobs.add(layer(repository, diffId));
+            blobs.add(layer(reference, diffId));
         }
         String configDigest = Digest.of(config);
         if (client.blobSize(repository, configDigest, true).isEmpty()) {
@@ -59,11 +60,19 @@ final class Pusher {
         return digest;
     }
 
-    private LayerStore.Compressed layer(String repository, String diffId) {
+    private LayerStore.Compressed layer(Reference reference, String diffId) {
         String id = Puller.shortId(diffId);
+        String repository = reference.path();
         for (LayerStore.Compressed known : layers.compressed(diffId)) {
             if (client.blobSize(repository, known.digest(), true).isPresent()) {
                 progress.status(id, "Layer already exists");
+                layers.rememberCompressed(diffId, known.in(reference.repository()));
+                return known;
+            }
+            Optional<String> from = sameRegistry(known, reference);
+            if (from.isPresent() && client.mount(repository, known.digest(), from.get())) {
+                progress.status(id, "Mounted from " + from.get());
+                layers.rememberCompressed(diffId, known.in(reference.repository()));
                 return known;
             }
         }
@@ -78,11 +87,20 @@ final class Pusher {
                 client.upload(repository, blob.digest(), file);
                 progress.status(id, "Pushed");
             }
-            layers.rememberCompressed(diffId, blob);
+            layers.rememberCompressed(diffId, blob.in(reference.repository()));
             return blob;
         } finally {
             Tree.deleteQuietly(staged, null);
         }
+    }
+
+    /** The path of another repository on the same registry that holds the blob. */
+    private static Optional<String> sameRegistry(LayerStore.Compressed known,
+            Reference reference) {
+        String prefix = reference.domain() + "/";
+        String seen = known.repository();
+        return seen.startsWith(prefix) && !seen.equals(reference.repository())
+                ? Optional.of(seen.substring(prefix.length())) : Optional.empty();
     }
 
     /** gzip as the JDK writes it is the same for the same tar, so a second push finds it. */
@@ -96,7 +114,7 @@ final class Pusher {
             throw new UncheckedIOException("compress layer " + diffId, e);
         }
         try {
-            return new LayerStore.Compressed(Digest.of(hash), Files.size(file), DOCKER_GZIP);
+            return new LayerStore.Compressed(Digest.of(hash), Files.size(file), DOCKER_GZIP, "");
         } catch (IOException e) {
             throw new UncheckedIOException("size of " + file, e);
         }

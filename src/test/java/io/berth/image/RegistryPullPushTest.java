@@ -325,6 +325,30 @@ class RegistryPullPushTest {
     }
 
     @Test
+    void aPulledLayerIsMountedFromItsRepositoryInsteadOfUploadedAgain() throws Exception {
+        registry = LocalRegistry.open(scratch.resolve("registry"));
+        registry.seed(scratch.copyFixture("busybox-oci"), "test/busybox:1.0");
+        Image image = store.pull(registry.address() + "/test/busybox:1.0", registries,
+                Progress.QUIET).image();
+        String copy = registry.address() + "/other/copy:1";
+        store.tag(image, copy);
+        Recorded progress = new Recorded();
+
+        store.push(copy, registries, progress);
+
+        assertEquals(List.of("Preparing", "Mounted from test/busybox"),
+                progress.statuses.get(DIFF_ID.substring(7, 19)));
+        JsonNode manifest = SpecJson.mapper().readTree(registry.skopeo("inspect", "--raw",
+                "--tls-verify=false", "docker://" + copy));
+        assertEquals(GZIP_BLOB, manifest.path("layers").get(0).path("digest").asText());
+        try (Scratch other = new Scratch()) {
+            ImageStore fresh = new ImageStore(other.resolve("store"), Sys.linux());
+            assertEquals(OCI_ID, fresh.pull(copy, fresh.registries(), Progress.QUIET).image()
+                    .id());
+        }
+    }
+
+    @Test
     void pushingAnUntaggedNameIsRefusedBeforeTheRegistryIsAsked() throws Exception {
         assertThrows(IllegalArgumentException.class, () -> store.push(
                 "127.0.0.1:1/nothing:here", registries, Progress.QUIET));

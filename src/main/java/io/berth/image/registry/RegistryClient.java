@@ -145,6 +145,36 @@ public final class RegistryClient {
         return Optional.of(response.headers().firstValueAsLong("Content-Length").orElse(-1));
     }
 
+    /**
+     * Asks the registry to link a blob that repository {@code from} holds into
+     * {@code repository}, without uploading it again. False when the registry would not, for
+     * whatever reason (a token without access to {@code from}, say): the caller uploads then.
+     */
+    public boolean mount(String repository, String digest, String from) {
+        String what = "upload of blob " + name(repository, digest);
+        URI uri = withQuery(v2(repository, "blobs", "uploads/"), "mount="
+                + URLEncoder.encode(digest, StandardCharsets.UTF_8) + "&from="
+                + URLEncoder.encode(from, StandardCharsets.UTF_8));
+        try {
+            HttpResponse<InputStream> response = send(what, push(repository), "POST", uri,
+                    Map.of(), HttpRequest.BodyPublishers.noBody());
+            close(response);
+            if (response.statusCode() == 202) {
+                cancel(what, repository, response);
+            }
+            return response.statusCode() == 201;
+        } catch (RegistryException e) {
+            return false;
+        }
+    }
+
+    /** A registry that would not mount started an upload instead; it is not needed. */
+    private void cancel(String what, String repository, HttpResponse<InputStream> started) {
+        started.headers().firstValue("Location").ifPresent(location -> close(send(what,
+                push(repository), "DELETE", started.request().uri().resolve(location),
+                Map.of(), HttpRequest.BodyPublishers.noBody())));
+    }
+
     /** Uploads a blob from a file whose digest the caller computed; the registry checks it. */
     public void upload(String repository, String digest, Path file) {
         try {
