@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
  */
 final class Puller {
     static final int PARALLEL = 3;
+    private static final int ATTEMPTS = 3;
     private static final Set<String> INDEX_TYPES = Set.of(
             "application/vnd.oci.image.index.v1+json",
             "application/vnd.docker.distribution.manifest.list.v2+json");
@@ -175,17 +176,63 @@ final class Puller {
         if (layers.has(diffId)) {
             return new StagedLayer(blob.digest(), diffId, null, 0);
         }
-        StagedLayer staged;
+        for (int attempt = 1;; attempt++) {
+            try {
+                StagedLayer staged = download(repository, blob, id);
+                check(staged, blob, diffId);
+                progress.status(id, "Pull complete");
+                return staged;
+            } catch (RuntimeException e) {
+                if (attempt == ATTEMPTS || !isTransfer(e)) {
+                    throw e;
+                }
+                progress.status(id, "Retrying in " + attempt + " second" + (attempt > 1 ? "s"
+                        : ""));
+                pause(attempt);
+            }
+        }
+    }
+
+    private StagedLayer download(String repository, Descriptor blob, String id) {
         try (InputStream body = client.blob(repository, blob.digest());
                 Counted counted = new Counted(body, blob.size(), id, progress)) {
-            staged = reader.stage(counted, "layer " + blob.digest());
+            return reader.stage(counted, "layer " + blob.digest());
         } catch (IOException e) {
             throw new RegistryException("GET blob " + blob.digest() + ": "
                     + ImageFormatException.reason(e), 0, e);
         }
-        check(staged, blob, diffId);
-        progress.status(id, "Pull complete");
-        return staged;
+    }
+
+    /**
+     * A connection that failed or a body cut short is worth another try, as docker retries;
+     * content that arrived whole but wrong is not. The staging folder is gone by then.
+     */
+    private static boolean isTransfer(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TransferException
+                    || (t instanceof RegistryException r && r.status() == 0)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void pause(int seconds) {
+        try {
+            Thread.sleep(seconds * 1000L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException("pull interrupted", 0, e);
+        }
+    }
+
+    /** The network failed mid-blob; distinct from a blob that is damaged or too long. */
+    private static final class TransferException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TransferException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private static void check(StagedLayer staged, Descriptor blob, String diffId) {
@@ -304,11 +351,18 @@ final class Puller {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (IOException e) {
+                throw new TransferException("the connection failed after " + done + " of "
+                        + size + " bytes: " + ImageFormatException.reason(e), e);
+            }
             if (n > 0) {
                 count(n);
             } else if (n < 0 && done != size && size >= 0) {
-                throw new IOException("the blob ended after " + done + " of " + size + " bytes");
+                throw new TransferException("the blob ended after " + done + " of " + size
+                        + " bytes", null);
             }
             return n;
         }

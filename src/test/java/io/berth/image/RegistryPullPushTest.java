@@ -224,6 +224,38 @@ class RegistryPullPushTest {
     }
 
     @Test
+    void aLayerCutOffByTheNetworkIsFetchedAgain() throws Exception {
+        registry = LocalRegistry.open(scratch.resolve("registry"));
+        registry.seed(scratch.copyFixture("busybox-oci"), "test/busybox:1.0");
+        Recorded progress = new Recorded();
+
+        try (FlakyProxy proxy = new FlakyProxy(registry.address(), 1)) {
+            Image image = store.pull(proxy.address() + "/test/busybox:1.0", registries,
+                    progress).image();
+
+            assertEquals(OCI_ID, image.id());
+            assertEquals(3, proxy.blobGets.get(), "the config, the cut layer, the layer again");
+        }
+        assertEquals(List.of("Pulling fs layer", "Retrying in 1 second", "Pull complete"),
+                progress.statuses.get(GZIP_BLOB.substring(7, 19)));
+        assertNoStaging();
+    }
+
+    @Test
+    void aLayerCutOffEveryTimeFailsThePullAfterThreeTries() throws Exception {
+        registry = LocalRegistry.open(scratch.resolve("registry"));
+        registry.seed(scratch.copyFixture("busybox-oci"), "test/busybox:1.0");
+
+        try (FlakyProxy proxy = new FlakyProxy(registry.address(), 4)) {
+            assertThrows(RuntimeException.class, () -> store.pull(proxy.address()
+                    + "/test/busybox:1.0", registries, Progress.QUIET));
+            assertEquals(4, proxy.blobGets.get(), "the config and three tries of the layer");
+        }
+        assertEquals(List.of(), store.list());
+        assertNoStaging();
+    }
+
+    @Test
     void aMissingTagIsTheRegistrysManifestUnknown() throws Exception {
         registry = LocalRegistry.open(scratch.resolve("registry"));
         registry.seed(scratch.copyFixture("busybox-oci"), "test/busybox:1.0");
