@@ -36,6 +36,7 @@ public final class ImageStore {
     private final Catalog catalog;
     private final LayerReader layerReader;
     private final Snapshots snapshots;
+    private volatile io.berth.image.registry.Registries registries;
 
     /** A store that owns everything under {@code root} (e.g. /var/lib/berth/image). */
     public ImageStore(Path root, Sys sys) {
@@ -154,8 +155,14 @@ public final class ImageStore {
      * registries may be reached over plain HTTP.
      */
     public io.berth.image.registry.Registries registries() {
-        return new io.berth.image.registry.Registries(
-                new io.berth.image.registry.AuthFile(root.resolve("auth.json")), List.of());
+        io.berth.image.registry.Registries made = registries;
+        if (made == null) {
+            // One set of HTTP clients per store: each holds a selector thread and a pool.
+            made = new io.berth.image.registry.Registries(
+                    new io.berth.image.registry.AuthFile(root.resolve("auth.json")), List.of());
+            registries = made;
+        }
+        return made;
     }
 
     /**
