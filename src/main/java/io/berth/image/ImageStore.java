@@ -2,6 +2,9 @@ package io.berth.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.image.registry.AuthFile;
+import io.berth.image.registry.Registries;
+import io.berth.image.registry.RegistryException;
 import io.berth.spec.ImageConfig;
 import io.berth.spec.SpecJson;
 import io.berth.sys.Sys;
@@ -36,7 +39,7 @@ public final class ImageStore {
     private final Catalog catalog;
     private final LayerReader layerReader;
     private final Snapshots snapshots;
-    private volatile io.berth.image.registry.Registries registries;
+    private volatile Registries registries;
 
     /** A store that owns everything under {@code root} (e.g. /var/lib/berth/image). */
     public ImageStore(Path root, Sys sys) {
@@ -154,12 +157,12 @@ public final class ImageStore {
      * Credentials in {@code auth.json} of this store (mode 0600), and docker's rule for which
      * registries may be reached over plain HTTP.
      */
-    public io.berth.image.registry.Registries registries() {
-        io.berth.image.registry.Registries made = registries;
+    public Registries registries() {
+        Registries made = registries;
         if (made == null) {
             // One set of HTTP clients per store: each holds a selector thread and a pool.
-            made = new io.berth.image.registry.Registries(
-                    new io.berth.image.registry.AuthFile(root.resolve("auth.json")), List.of());
+            made = new Registries(
+                    new AuthFile(root.resolve("auth.json")), List.of());
             registries = made;
         }
         return made;
@@ -172,11 +175,11 @@ public final class ImageStore {
      * holds already is not fetched. Every blob is checked against its digest and size; a bad
      * one is deleted and fails the pull, and nothing of the image is stored then.
      *
-     * @throws io.berth.image.registry.RegistryException when the registry refuses or fails
+     * @throws RegistryException when the registry refuses or fails
      * @throws ImageFormatException when what the registry sent is damaged or no image
      * @throws IllegalArgumentException for a reference that does not parse
      */
-    public PullResult pull(String reference, io.berth.image.registry.Registries registries,
+    public PullResult pull(String reference, Registries registries,
             Progress progress) {
         Reference name = Reference.parse(reference);
         Puller puller = new Puller(registries.client(name.domain()), layerReader, layers,
@@ -203,9 +206,9 @@ public final class ImageStore {
      * records the repository digest it got. Returns the manifest's digest.
      *
      * @throws IllegalArgumentException when no image has that tag
-     * @throws io.berth.image.registry.RegistryException when the registry refuses or fails
+     * @throws RegistryException when the registry refuses or fails
      */
-    public String push(String reference, io.berth.image.registry.Registries registries,
+    public String push(String reference, Registries registries,
             Progress progress) {
         Reference name = Reference.parse(reference);
         String id = catalog.tags().get(name.canonical());
