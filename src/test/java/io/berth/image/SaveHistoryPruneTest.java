@@ -69,6 +69,24 @@ class SaveHistoryPruneTest {
     }
 
     @Test
+    void twoImagesSharingALayerCarryItOnce() throws Exception {
+        Image docker = store.load(scratch.copyFixture("busybox-docker-archive.tar")).getFirst();
+        Image oci = store.load(scratch.copyFixture("busybox-oci")).getFirst();
+        store.tag(oci, "oci:1");
+        Path archive = save(List.of("busybox", "oci:1"));
+
+        String listing = LocalRegistry.run(List.of("tar", "tf", archive.toString()));
+        assertEquals(1, listing.lines().filter(l -> l.endsWith(
+                docker.diffIds().getFirst().substring(7))).count(), listing);
+        try (Scratch other = new Scratch()) {
+            List<Image> loaded = new ImageStore(other.resolve("store"), Sys.linux())
+                    .load(archive);
+            assertEquals(Set.of(docker.id(), oci.id()),
+                    Set.copyOf(loaded.stream().map(Image::id).toList()));
+        }
+    }
+
+    @Test
     void anImageNamedByIdTravelsWithoutAName() throws Exception {
         Image image = store.load(scratch.copyFixture("busybox-docker-archive.tar")).getFirst();
         Path archive = save(List.of(image.shortId()));
