@@ -53,7 +53,11 @@ public final class Main {
             "rename", InspectionCommands.Rename.class, "attach", InspectionCommands.Attach.class,
             "container", InspectionCommands.ContainerGroup.class, "oci", OciCommand.class,
             "system", ServiceCommand.Group.class, "update", UpdateCommand.class,
-            "cp", CpCommand.class);
+            "cp", CpCommand.class, "pull", RegistryCommands.Pull.class,
+            "push", RegistryCommands.Push.class, "login", RegistryCommands.Login.class,
+            "logout", RegistryCommands.Logout.class, "save", RegistryCommands.Save.class,
+            "tag", RegistryCommands.Tag.class, "rmi", RegistryCommands.Rmi.class,
+            "history", RegistryCommands.History.class, "image", RegistryCommands.ImageGroup.class);
 
     /** After the image, every word of these belongs to the container's command, as with docker. */
     private static final Set<String> STOP_AT_POSITIONAL = Set.of("run", "create", "exec");
