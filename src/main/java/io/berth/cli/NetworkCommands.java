@@ -1,8 +1,9 @@
 package io.berth.cli;
 
+import io.berth.engine.Inspection;
+
 import io.berth.engine.Container;
 import io.berth.engine.Engine;
-import io.berth.network.Endpoint;
 import io.berth.network.Network;
 import io.berth.network.NetworkRequest;
 import io.berth.network.NetworkService;
@@ -45,45 +46,9 @@ final class NetworkCommands {
         }
     }
 
-    /** The object `docker network inspect` prints. */
+    /** The object `docker network inspect` prints: the engine's, which the API serves too. */
     static Map<String, Object> inspect(Network n, NetworkService networks) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("Name", n.name());
-        m.put("Id", n.id());
-        m.put("Created", n.created());
-        m.put("Scope", "local");
-        m.put("Driver", n.driver());
-        m.put("EnableIPv6", false);
-        List<Map<String, Object>> config = new ArrayList<>();
-        if (n.subnet() != null) {
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("Subnet", n.subnet());
-            if (n.gateway() != null) {
-                c.put("Gateway", n.gateway());
-            }
-            config.add(c);
-        }
-        m.put("IPAM", Map.of("Driver", "default", "Options", Map.of(), "Config", config));
-        m.put("Internal", n.internal());
-        m.put("Attachable", false);
-        m.put("Ingress", false);
-        Map<String, Object> containers = new LinkedHashMap<>();
-        if (n.attachable()) {
-            for (Endpoint e : networks.members(n.id())) {
-                Map<String, Object> c = new LinkedHashMap<>();
-                c.put("Name", e.options().name() == null ? "" : e.options().name());
-                c.put("EndpointID", e.id());
-                c.put("MacAddress", e.mac() == null ? "" : e.mac());
-                c.put("IPv4Address", e.ip() == null ? "" : e.ip() + "/" + e.prefix());
-                c.put("IPv6Address", "");
-                containers.put(e.containerId(), c);
-            }
-        }
-        m.put("Containers", containers);
-        m.put("Options", n.bridge() == null ? Map.of()
-                : Map.of("com.docker.network.bridge.name", n.bridge()));
-        m.put("Labels", n.labels());
-        return m;
+        return Inspection.network(n, networks);
     }
 
     @Command(name = "create", description = "Create a network.")

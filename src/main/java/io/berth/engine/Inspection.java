@@ -3,6 +3,8 @@ package io.berth.engine;
 import io.berth.convert.ContainerRequest;
 import io.berth.convert.SpecConverter;
 import io.berth.network.Endpoint;
+import io.berth.network.Network;
+import io.berth.network.NetworkService;
 import io.berth.network.PortMapping;
 import io.berth.network.PublishedPorts;
 import io.berth.spec.ImageConfig;
@@ -230,5 +232,48 @@ public final class Inspection {
 
     private static String orDefault(String v, String dflt) {
         return v == null || v.isEmpty() ? dflt : v;
+    }
+
+    /** A network as `docker network inspect` and the API show it. */
+    public static Map<String, Object> network(Network n, NetworkService networks) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Name", n.name());
+        m.put("Id", n.id());
+        // The CLI parses Created as a time; pre-defined networks have none.
+        m.put("Created", n.created() == null || n.created().isEmpty()
+                ? time(null) : n.created());
+        m.put("Scope", "local");
+        m.put("Driver", n.driver());
+        m.put("EnableIPv6", false);
+        List<Map<String, Object>> config = new ArrayList<>();
+        if (n.subnet() != null) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("Subnet", n.subnet());
+            if (n.gateway() != null) {
+                c.put("Gateway", n.gateway());
+            }
+            config.add(c);
+        }
+        m.put("IPAM", Map.of("Driver", "default", "Options", Map.of(), "Config", config));
+        m.put("Internal", n.internal());
+        m.put("Attachable", false);
+        m.put("Ingress", false);
+        Map<String, Object> containers = new LinkedHashMap<>();
+        if (n.attachable()) {
+            for (Endpoint e : networks.members(n.id())) {
+                Map<String, Object> c = new LinkedHashMap<>();
+                c.put("Name", e.options().name() == null ? "" : e.options().name());
+                c.put("EndpointID", e.id());
+                c.put("MacAddress", e.mac() == null ? "" : e.mac());
+                c.put("IPv4Address", e.ip() == null ? "" : e.ip() + "/" + e.prefix());
+                c.put("IPv6Address", "");
+                containers.put(e.containerId(), c);
+            }
+        }
+        m.put("Containers", containers);
+        m.put("Options", n.bridge() == null ? Map.of()
+                : Map.of("com.docker.network.bridge.name", n.bridge()));
+        m.put("Labels", n.labels());
+        return m;
     }
 }
