@@ -69,23 +69,7 @@ final class ImageRoutes {
 
     private void inspect(HttpExchange ex, Matcher path) throws Exception {
         Image image = find(path.group(1));
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("Id", image.id());
-        m.put("RepoTags", image.repoTags());
-        m.put("RepoDigests", image.repoDigests());
-        m.put("Parent", "");
-        m.put("Comment", "");
-        m.put("Created", Inspection.time(image.created()));
-        m.put("DockerVersion", "");
-        m.put("Author", "");
-        m.put("Config", image.config());
-        m.put("Architecture", image.architecture());
-        m.put("Os", image.os());
-        m.put("Size", image.size());
-        m.put("VirtualSize", image.size());
-        m.put("GraphDriver", Map.of("Name", "overlay", "Data", Map.of()));
-        m.put("RootFS", Map.of("Type", "layers", "Layers", image.diffIds()));
-        m.put("Metadata", Map.of("LastTagTime", Inspection.time(null)));
+        Map<String, Object> m = Inspection.image(image);
         ex.json(200, m);
     }
 

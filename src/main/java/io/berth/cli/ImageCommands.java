@@ -31,21 +31,9 @@ final class ImageCommands {
     private ImageCommands() {
     }
 
-    /** The object `docker image inspect` prints. */
+    /** The object `docker image inspect` prints: the engine's, which the API serves too. */
     static Map<String, Object> inspect(Image image) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("Id", image.id());
-        m.put("RepoTags", image.repoTags().stream().map(ImageCommands::familiar).toList());
-        m.put("RepoDigests", image.repoDigests());
-        m.put("Parent", "");
-        m.put("Comment", "");
-        m.put("Created", Inspection.time(image.created()));
-        m.put("Config", image.config());
-        m.put("Architecture", image.architecture());
-        m.put("Os", image.os());
-        m.put("Size", image.size());
-        m.put("RootFS", Map.of("Type", "layers", "Layers", image.diffIds()));
-        return m;
+        return Inspection.image(image);
     }
 
     private static String familiar(String reference) {

@@ -2,6 +2,7 @@ package io.berth.engine;
 
 import io.berth.convert.ContainerRequest;
 import io.berth.convert.SpecConverter;
+import io.berth.image.Image;
 import io.berth.network.Endpoint;
 import io.berth.network.Network;
 import io.berth.network.NetworkService;
@@ -274,6 +275,28 @@ public final class Inspection {
         m.put("Options", n.bridge() == null ? Map.of()
                 : Map.of("com.docker.network.bridge.name", n.bridge()));
         m.put("Labels", n.labels());
+        return m;
+    }
+
+    /** An image as `docker image inspect` and the API show it. */
+    public static Map<String, Object> image(Image image) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Id", image.id());
+        m.put("RepoTags", image.repoTags());
+        m.put("RepoDigests", image.repoDigests());
+        m.put("Parent", "");
+        m.put("Comment", "");
+        m.put("Created", time(image.created()));
+        m.put("DockerVersion", "");
+        m.put("Author", "");
+        m.put("Config", image.config());
+        m.put("Architecture", image.architecture());
+        m.put("Os", image.os());
+        m.put("Size", image.size());
+        m.put("VirtualSize", image.size());
+        m.put("GraphDriver", Map.of("Name", "overlay", "Data", Map.of()));
+        m.put("RootFS", Map.of("Type", "layers", "Layers", image.diffIds()));
+        m.put("Metadata", Map.of("LastTagTime", time(null)));
         return m;
     }
 }
