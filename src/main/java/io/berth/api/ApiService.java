@@ -39,14 +39,19 @@ public final class ApiService implements AutoCloseable {
         this.socket = socket;
         this.server = server;
         this.pool = new EnginePool(config);
-        this.exits = new Exits(pool);
+        Events events = new Events();
+        this.exits = new Exits(pool, events);
         this.serverHeader = "Berth/" + version + " (linux)";
         PendingAttaches attaches = new PendingAttaches();
         new SystemRoutes(pool, version).register(router);
-        new ContainerRoutes(pool, exits, attaches).register(router);
+        new ContainerRoutes(pool, exits, attaches, events).register(router);
         new StreamRoutes(pool, exits, attaches).register(router);
-        new ImageRoutes(pool).register(router);
+        new UsageRoutes(pool).register(router);
+        new ImageRoutes(pool, events).register(router);
         new ExecRoutes(pool).register(router);
+        new ArchiveRoutes(pool).register(router);
+        new NetworkRoutes(pool, events).register(router);
+        new EventRoutes(events).register(router);
         this.acceptor = Thread.ofPlatform().name("api-accept").daemon(true)
                 .unstarted(this::acceptLoop);
     }
@@ -98,7 +103,7 @@ public final class ApiService implements AutoCloseable {
     private void followRunning() {
         try {
             List<Container> running = pool.with(e -> e.list(false));
-            running.forEach(c -> exits.follow(c.id()));
+            running.forEach(exits::follow);
         } catch (Exception e) {
             throw new IllegalStateException("list running containers", e);
         }

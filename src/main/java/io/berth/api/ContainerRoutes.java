@@ -19,11 +19,13 @@ final class ContainerRoutes {
     private final EnginePool pool;
     private final Exits exits;
     private final PendingAttaches attaches;
+    private final Events events;
 
-    ContainerRoutes(EnginePool pool, Exits exits, PendingAttaches attaches) {
+    ContainerRoutes(EnginePool pool, Exits exits, PendingAttaches attaches, Events events) {
         this.pool = pool;
         this.exits = exits;
         this.attaches = attaches;
+        this.events = events;
     }
 
     void register(Router r) {
@@ -35,6 +37,9 @@ final class ContainerRoutes {
         r.on("POST", "/containers/{id}/stop", this::stop);
         r.on("POST", "/containers/{id}/restart", this::restart);
         r.on("POST", "/containers/{id}/kill", this::kill);
+        r.on("POST", "/containers/{id}/pause", this::pause);
+        r.on("POST", "/containers/{id}/unpause", this::unpause);
+        r.on("POST", "/containers/{id}/rename", this::rename);
         r.on("POST", "/containers/{id}/resize", this::resize);
         r.on("DELETE", "/containers/{id}", this::remove);
     }
@@ -54,6 +59,7 @@ final class ContainerRoutes {
                         : new ApiException(404, "No such image: " + request.image());
             }
         });
+        events.container("create", c, Map.of());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("Id", c.id());
         answer.put("Warnings", List.of());
@@ -99,7 +105,8 @@ final class ContainerRoutes {
             }
             boolean attach = attaches.waiting(c.id());
             Engine.Started s = e.start(c.id(), attach);
-            exits.follow(c.id());
+            exits.follow(s.container());
+            events.container("start", s.container(), Map.of());
             if (attach) {
                 attaches.started(c.id(), s.attachment(), () -> attachAnew(c.id()));
             }
@@ -136,8 +143,8 @@ final class ContainerRoutes {
             if (c.running()) {
                 e.stop(c.id(), stopTimeout(ex.request(), c));
             }
-            e.start(c.id());
-            exits.follow(c.id());
+            exits.follow(e.start(c.id()));
+            events.container("restart", c, Map.of());
         });
         ex.empty(204);
     }
@@ -150,7 +157,30 @@ final class ContainerRoutes {
 
     private void kill(HttpExchange ex, Matcher path) throws Exception {
         String signal = ex.request().query("signal", "KILL");
-        pool.run(e -> e.kill(path.group(1), signal));
+        Container c = pool.with(e -> {
+            e.kill(path.group(1), signal);
+            return e.get(path.group(1));
+        });
+        events.container("kill", c, Map.of("signal", signal));
+        ex.empty(204);
+    }
+
+    private void pause(HttpExchange ex, Matcher path) throws Exception {
+        pool.run(e -> e.pause(path.group(1)));
+        ex.empty(204);
+    }
+
+    private void unpause(HttpExchange ex, Matcher path) throws Exception {
+        pool.run(e -> e.unpause(path.group(1)));
+        ex.empty(204);
+    }
+
+    private void rename(HttpExchange ex, Matcher path) throws Exception {
+        String name = ex.request().query("name", "");
+        if (name.isEmpty()) {
+            throw new ApiException(400, "a new name must be given");
+        }
+        pool.run(e -> e.rename(path.group(1), name));
         ex.empty(204);
     }
 
@@ -173,6 +203,7 @@ final class ContainerRoutes {
             e.remove(c.id(), force);
             exits.removed(c);
             attaches.removed(c.id());
+            events.container("destroy", c, Map.of());
         });
         ex.empty(204);
     }
@@ -185,6 +216,7 @@ final class ContainerRoutes {
                 if (!c.running() && filters.labelsMatch(c.request().labels())) {
                     e.remove(c.id(), false);
                     exits.removed(c);
+                    events.container("destroy", c, Map.of());
                     ids.add(c.id());
                 }
             }

@@ -3,10 +3,10 @@ package io.berth.api;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.berth.engine.Container;
+import io.berth.engine.Engine;
 import io.berth.engine.Names;
 import io.berth.runtime.ContainerStartException;
 import io.berth.runtime.ExecSession;
-import io.berth.runtime.ExecSpec;
 import io.berth.runtime.ExitStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +21,8 @@ import java.util.regex.Matcher;
  * connection is taken over for its stdio), and inspected for its exit code.
  */
 final class ExecRoutes {
+    private static final long EXEC_KEPT_NANOS = 10L * 60 * 1_000_000_000L;
+
     private final EnginePool pool;
     private final Map<String, Exec> execs = new ConcurrentHashMap<>();
 
@@ -63,6 +65,7 @@ final class ExecRoutes {
         volatile ExecSession session;
         volatile boolean running;
         volatile Integer exitCode;
+        volatile long endedAt;
 
         Exec(String id, Container container, ExecBody body) {
             this.id = id;
@@ -80,6 +83,7 @@ final class ExecRoutes {
         if (!"running".equals(c.status())) {
             throw new ApiException(409, "container " + c.id() + " is not running");
         }
+        forgetOldExecs();
         String id = Names.newId();
         execs.put(id, new Exec(id, c, body));
         ex.json(201, Map.of("Id", id));
@@ -92,17 +96,18 @@ final class ExecRoutes {
         boolean tty = Boolean.TRUE.equals(exec.body.tty());
         List<Integer> size = start != null && start.consoleSize() != null ? start.consoleSize()
                 : exec.body.consoleSize();
-        ExecSpec spec = spec(exec.body, tty, size, detach);
+        Engine.ExecRequest spec = request(exec.body, tty, detach);
         if (detach) {
-            launch(exec, spec);
+            launch(exec, spec, size);
             ex.empty(200);
             return;
         }
         HttpExchange.RawStream client = ex.hijack(StreamRoutes.streamType(ex.request(), tty));
         try {
-            launch(exec, spec);
+            launch(exec, spec, size);
         } catch (ContainerStartException e) {
             exec.exitCode = e.exitCode();
+            exec.endedAt = System.nanoTime();
             byte[] message = (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
             client.output().write(tty ? message : StreamCopy.frame(2, message));
             client.closeOutput().run();
@@ -111,28 +116,18 @@ final class ExecRoutes {
         stream(exec, client, tty);
     }
 
-    private static ExecSpec spec(ExecBody body, boolean tty, List<Integer> size,
-            boolean detach) {
-        ExecSpec spec = ExecSpec.of(body.cmd());
-        if (body.env() != null && !body.env().isEmpty() || body.workingDir() != null
-                && !body.workingDir().isEmpty()) {
-            spec = spec.withEnvAndCwd(body.env() == null ? List.of() : body.env(),
-                    body.workingDir() == null || body.workingDir().isEmpty() ? null
-                            : body.workingDir());
-        }
-        if (Boolean.TRUE.equals(body.attachStdin()) && !detach) {
-            spec = spec.withStdin();
-        }
-        if (tty) {
-            boolean sized = size != null && size.size() == 2;
-            spec = spec.withTty(sized ? size.get(0) : 0, sized ? size.get(1) : 0);
-        }
-        return detach ? spec.detached() : spec;
+    private static Engine.ExecRequest request(ExecBody body, boolean tty, boolean detach) {
+        return new Engine.ExecRequest(body.cmd(), body.env(), body.workingDir(), body.user(),
+                tty, Boolean.TRUE.equals(body.attachStdin()) && !detach, detach);
     }
 
-    private void launch(Exec exec, ExecSpec spec) throws Exception {
-        exec.session = pool.with(e -> e.exec(exec.container.id(), spec, exec.body.user()));
+    private void launch(Exec exec, Engine.ExecRequest spec, List<Integer> size)
+            throws Exception {
+        exec.session = pool.with(e -> e.exec(exec.container.id(), spec));
         exec.running = true;
+        if (spec.tty() && size != null && size.size() == 2 && size.get(0) > 0) {
+            exec.session.resize(size.get(0), size.get(1));
+        }
         if (spec.detach()) {
             Thread.ofVirtual().name("exec-" + exec.id.substring(0, 12)).start(() ->
                     recordExit(exec));
@@ -152,6 +147,15 @@ final class ExecRoutes {
         StreamCopy.attach(exec.session.attachment(), client, what, stdin, () -> recordExit(exec));
     }
 
+    /**
+     * Ended execs are kept a while for their inspect (clients ask right after the end, or
+     * poll), then forgotten, so a long-lived service does not keep every exec it ever ran.
+     */
+    private void forgetOldExecs() {
+        long before = System.nanoTime() - EXEC_KEPT_NANOS;
+        execs.values().removeIf(e -> !e.running && e.endedAt != 0 && e.endedAt < before);
+    }
+
     private static void recordExit(Exec exec) {
         try {
             ExitStatus status = exec.session.awaitExit();
@@ -162,6 +166,7 @@ final class ExecRoutes {
             exec.exitCode = -1;
         } finally {
             exec.running = false;
+            exec.endedAt = System.nanoTime();
         }
     }
 

@@ -18,23 +18,26 @@ final class Exits implements AutoCloseable {
     private static final int KILLED = 137;
 
     private final EnginePool pool;
+    private final Events events;
     private final Set<String> followed = ConcurrentHashMap.newKeySet();
     private final Set<Thread> followers = ConcurrentHashMap.newKeySet();
     private final Map<String, CompletableFuture<Integer>> nextExit = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Integer>> removal = new ConcurrentHashMap<>();
 
-    Exits(EnginePool pool) {
+    Exits(EnginePool pool, Events events) {
         this.pool = pool;
+        this.events = events;
     }
 
-    /** Follows a running container (by full id) until it exits; once per container. */
-    void follow(String id) {
+    /** Follows a running container until it exits; once per container. */
+    void follow(Container c) {
+        String id = c.id();
         if (!followed.add(id)) {
             return;
         }
         Thread t = Thread.ofVirtual().name("exit-" + id.substring(0, 12)).unstarted(() -> {
             try {
-                awaitAndFinish(id);
+                awaitAndFinish(c);
             } finally {
                 followed.remove(id);
                 followers.remove(Thread.currentThread());
@@ -44,7 +47,8 @@ final class Exits implements AutoCloseable {
         t.start();
     }
 
-    private void awaitAndFinish(String id) {
+    private void awaitAndFinish(Container c) {
+        String id = c.id();
         int code;
         try {
             // The engine's await finishes the container as it finds the exit: the row gets
@@ -57,8 +61,12 @@ final class Exits implements AutoCloseable {
         } catch (Exception e) {
             code = -1;
         }
+        events.container("die", c, Map.of("exitCode", Integer.toString(code)));
         complete(nextExit.remove(id), code);
         if (!exists(id)) {
+            if (c.request().autoRemove()) {
+                events.container("destroy", c, Map.of());
+            }
             complete(removal.remove(id), code);
         }
     }

@@ -27,6 +27,7 @@ final class HttpExchange {
     private final OutputStream out;
     private final Runnable halfCloseOutput;
     private final String server;
+    private final Map<String, String> extraHeaders = new LinkedHashMap<>();
     private boolean committed;
     private boolean reusable = true;
 
@@ -54,6 +55,11 @@ final class HttpExchange {
     InputStream clientInput() {
         reusable = false;
         return in;
+    }
+
+    /** A header to send with the answer, given before it is sent. */
+    void header(String name, String value) {
+        extraHeaders.put(name, value);
     }
 
     /** Whether the connection may carry another request after this one. */
@@ -156,6 +162,7 @@ final class HttpExchange {
             standardHeaders(server).forEach((k, v) -> head.append(k).append(": ").append(v)
                     .append("\r\n"));
         }
+        extraHeaders.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
         headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
         head.append("\r\n");
         out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));

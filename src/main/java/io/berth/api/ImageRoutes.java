@@ -15,9 +15,11 @@ import java.util.regex.Matcher;
 /** Images: list, inspect, load, import, tag, remove and prune. */
 final class ImageRoutes {
     private final EnginePool pool;
+    private final Events events;
 
-    ImageRoutes(EnginePool pool) {
+    ImageRoutes(EnginePool pool, Events events) {
         this.pool = pool;
+        this.events = events;
     }
 
     void register(Router r) {
@@ -100,6 +102,8 @@ final class ImageRoutes {
                 List<String> names = image.repoTags().isEmpty()
                         ? List.of("Loaded image ID: " + image.id())
                         : image.repoTags().stream().map(t -> "Loaded image: " + t).toList();
+                events.publish("image", "load", image.id(), Map.of("name",
+                        image.repoTags().isEmpty() ? image.id() : image.repoTags().getFirst()));
                 for (String line : names) {
                     out.write(jsonLine(Map.of("stream", line + "\n")));
                 }
@@ -143,6 +147,7 @@ final class ImageRoutes {
         }
         Image image = find(path.group(1));
         pool.run(e -> e.images().tag(image, repo + ":" + tag));
+        events.publish("image", "tag", image.id(), Map.of("name", repo + ":" + tag));
         ex.empty(201);
     }
 
@@ -172,6 +177,7 @@ final class ImageRoutes {
             image.repoTags().forEach(t -> out.add(Map.of("Untagged", t)));
             images.remove(image);
             out.add(Map.of("Deleted", image.id()));
+            events.publish("image", "delete", image.id(), Map.of("name", name));
             return out;
         });
         ex.json(200, report);

@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 final class StreamRoutes {
     private static final String RAW = "application/vnd.docker.raw-stream";
     private static final String MULTIPLEXED = "application/vnd.docker.multiplexed-stream";
+    private static final long REMOVAL_POLL_MS = 1000;
 
     private final EnginePool pool;
     private final Exits exits;
@@ -86,7 +87,7 @@ final class StreamRoutes {
             default -> throw new ApiException(400, "invalid condition: \"" + condition + "\"");
         };
         if ("removed".equals(condition)) {
-            recheckRemoved(c.id(), done);
+            recheckRemoved(c.id(), c.exitCode(), done);
         }
         InputStream client = ex.clientInput();
         try (OutputStream out = ex.chunked(200, "application/json")) {
@@ -102,7 +103,7 @@ final class StreamRoutes {
     /** The future of a running container's exit, rechecked after subscribing (no lost exit). */
     private CompletableFuture<Integer> running(Container c) throws Exception {
         CompletableFuture<Integer> f = exits.nextExit(c.id());
-        exits.follow(c.id());
+        exits.follow(c);
         pool.run(e -> {
             try {
                 Container again = e.get(c.id());
@@ -116,17 +117,51 @@ final class StreamRoutes {
         return f;
     }
 
-    private void recheckRemoved(String id, CompletableFuture<Integer> f) throws Exception {
-        pool.run(e -> {
+    /**
+     * Subscribes, then looks: a container already gone completes at once; one removed later
+     * by another client (the CLI, not this service) is noticed by polling every second.
+     */
+    private void recheckRemoved(String id, int known, CompletableFuture<Integer> f)
+            throws Exception {
+        if (removedMeanwhile(id, known, f)) {
+            return;
+        }
+        Thread.ofVirtual().name("removed-" + id.substring(0, 12)).start(() -> {
+            try {
+                while (!f.isDone()) {
+                    Thread.sleep(REMOVAL_POLL_MS);
+                    removedMeanwhile(id, known, f);
+                }
+            } catch (Exception e) {
+                // The service is closing; the waiter's connection goes with it.
+            }
+        });
+    }
+
+    private boolean removedMeanwhile(String id, int known, CompletableFuture<Integer> f)
+            throws Exception {
+        return pool.with(e -> {
             try {
                 Container c = e.get(id);
                 if (c.running()) {
-                    exits.follow(id);
+                    exits.follow(c);
                 }
+                return false;
             } catch (NotFoundException gone) {
-                f.complete(e.await(id));
+                f.complete(lastExit(e, id, known));
+                return true;
             }
         });
+    }
+
+    /** The code a removed container exited with: kept by the engine (--rm), or as last seen. */
+    private static int lastExit(io.berth.engine.Engine e, String id, int known)
+            throws InterruptedException {
+        try {
+            return e.await(id);
+        } catch (NotFoundException notKept) {
+            return known;
+        }
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -112,6 +113,9 @@ final class CreateFlags {
             + "unless-stopped.")
     String restart;
 
+    @Mixin
+    WallFlags walls = new WallFlags();
+
     @Parameters(index = "0", paramLabel = "IMAGE", description = "The image to run.")
     String image;
 
@@ -119,7 +123,7 @@ final class CreateFlags {
     List<String> command = new ArrayList<>();
 
     ContainerRequest toRequest() {
-        return ContainerRequest.builder(image)
+        return walls.applyTo(ContainerRequest.builder(image)
                 .name(name)
                 .hostname(hostname)
                 .domainname(domainname)
@@ -153,7 +157,7 @@ final class CreateFlags {
                 .ipAddress(ip)
                 .init(init)
                 .restartPolicy(restart)
-                .consoleSize(tty ? terminalSize() : null)
+                .consoleSize(tty ? terminalSize() : null))
                 .build();
     }
 

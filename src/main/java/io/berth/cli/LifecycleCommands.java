@@ -1,6 +1,7 @@
 package io.berth.cli;
 
 import io.berth.engine.Engine;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -161,6 +162,12 @@ final class LifecycleCommands {
 
         @Override
         public Integer call() throws InterruptedException {
+            // A container removed meanwhile (rm -f, or a test's whole root) has nothing left
+            // to clean, and opening an engine on a deleted root would create it again.
+            if (!Files.exists(main.root.resolve("containers").resolve(id))
+                    && !Files.exists(main.runroot.resolve("runtime").resolve(id))) {
+                return 0;
+            }
             main.engine().cleanup(id);
             return 0;
         }

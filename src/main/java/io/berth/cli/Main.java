@@ -42,7 +42,7 @@ public final class Main {
             "start", LifecycleCommands.Start.class, "ps", QueryCommands.Ps.class,
             "inspect", QueryCommands.Inspect.class, "stop", LifecycleCommands.Stop.class,
             "kill", LifecycleCommands.Kill.class, "rm", LifecycleCommands.Rm.class,
-            "wait", LifecycleCommands.Wait.class, "logs", QueryCommands.Logs.class,
+            "wait", LifecycleCommands.Wait.class, "logs", LogsCommand.class,
             "anatomy", QueryCommands.Anatomy.class, "load", ImageCommands.Load.class,
             "import", ImageCommands.Import.class, "images", ImageCommands.Images.class,
             "version", SystemCommands.VersionCommand.class, "info", SystemCommands.Info.class,
@@ -52,7 +52,12 @@ public final class Main {
             "top", InspectionCommands.Top.class, "stats", InspectionCommands.StatsCommand.class,
             "rename", InspectionCommands.Rename.class, "attach", InspectionCommands.Attach.class,
             "container", InspectionCommands.ContainerGroup.class, "oci", OciCommand.class,
-            "system", ServiceCommand.Group.class);
+            "system", ServiceCommand.Group.class, "update", UpdateCommand.class,
+            "cp", CpCommand.class, "pull", RegistryCommands.Pull.class,
+            "push", RegistryCommands.Push.class, "login", RegistryCommands.Login.class,
+            "logout", RegistryCommands.Logout.class, "save", RegistryCommands.Save.class,
+            "tag", RegistryCommands.Tag.class, "rmi", RegistryCommands.Rmi.class,
+            "history", RegistryCommands.History.class, "image", RegistryCommands.ImageGroup.class);
 
     /** After the image, every word of these belongs to the container's command, as with docker. */
     private static final Set<String> STOP_AT_POSITIONAL = Set.of("run", "create", "exec");

@@ -7,11 +7,6 @@ import io.berth.engine.NotFoundException;
 import io.berth.image.Image;
 import io.berth.template.TableFormat;
 import io.berth.template.Template;
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** ps, inspect, logs and anatomy: looking at containers. */
+/** ps, inspect and anatomy: looking at containers. */
 final class QueryCommands {
     static final String PS_TABLE = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}"
             + "\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
@@ -122,93 +117,6 @@ final class QueryCommands {
                 }
             }
             return Optional.empty();
-        }
-    }
-
-    @Command(name = "logs", description = "Fetch the logs of a container.")
-    static final class Logs implements Callable<Integer> {
-        @ParentCommand
-        Main main;
-
-        @Option(names = {"-f", "--follow"}, description = "Follow log output.")
-        boolean follow;
-
-        @Option(names = {"-t", "--timestamps"}, description = "Show timestamps.")
-        boolean timestamps;
-
-        @Option(names = {"-n", "--tail"}, description = "Lines to show from the end (all).")
-        String tail = "all";
-
-        @Parameters(index = "0", paramLabel = "CONTAINER")
-        String container;
-
-        @Override
-        public Integer call() throws Exception {
-            Engine engine = main.engine();
-            Container c = engine.get(container);
-            Path log = engine.logPath(c.id());
-            List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
-            int skip = "all".equals(tail) ? 0 : Math.max(0, lines.size() - parseTail());
-            long offset = Files.exists(log) ? Files.size(log) : 0;
-            for (String line : lines.subList(skip, lines.size())) {
-                LogLine.print(line, timestamps);
-            }
-            if (follow) {
-                followFrom(engine, c.id(), log, offset);
-            }
-            return 0;
-        }
-
-        private int parseTail() {
-            try {
-                return Integer.parseInt(tail);
-            } catch (NumberFormatException e) {
-                throw new ExitCodes.UserError("invalid value for --tail: " + tail);
-            }
-        }
-
-        private void followFrom(Engine engine, String id, Path log, long offset)
-                throws IOException, InterruptedException {
-            StringBuilder pending = new StringBuilder();
-            while (true) {
-                boolean running = engine.get(id).running();
-                if (Files.exists(log)) {
-                    try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
-                        f.seek(offset);
-                        byte[] bytes = new byte[(int) Math.max(0, f.length() - offset)];
-                        f.readFully(bytes);
-                        offset += bytes.length;
-                        pending.append(new String(bytes, StandardCharsets.UTF_8));
-                    }
-                }
-                int nl;
-                while ((nl = pending.indexOf("\n")) >= 0) {
-                    LogLine.print(pending.substring(0, nl), timestamps);
-                    pending.delete(0, nl + 1);
-                }
-                if (!running) {
-                    return;
-                }
-                Thread.sleep(100);
-            }
-        }
-    }
-
-    /** One line of the CRI log format: TIME STREAM F|P CONTENT. */
-    static final class LogLine {
-        private LogLine() {
-        }
-
-        static void print(String line, boolean timestamps) {
-            String[] f = line.split(" ", 4);
-            if (f.length < 3) {
-                return;
-            }
-            String content = f.length == 4 ? f[3] : "";
-            boolean full = !"P".equals(f[2]);
-            var target = "stderr".equals(f[1]) ? System.err : System.out;
-            target.print((timestamps ? f[0] + " " : "") + content + (full ? "\n" : ""));
-            target.flush();
         }
     }
 

@@ -15,6 +15,12 @@ import java.util.Map;
  * {@code "container:ID"} or a user network's name; userns takes {@code "auto"}; timens (Berth's
  * own) {@code "private"}. Ports are docker's {@code -p} strings, parsed by the network layer.
  * consoleSize is docker's [rows, columns] for a terminal's first size.
+ *
+ * <p>Resources and privileges keep the names and units of docker's HostConfig: memory sizes in
+ * bytes, memorySwap the total of memory and swap (-1 unlimited; null with memory set means twice
+ * memory), nanoCpus in billionths of a CPU, pidsLimit 0 or -1 for unlimited, sysctls and tmpfs
+ * (destination to options) as maps. securityOpt holds docker's strings ({@code
+ * seccomp=unconfined}, {@code seccomp=<profile JSON>}, {@code no-new-privileges}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -52,7 +58,90 @@ public record ContainerRequest(
         String ipAddress,
         boolean init,
         String restartPolicy,
-        List<Integer> consoleSize) {
+        List<Integer> consoleSize,
+        Long memory,
+        Long memorySwap,
+        Long memoryReservation,
+        Long nanoCpus,
+        Long cpuShares,
+        Long cpuQuota,
+        Long cpuPeriod,
+        String cpusetCpus,
+        String cpusetMems,
+        Long pidsLimit,
+        Integer blkioWeight,
+        List<Ulimit> ulimits,
+        Long shmSize,
+        Integer oomScoreAdj,
+        Map<String, String> sysctls,
+        List<DeviceMapping> devices,
+        boolean privileged,
+        List<String> capAdd,
+        List<String> capDrop,
+        List<String> securityOpt,
+        boolean readonlyRootfs,
+        Map<String, String> tmpfs) {
+
+    /** A builder holding this request's every field, to change a few (docker update). */
+    public Builder toBuilder() {
+        Builder b = new Builder(image);
+        b.name = name;
+        b.cmd = cmd;
+        b.entrypoint = entrypoint;
+        b.env = env;
+        b.workingDir = workingDir;
+        b.user = user;
+        b.hostname = hostname;
+        b.domainname = domainname;
+        b.tty = tty;
+        b.openStdin = openStdin;
+        b.labels = labels;
+        b.autoRemove = autoRemove;
+        b.pidMode = pidMode;
+        b.ipcMode = ipcMode;
+        b.utsMode = utsMode;
+        b.networkMode = networkMode;
+        b.cgroupnsMode = cgroupnsMode;
+        b.usernsMode = usernsMode;
+        b.timensMode = timensMode;
+        b.stopSignal = stopSignal;
+        b.stopTimeout = stopTimeout;
+        b.publish = publish;
+        b.publishAll = publishAll;
+        b.networkAliases = networkAliases;
+        b.extraHosts = extraHosts;
+        b.dns = dns;
+        b.dnsSearch = dnsSearch;
+        b.dnsOptions = dnsOptions;
+        b.macAddress = macAddress;
+        b.ipAddress = ipAddress;
+        b.init = init;
+        b.restartPolicy = restartPolicy;
+        b.consoleSize = consoleSize;
+        b.memory = memory;
+        b.memorySwap = memorySwap;
+        b.memoryReservation = memoryReservation;
+        b.nanoCpus = nanoCpus;
+        b.cpuShares = cpuShares;
+        b.cpuQuota = cpuQuota;
+        b.cpuPeriod = cpuPeriod;
+        b.cpusetCpus = cpusetCpus;
+        b.cpusetMems = cpusetMems;
+        b.pidsLimit = pidsLimit;
+        b.blkioWeight = blkioWeight;
+        b.ulimits = ulimits;
+        b.shmSize = shmSize;
+        b.oomScoreAdj = oomScoreAdj;
+        b.sysctls = sysctls;
+        b.devices = devices;
+        b.privileged = privileged;
+        b.capAdd = capAdd;
+        b.capDrop = capDrop;
+        b.securityOpt = securityOpt;
+        b.readonlyRootfs = readonlyRootfs;
+        b.tmpfs = tmpfs;
+        return b;
+    }
 
     /** A builder, since most requests set a handful of fields. */
     public static Builder builder(String image) {
@@ -95,6 +184,28 @@ public record ContainerRequest(
         private boolean init;
         private String restartPolicy;
         private List<Integer> consoleSize;
+        private Long memory;
+        private Long memorySwap;
+        private Long memoryReservation;
+        private Long nanoCpus;
+        private Long cpuShares;
+        private Long cpuQuota;
+        private Long cpuPeriod;
+        private String cpusetCpus;
+        private String cpusetMems;
+        private Long pidsLimit;
+        private Integer blkioWeight;
+        private List<Ulimit> ulimits;
+        private Long shmSize;
+        private Integer oomScoreAdj;
+        private Map<String, String> sysctls;
+        private List<DeviceMapping> devices;
+        private boolean privileged;
+        private List<String> capAdd;
+        private List<String> capDrop;
+        private List<String> securityOpt;
+        private boolean readonlyRootfs;
+        private Map<String, String> tmpfs;
 
         private Builder(String image) {
             this.image = image;
@@ -133,13 +244,39 @@ public record ContainerRequest(
         public Builder init(boolean v) { init = v; return this; }
         public Builder restartPolicy(String v) { restartPolicy = v; return this; }
         public Builder consoleSize(List<Integer> v) { consoleSize = v; return this; }
+        public Builder memory(Long v) { memory = v; return this; }
+        public Builder memorySwap(Long v) { memorySwap = v; return this; }
+        public Builder memoryReservation(Long v) { memoryReservation = v; return this; }
+        public Builder nanoCpus(Long v) { nanoCpus = v; return this; }
+        public Builder cpuShares(Long v) { cpuShares = v; return this; }
+        public Builder cpuQuota(Long v) { cpuQuota = v; return this; }
+        public Builder cpuPeriod(Long v) { cpuPeriod = v; return this; }
+        public Builder cpusetCpus(String v) { cpusetCpus = v; return this; }
+        public Builder cpusetMems(String v) { cpusetMems = v; return this; }
+        public Builder pidsLimit(Long v) { pidsLimit = v; return this; }
+        public Builder blkioWeight(Integer v) { blkioWeight = v; return this; }
+        public Builder ulimits(List<Ulimit> v) { ulimits = v; return this; }
+        public Builder shmSize(Long v) { shmSize = v; return this; }
+        public Builder oomScoreAdj(Integer v) { oomScoreAdj = v; return this; }
+        public Builder sysctls(Map<String, String> v) { sysctls = v; return this; }
+        public Builder devices(List<DeviceMapping> v) { devices = v; return this; }
+        public Builder privileged(boolean v) { privileged = v; return this; }
+        public Builder capAdd(List<String> v) { capAdd = v; return this; }
+        public Builder capDrop(List<String> v) { capDrop = v; return this; }
+        public Builder securityOpt(List<String> v) { securityOpt = v; return this; }
+        public Builder readonlyRootfs(boolean v) { readonlyRootfs = v; return this; }
+        public Builder tmpfs(Map<String, String> v) { tmpfs = v; return this; }
 
         public ContainerRequest build() {
             return new ContainerRequest(name, image, cmd, entrypoint, env, workingDir, user,
                     hostname, domainname, tty, openStdin, labels, autoRemove, pidMode, ipcMode,
                     utsMode, networkMode, cgroupnsMode, usernsMode, timensMode, stopSignal,
                     stopTimeout, publish, publishAll, networkAliases, extraHosts, dns, dnsSearch,
-                    dnsOptions, macAddress, ipAddress, init, restartPolicy, consoleSize);
+                    dnsOptions, macAddress, ipAddress, init, restartPolicy, consoleSize, memory,
+                    memorySwap, memoryReservation, nanoCpus, cpuShares, cpuQuota, cpuPeriod,
+                    cpusetCpus, cpusetMems, pidsLimit, blkioWeight, ulimits, shmSize, oomScoreAdj,
+                    sysctls, devices, privileged, capAdd, capDrop, securityOpt, readonlyRootfs,
+                    tmpfs);
         }
     }
 }

@@ -52,14 +52,26 @@ public final class SpecConverter {
             Path resolvConfFile,
             IdRange userns,
             String cgroupsPath,
-            String joinNetns) {
+            String joinNetns,
+            Host host) {
+
+        /** Facts of this machine, read from it: the engine's usual input. */
+        public Input(String id, ContainerRequest request, ImageConfig image, Path rootfs,
+                ResolvedUser user, Path hostsFile, Path hostnameFile, Path resolvConfFile,
+                IdRange userns, String cgroupsPath, String joinNetns) {
+            this(id, request, image, rootfs, user, hostsFile, hostnameFile, resolvConfFile,
+                    userns, cgroupsPath, joinNetns, Host.linux());
+        }
     }
 
     /** A container's id range in a user namespace: container id 0 is host id {@code hostId}. */
     public record IdRange(long hostId, long size) {
     }
 
-    /** Converts; an impossible request (no command, a bad mode) is InvalidRequestException. */
+    /**
+     * Converts; an impossible request (no command, a bad mode, a limit out of range) is
+     * InvalidRequestException. linux.seccomp is left to the caller, which owns the profiles.
+     */
     public static Spec convert(Input in) {
         ContainerRequest req = in.request();
         ImageConfig image = in.image() == null ? ImageConfig.empty() : in.image();
@@ -72,14 +84,17 @@ public final class SpecConverter {
                 new Spec.User(in.user().uid(), in.user().gid(), null,
                         in.user().additionalGids().isEmpty() ? null : in.user().additionalGids()),
                 args(req, image), env(req, image, hostname, in.user()), cwd(req, image),
-                capabilities(), null, null, null);
+                capabilities(req, in.host()), Security.rlimits(req, in.host()),
+                Security.noNewPrivileges(req) ? Boolean.TRUE : null, Security.oomScoreAdj(req));
 
+        boolean confined = Security.confinedPaths(req);
         Spec.Linux linux = new Spec.Linux(namespaces(req, in.joinNetns()), idMappings(in.userns()),
-                idMappings(in.userns()), null, devices(), in.cgroupsPath(), null,
-                "rprivate", null, null, MASKED_PATHS, READONLY_PATHS, null);
+                idMappings(in.userns()), null, devices(req, in.host()), in.cgroupsPath(),
+                resources(req, in.host()), "rprivate", Security.sysctls(req), null,
+                confined ? MASKED_PATHS : null, confined ? READONLY_PATHS : null, null);
 
         return new Spec(Spec.OCI_VERSION, process,
-                new Spec.Root(in.rootfs().toString(), false),
+                new Spec.Root(in.rootfs().toString(), req.readonlyRootfs()),
                 isHost(req.utsMode()) ? null : hostname, domainname(req),
                 mounts(in, req), null, labels(req), linux);
     }
@@ -154,9 +169,18 @@ public final class SpecConverter {
         return dir;
     }
 
-    private static Spec.Capabilities capabilities() {
-        List<String> names = DEFAULT_CAPABILITIES.stream().map(Capability::specName).toList();
+    private static Spec.Capabilities capabilities(ContainerRequest req, Host host) {
+        List<String> names = Security.capabilities(req, host);
         return new Spec.Capabilities(names, names, null, names, null);
+    }
+
+    /** The limits of the request and its device cgroup: every container has one. */
+    static Spec.Resources resources(ContainerRequest req, Host host) {
+        Spec.Resources limits = Resources.limits(req, host);
+        List<Spec.DeviceRule> rules = Security.deviceRules(req, host);
+        return limits == null ? new Spec.Resources(rules, null, null, null, null, null)
+                : new Spec.Resources(rules, limits.memory(), limits.cpu(), limits.pids(),
+                        limits.blockIO(), null);
     }
 
     static List<Spec.Namespace> namespaces(ContainerRequest req, String joinNetns) {
@@ -238,17 +262,36 @@ public final class SpecConverter {
             m.add(new Spec.Mount("/sys", "bind", "/sys", List.of("rbind", "nosuid", "noexec",
                     "nodev", "ro")));
         } else {
+            // As docker: a privileged container may write to its sysfs.
             m.add(new Spec.Mount("/sys", "sysfs", "sysfs",
-                    List.of("nosuid", "noexec", "nodev", "ro")));
+                    List.of("nosuid", "noexec", "nodev", req.privileged() ? "rw" : "ro")));
         }
         m.add(new Spec.Mount("/dev/mqueue", "mqueue", "mqueue",
                 List.of("nosuid", "noexec", "nodev")));
         m.add(new Spec.Mount("/dev/shm", "tmpfs", "shm",
-                List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")));
+                List.of("nosuid", "noexec", "nodev", "mode=1777",
+                        "size=" + kibOrBytes(shmSize(req)))));
         addFileBind(m, "/etc/resolv.conf", in.resolvConfFile());
         addFileBind(m, "/etc/hostname", in.hostnameFile());
         addFileBind(m, "/etc/hosts", in.hostsFile());
+        for (Spec.Mount tmpfs : Security.tmpfs(req)) {
+            // A --tmpfs on a default mount's place (/dev/shm, say) replaces that mount.
+            m.removeIf(existing -> existing.destination().equals(tmpfs.destination()));
+            m.add(tmpfs);
+        }
         return m;
+    }
+
+    private static String kibOrBytes(long size) {
+        return size % 1024 == 0 ? size / 1024 + "k" : Long.toString(size);
+    }
+
+    private static long shmSize(ContainerRequest req) {
+        Long size = req.shmSize();
+        if (size != null && size < 0) {
+            throw new InvalidRequestException("SHM size can not be less than 0");
+        }
+        return size == null || size == 0 ? Resources.DEFAULT_SHM_SIZE : size;
     }
 
     private static void addFileBind(List<Spec.Mount> mounts, String destination, Path source) {
@@ -256,6 +299,14 @@ public final class SpecConverter {
             mounts.add(new Spec.Mount(destination, "bind", source.toString(),
                     List.of("rbind", "rprivate")));
         }
+    }
+
+    /** The minimal /dev, then --device's nodes (or all the host's when privileged). */
+    static List<Spec.Device> devices(ContainerRequest req, Host host) {
+        Map<String, Spec.Device> byPath = new LinkedHashMap<>();
+        devices().forEach(d -> byPath.put(d.path(), d));
+        Security.devices(req, host).forEach(d -> byPath.put(d.path(), d));
+        return List.copyOf(byPath.values());
     }
 
     /** The minimal /dev docker gives: null, zero, full, random, urandom, tty. */

@@ -3,8 +3,11 @@ package io.berth.engine;
 import io.berth.anatomy.Anatomy;
 import io.berth.cgroups.CgroupDriver;
 import io.berth.convert.ContainerRequest;
+import io.berth.convert.Host;
 import io.berth.convert.InvalidRequestException;
 import io.berth.convert.ResolvedUser;
+import io.berth.convert.ResourceUpdate;
+import io.berth.convert.Resources;
 import io.berth.convert.SpecConverter;
 import io.berth.image.IdShift;
 import io.berth.image.Image;
@@ -57,6 +60,7 @@ public final class Engine implements AutoCloseable {
     private final ContainerNetworks containerNetworks;
 
     private final CgroupDriver cgroups;
+    private final Host host = Host.linux();
 
     private Engine(EngineConfig config, Store store, ImageStore images, OciRuntime runtime,
             NetworkService networks, CgroupDriver cgroups) {
@@ -111,6 +115,7 @@ public final class Engine implements AutoCloseable {
                 "Unable to find image '" + request.image() + "' locally"));
         String id = Names.newId();
         SpecConverter.args(request, image.config());
+        Confinement.check(request, host);
         containerNetworks.validate(request, image.config(), this::get);
         RestartPolicy policy = RestartPolicy.parse(request.restartPolicy());
         if (request.autoRemove() && !policy.name().equals("no")) {
@@ -234,7 +239,9 @@ public final class Engine implements AutoCloseable {
         Spec spec = SpecConverter.convert(new SpecConverter.Input(record.id(), request,
                 image.config(), files.rootfs(), user, files.hosts(), files.hostname(),
                 files.resolvConf(), range, cgroupsPath(record.id()),
-                containerNetworks.joinedNetns(request, this::get)));
+                containerNetworks.joinedNetns(request, this::get), host));
+        spec = Confinement.withSeccomp(spec, request);
+        Confinement.forgetOomKill(files.dir());
         SpecJson.write(spec, files.bundle().resolve("config.json"));
         return spec;
     }
@@ -318,6 +325,27 @@ public final class Engine implements AutoCloseable {
 
     private static String cgroupsPath(String id) {
         return "/berth/" + id;
+    }
+
+    /**
+     * Changes a container's resource limits (docker update): in its cgroup at once when it
+     * runs, and in its record for every later start.
+     */
+    public Container update(String nameOrId, ResourceUpdate update) {
+        Container c = get(nameOrId);
+        ContainerRequest changed = update.applyTo(c.request());
+        Spec.Resources limits = Resources.limits(changed, host);
+        if (c.running() && limits != null) {
+            cgroups.update(cgroupsPath(c.id()), limits);
+        }
+        // Re-read: the container may have exited meanwhile, and its exit must not be undone.
+        store.findById(c.id()).ifPresent(r -> store.update(r.withRequest(changed)));
+        return get(c.id());
+    }
+
+    /** Whether a container's last run ended in an OOM kill (docker's State.OOMKilled). */
+    public boolean oomKilled(Container c) {
+        return Confinement.oomKilled(files(c.id()).dir());
     }
 
     /** Removes every container that is not running (docker container prune); their ids. */
@@ -643,6 +671,7 @@ public final class Engine implements AutoCloseable {
         String error = exit == null ? "the container's monitor is gone" : null;
         ContainerRecord done = record.withState("exited", record.startedAt(), finished, code,
                 error, 0);
+        Confinement.recordOomKill(cgroups, cgroupsPath(record.id()), files(record.id()).dir());
         releaseRuntime(record);
         if (record.request().autoRemove()) {
             store.recordRemovedExit(record.id(), code, Instant.now());
@@ -738,6 +767,29 @@ public final class Engine implements AutoCloseable {
     /** A container's network endpoints, one per network it is attached to. */
     public List<Endpoint> endpoints(String id) {
         return networks.endpoints(id);
+    }
+
+    /** What a path in a container is (docker's HEAD /containers/{id}/archive). */
+    public PathStat statPath(String nameOrId, String path) {
+        return new ContainerArchive(this, Sys.linux()).stat(nameOrId, path);
+    }
+
+    /** A tar of a path in a container, running or not (GET /containers/{id}/archive). */
+    public ArchiveStream copyFrom(String nameOrId, String path) {
+        return new ContainerArchive(this, Sys.linux()).copyFrom(nameOrId, path);
+    }
+
+    /** Extracts a tar into a container's folder, owned by its root (PUT .../archive). */
+    public void copyTo(String nameOrId, String path, java.io.InputStream tar,
+            boolean noOverwriteDirNonDir) {
+        copyTo(nameOrId, path, tar, noOverwriteDirNonDir, false);
+    }
+
+    /** Extracts a tar into a container's folder; copyUidGid keeps the tar's ids (cp -a). */
+    public void copyTo(String nameOrId, String path, java.io.InputStream tar,
+            boolean noOverwriteDirNonDir, boolean copyUidGid) {
+        new ContainerArchive(this, Sys.linux()).copyTo(nameOrId, path, tar, noOverwriteDirNonDir,
+                copyUidGid);
     }
 
     /** Where a container's log is written. */

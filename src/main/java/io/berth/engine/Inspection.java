@@ -34,7 +34,7 @@ public final class Inspection {
         m.put("Created", time(c.record().created()));
         m.put("Path", c.args().isEmpty() ? "" : c.args().get(0));
         m.put("Args", c.args().isEmpty() ? List.of() : c.args().subList(1, c.args().size()));
-        m.put("State", state(c));
+        m.put("State", state(c, engine.oomKilled(c)));
         m.put("Image", c.record().imageId());
         Map<String, Object> paths = new LinkedHashMap<>();
         String dir = engine.config().root().resolve("containers").resolve(c.id()).toString();
@@ -59,13 +59,13 @@ public final class Inspection {
         return m;
     }
 
-    private static Map<String, Object> state(Container c) {
+    private static Map<String, Object> state(Container c, boolean oomKilled) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("Status", c.status());
         s.put("Running", c.running());
         s.put("Paused", "paused".equals(c.status()));
         s.put("Restarting", false);
-        s.put("OOMKilled", false);
+        s.put("OOMKilled", oomKilled);
         s.put("Dead", false);
         s.put("Pid", c.pid());
         s.put("ExitCode", c.exitCode());
@@ -97,6 +97,7 @@ public final class Inspection {
                 policy.maxRetries()));
         h.put("Init", req.init());
         h.put("LogConfig", Map.of("Type", "k8s-file", "Config", Map.of()));
+        h.putAll(HostConfigFields.of(req));
         return h;
     }
 

@@ -2,6 +2,9 @@ package io.berth.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.image.registry.AuthFile;
+import io.berth.image.registry.Registries;
+import io.berth.image.registry.RegistryException;
 import io.berth.spec.ImageConfig;
 import io.berth.spec.SpecJson;
 import io.berth.sys.Sys;
@@ -36,6 +39,7 @@ public final class ImageStore {
     private final Catalog catalog;
     private final LayerReader layerReader;
     private final Snapshots snapshots;
+    private volatile Registries registries;
 
     /** A store that owns everything under {@code root} (e.g. /var/lib/berth/image). */
     public ImageStore(Path root, Sys sys) {
@@ -147,6 +151,92 @@ public final class ImageStore {
             catalog.tag(name, id);
         }
         return id;
+    }
+
+    /**
+     * Credentials in {@code auth.json} of this store (mode 0600), and docker's rule for which
+     * registries may be reached over plain HTTP.
+     */
+    public Registries registries() {
+        Registries made = registries;
+        if (made == null) {
+            // One set of HTTP clients per store: each holds a selector thread and a pool.
+            made = new Registries(
+                    new AuthFile(root.resolve("auth.json")), List.of());
+            registries = made;
+        }
+        return made;
+    }
+
+    /**
+     * {@code docker pull}: fetches the image {@code reference} names ({@code busybox} is
+     * {@code docker.io/library/busybox:latest}; {@code name@sha256:...} by digest) for this
+     * platform, unpacking each layer once as it arrives, several at a time. A layer the store
+     * holds already is not fetched. Every blob is checked against its digest and size; a bad
+     * one is deleted and fails the pull, and nothing of the image is stored then.
+     *
+     * @throws RegistryException when the registry refuses or fails
+     * @throws ImageFormatException when what the registry sent is damaged or no image
+     * @throws IllegalArgumentException for a reference that does not parse
+     */
+    public PullResult pull(String reference, Registries registries,
+            Progress progress) {
+        Reference name = Reference.parse(reference);
+        Puller puller = new Puller(registries.client(name.domain()), layerReader, layers,
+                progress);
+        Puller.Fetched fetched = puller.fetch(name);
+        try {
+            boolean had = catalog.hasImage(Digest.of(fetched.image().config()));
+            Image image = commit(List.of(fetched.image())).getFirst();
+            rememberCompressed(fetched, name.repository());
+            progress.message("Digest: " + fetched.digest());
+            return new PullResult(image, fetched.digest(), !had);
+        } finally {
+            for (StagedLayer layer : fetched.image().layers()) {
+                if (layer.folder() != null) {
+                    Tree.deleteQuietly(layer.folder(), null);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code docker push}: sends the image tagged {@code reference} to its registry with the
+     * same id (each layer's tar is written again byte for byte from its tar-split), and
+     * records the repository digest it got. Returns the manifest's digest.
+     *
+     * @throws IllegalArgumentException when no image has that tag
+     * @throws RegistryException when the registry refuses or fails
+     */
+    public String push(String reference, Registries registries,
+            Progress progress) {
+        Reference name = Reference.parse(reference);
+        String id = catalog.tags().get(name.canonical());
+        if (name.digest() != null || id == null) {
+            throw new IllegalArgumentException("An image does not exist locally with the tag: "
+                    + name.familiarRepository() + (name.tag() == null ? "" : ":" + name.tag()));
+        }
+        Image image = image(id).orElseThrow();
+        byte[] config = blobs.get(id).orElseThrow();
+        String digest = new Pusher(registries.client(name.domain()), layers, progress)
+                .push(name, config, image.diffIds());
+        catalog.locked(() -> {
+            if (catalog.hasImage(id)) {
+                catalog.tag(name.withDigest(digest), id);
+            }
+            return null;
+        });
+        return digest;
+    }
+
+    private void rememberCompressed(Puller.Fetched fetched, String repository) {
+        for (StagedLayer layer : fetched.image().layers()) {
+            Puller.Descriptor blob = fetched.layerTypes().get(layer.blobDigest());
+            if (blob != null && blob.size() >= 0) {
+                layers.rememberCompressed(layer.diffId(), new LayerStore.Compressed(
+                        blob.digest(), blob.size(), blob.mediaType(), repository));
+            }
+        }
     }
 
     /**
@@ -284,23 +374,103 @@ public final class ImageStore {
      * @return false when the store did not hold the image
      */
     public boolean remove(Image image) {
+        return catalog.locked(() -> drop(image.id()) >= 0);
+    }
+
+    /**
+     * {@code docker image prune}: removes dangling images (no tag), or with {@code all} every
+     * image, except those in {@code inUse} (ids of images containers use).
+     */
+    public PruneResult prune(boolean all, java.util.Set<String> inUse) {
         return catalog.locked(() -> {
-            if (!catalog.hasImage(image.id())) {
-                return false;
-            }
-            catalog.removeImage(image.id());
-            java.util.Set<String> used = new java.util.HashSet<>();
-            for (Image other : list()) {
-                used.addAll(other.diffIds());
-            }
-            for (String diffId : layers.diffIds()) {
-                if (!used.contains(diffId)) {
-                    layers.delete(diffId);
+            List<String> deleted = new ArrayList<>();
+            long reclaimed = 0;
+            for (Image image : list()) {
+                boolean dangling = image.repoTags().isEmpty();
+                if ((all || dangling) && !inUse.contains(image.id())) {
+                    reclaimed += Math.max(0, drop(image.id()));
+                    deleted.add(image.id());
                 }
             }
-            // The config blob stays: another record may come back to it by a later load.
-            return true;
+            return new PruneResult(deleted, reclaimed);
         });
+    }
+
+    /** Under the lock: the bytes of the layers deleted, or -1 when there was no such image. */
+    private long drop(String id) {
+        if (!catalog.hasImage(id)) {
+            return -1;
+        }
+        catalog.removeImage(id);
+        java.util.Set<String> used = new java.util.HashSet<>();
+        for (Image other : list()) {
+            used.addAll(other.diffIds());
+        }
+        long reclaimed = 0;
+        for (String diffId : layers.diffIds()) {
+            if (!used.contains(diffId)) {
+                reclaimed += layers.size(diffId);
+                layers.delete(diffId);
+            }
+        }
+        // The config blob stays: another record may come back to it by a later load.
+        return reclaimed;
+    }
+
+    /**
+     * {@code docker history}: the steps of the image's config, newest first, each non-empty
+     * one with the size of its layer.
+     */
+    public List<HistoryEntry> history(Image image) {
+        JsonNode config = readConfig(image.id(), blobs.get(image.id()).orElseThrow(
+                () -> new IllegalArgumentException("no such image: " + image.id())));
+        List<HistoryEntry> steps = new ArrayList<>();
+        JsonNode history = config.path("history");
+        int layer = 0;
+        for (JsonNode step : history) {
+            boolean empty = step.path("empty_layer").asBoolean(false);
+            long size = !empty && layer < image.diffIds().size()
+                    ? layers.size(image.diffIds().get(layer++)) : 0;
+            steps.add(new HistoryEntry("<missing>", instant(step.path("created").asText("")),
+                    step.path("created_by").asText(""), size, step.path("comment").asText(""),
+                    empty));
+        }
+        while (layer < image.diffIds().size()) {
+            steps.add(new HistoryEntry("<missing>", image.created(), "",
+                    layers.size(image.diffIds().get(layer++)), "", false));
+        }
+        List<HistoryEntry> newestFirst = new ArrayList<>(steps.reversed());
+        if (!newestFirst.isEmpty()) {
+            HistoryEntry top = newestFirst.getFirst();
+            newestFirst.set(0, new HistoryEntry(image.id(), top.created(), top.createdBy(),
+                    top.size(), top.comment(), top.emptyLayer()));
+        }
+        return newestFirst;
+    }
+
+    /**
+     * {@code docker save}: writes the images {@code names} name as one tar that docker load,
+     * skopeo (docker-archive: and oci-archive:) and Berth read. A name that is a tag is kept
+     * in the archive; an image named by id travels without a name.
+     *
+     * @throws IllegalArgumentException naming an image the store does not hold
+     */
+    public void save(List<String> names, java.io.OutputStream out) {
+        java.util.LinkedHashMap<String, List<Reference>> chosen = new java.util.LinkedHashMap<>();
+        for (String name : names) {
+            Optional<Image> tagged = byReference(name);
+            Image image = tagged.or(() -> find(name)).orElseThrow(
+                    () -> new IllegalArgumentException("No such image: " + name));
+            List<Reference> refs = chosen.computeIfAbsent(image.id(), k -> new ArrayList<>());
+            Reference ref = tagged.isPresent() ? Reference.parse(name) : null;
+            if (ref != null && ref.digest() == null && !refs.contains(ref)) {
+                refs.add(ref);
+            }
+        }
+        List<ArchiveWriter.Entry> entries = new ArrayList<>();
+        chosen.forEach((id, refs) -> entries.add(new ArchiveWriter.Entry(
+                blobs.get(id).orElseThrow(), image(id).orElseThrow().diffIds(), refs)));
+        new ArchiveWriter(layers, out).write(entries);
     }
 
     /**
@@ -387,7 +557,10 @@ public final class ImageStore {
     }
 
     private static Instant created(JsonNode config) {
-        String text = config.path("created").asText("");
+        return instant(config.path("created").asText(""));
+    }
+
+    private static Instant instant(String text) {
         try {
             return text.isEmpty() ? Instant.EPOCH : OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {

@@ -41,18 +41,34 @@ final class LayerReader {
         }
     }
 
+    /**
+     * Three stages on three threads: reading and hashing the blob, decompressing it, and
+     * hashing and unpacking the tar, so that one big layer uses every core.
+     */
     private StagedLayer unpack(InputStream blob, Path folder, String what) {
         MessageDigest blobHash = Digest.sha256();
         MessageDigest diffHash = Digest.sha256();
-        BufferedInputStream raw =
-                new BufferedInputStream(new DigestInputStream(blob, blobHash), BUFFER);
-        try (InputStream tar = new DigestInputStream(open(raw, what), diffHash)) {
-            long size = unpacker.unpack(tar, folder.resolve("diff"), what);
-            drain(tar, what);
+        BufferedInputStream raw = new BufferedInputStream(ReadAhead.of(
+                new DigestInputStream(blob, blobHash), "berth-blob"), BUFFER);
+        try (InputStream tar = new DigestInputStream(ReadAhead.of(open(raw, what),
+                "berth-inflate"), diffHash);
+                TarSplit.Recorder recorded = TarSplit.record(tar, folder.resolve(TarSplit.FILE))) {
+            long size = unpacker.unpack(recorded, folder.resolve("diff"), what, recorded);
+            drain(recorded, what);
             drain(raw, what);
             return new StagedLayer(Digest.of(blobHash), Digest.of(diffHash), folder, size);
         } catch (IOException e) {
             throw new UncheckedIOException("close " + what, e);
+        } finally {
+            closeQuietly(raw);
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // Only the producer thread is stopped here; the blob belongs to the caller.
         }
     }
 

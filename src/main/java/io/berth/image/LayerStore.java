@@ -100,6 +100,55 @@ final class LayerStore {
         }
     }
 
+    /**
+     * A compressed form of a stored layer that a registry holds (pulled from one, or pushed):
+     * a push first asks the registry for these instead of compressing the layer again.
+     */
+    record Compressed(String digest, long size, String mediaType, String repository) {
+        /** The same blob as seen in {@code other} (domain/path), or "" for unknown. */
+        Compressed in(String other) {
+            return new Compressed(digest, size, mediaType, other);
+        }
+    }
+
+    /** Remembers a compressed form of a stored layer; the layer must be stored. */
+    void rememberCompressed(String diffId, Compressed blob) {
+        java.util.List<Compressed> known = new java.util.ArrayList<>(compressed(diffId));
+        if (!has(diffId) || known.contains(blob)) {
+            return;
+        }
+        known.add(blob);
+        StringBuilder text = new StringBuilder();
+        known.forEach(c -> text.append(c.digest()).append(' ').append(c.size()).append(' ')
+                .append(c.mediaType()).append(' ').append(c.repository().isEmpty() ? "-"
+                        : c.repository()).append('\n'));
+        Path file = folder(diffId).resolve("compressed");
+        Path tmp = file.resolveSibling(".compressed-" + UUID.randomUUID());
+        try {
+            Files.writeString(tmp, text);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            Tree.deleteQuietly(tmp, e);
+            throw new UncheckedIOException("remember compressed blob of layer " + diffId, e);
+        }
+    }
+
+    /** The compressed forms of a stored layer known so far. */
+    java.util.List<Compressed> compressed(String diffId) {
+        try {
+            return Files.readAllLines(folder(diffId).resolve("compressed")).stream()
+                    .map(line -> line.split(" ")).filter(p -> p.length == 4)
+                    .filter(p -> Digest.isSha256(p[0]) && p[1].matches("[0-9]+"))
+                    .map(p -> new Compressed(p[0], Long.parseLong(p[1]), p[2],
+                            p[3].equals("-") ? "" : p[3])).toList();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return java.util.List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException("read compressed blobs of layer " + diffId, e);
+        }
+    }
+
     /** The diff id of a stored layer that {@code blobDigest} unpacks to, if one is stored. */
     java.util.Optional<String> diffIdOfBlob(String blobDigest) {
         if (has(blobDigest)) {
@@ -176,6 +225,50 @@ final class LayerStore {
                 }
             }
         }
+    }
+
+    /**
+     * The length of the layer's tar as {@link #writeTar} writes it.
+     *
+     * @throws ImageFormatException when the layer was stored without its tar-split
+     */
+    long tarSize(String diffId) {
+        try {
+            return TarSplit.size(tarSplit(diffId));
+        } catch (IOException e) {
+            throw new UncheckedIOException("read tar-split of layer " + diffId, e);
+        }
+    }
+
+    /**
+     * Writes the layer's tar again, byte for byte as it came, checking it against its diff id.
+     * A mismatch (a file of the layer was changed) fails after the last byte: the caller must
+     * throw away what it wrote.
+     */
+    void writeTar(String diffId, java.io.OutputStream out) {
+        java.security.MessageDigest hash = Digest.sha256();
+        try {
+            TarSplit.replay(tarSplit(diffId), diff(diffId),
+                    new java.security.DigestOutputStream(out, hash));
+        } catch (IOException e) {
+            throw new UncheckedIOException("write the tar of layer " + diffId + ": "
+                    + ImageFormatException.reason(e), e);
+        }
+        String written = Digest.of(hash);
+        if (!written.equals(diffId)) {
+            throw new IllegalStateException("layer " + diffId + " was changed on disk: its tar"
+                    + " now has the digest " + written);
+        }
+    }
+
+    private Path tarSplit(String diffId) {
+        Path file = folder(diffId).resolve(TarSplit.FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new ImageFormatException("layer " + diffId + " was stored by an older Berth"
+                    + " without its tar-split, so its tar cannot be written again; remove the"
+                    + " image and load or pull it again.");
+        }
+        return file;
     }
 
     private Path folder(String diffId) {

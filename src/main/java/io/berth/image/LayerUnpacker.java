@@ -57,7 +57,15 @@ final class LayerUnpacker {
      * @throws ImageFormatException when the tar is damaged or an entry would leave the folder
      */
     long unpack(InputStream tar, Path root, String what) {
-        Run run = new Run(root, what);
+        return unpack(tar, root, what, null);
+    }
+
+    /**
+     * {@link #unpack(InputStream, Path, String)}, telling {@code recorder} (which must be the
+     * stream {@code tar} itself) where each file's content lies, so the tar can be rebuilt.
+     */
+    long unpack(InputStream tar, Path root, String what, TarSplit.Recorder recorder) {
+        Run run = new Run(root, what, recorder);
         TarArchiveInputStream entries = new TarArchiveInputStream(tar);
         TarArchiveEntry entry;
         while ((entry = run.next(entries)) != null) {
@@ -71,13 +79,15 @@ final class LayerUnpacker {
     private final class Run {
         private final Path root;
         private final String what;
+        private final TarSplit.Recorder recorder;
         private final List<Dated> directories = new ArrayList<>();
         private final byte[] buffer = new byte[128 * 1024];
         private long bytes;
 
-        Run(Path root, String what) {
+        Run(Path root, String what, TarSplit.Recorder recorder) {
             this.root = root;
             this.what = what;
+            this.recorder = recorder;
         }
 
         TarArchiveEntry next(TarArchiveInputStream entries) {
@@ -226,6 +236,9 @@ final class LayerUnpacker {
                         entry.getDevMajor(), entry.getDevMinor());
                 applyMetadata(path, entry);
             } else if (entry.isFile()) {
+                if (recorder != null && !entry.isSparse()) {
+                    recorder.content(root.relativize(path).toString(), entry.getSize());
+                }
                 copy(entries, path);
                 applyMetadata(path, entry);
             }

@@ -147,6 +147,12 @@ record StateFolder(Path dir) {
             }
         } catch (DirectoryNotEmptyException | NoSuchFileException e) {
             remove(); // a monitor wrote or removed a last file meanwhile
+        } catch (UncheckedIOException e) {
+            // Files.walk reports a file that vanished under it this way, not as IOException.
+            if (!(e.getCause() instanceof NoSuchFileException)) {
+                throw e;
+            }
+            remove();
         } catch (IOException e) {
             throw new UncheckedIOException("remove " + dir, e);
         }

@@ -2,6 +2,7 @@ package io.berth.spec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -28,10 +29,26 @@ public final class SpecJson {
         try {
             return MAPPER.readValue(configJson.toFile(), Spec.class);
         } catch (JsonProcessingException e) {
-            throw new InvalidSpecException(configJson + ": " + e.getOriginalMessage());
+            throw new InvalidSpecException(configJson + ": " + field(e) + e.getOriginalMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("read " + configJson, e);
         }
+    }
+
+    /** "linux.resources.memory.limit: " for a value of the wrong kind, so the user finds it. */
+    private static String field(JsonProcessingException e) {
+        if (!(e instanceof JsonMappingException mapping) || mapping.getPath().isEmpty()) {
+            return "";
+        }
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : mapping.getPath()) {
+            if (ref.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+            } else {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path + ": ";
     }
 
     public static void write(Spec spec, Path configJson) {

@@ -39,6 +39,12 @@ public record ContainerRecord(
                 startedAt, finishedAt, exitCode, error, pid, restartCount, manuallyStopped);
     }
 
+    /** The record with a changed request (docker update changes its limits). */
+    public ContainerRecord withRequest(ContainerRequest changed) {
+        return new ContainerRecord(id, name, imageId, created, changed, state, usernsHostId,
+                startedAt, finishedAt, exitCode, error, pid, restartCount, manuallyStopped);
+    }
+
     public ContainerRecord withRestarts(int count, boolean stoppedByUser) {
         return new ContainerRecord(id, name, imageId, created, request, state, usernsHostId,
                 startedAt, finishedAt, exitCode, error, pid, count, stoppedByUser);

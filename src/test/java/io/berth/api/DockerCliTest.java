@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -30,6 +31,11 @@ class DockerCliTest {
     static void cleanUp() throws IOException {
         berth.close();
         assertTrue(berth.mounts().isEmpty(), "mounts left: " + berth.mounts());
+    }
+
+    private static void forceRemove(String name) {
+        ServiceUnderTest.Result rm = berth.docker("rm", "-f", name);
+        assertEquals(0, rm.code(), rm.err());
     }
 
     @Test
@@ -159,7 +165,7 @@ class DockerCliTest {
         assertEquals(1, running.code());
         assertTrue(running.err().contains("You cannot remove a running container"),
                 running.err());
-        assertEquals(0, berth.docker("rm", "-f", "busy").code());
+        forceRemove("busy");
     }
 
     @Test
@@ -171,5 +177,182 @@ class DockerCliTest {
         assertEquals(id, berth.docker("inspect", "--format", "{{.Id}}", id.substring(0, 7))
                 .line());
         assertEquals(0, berth.docker("rm", id.substring(0, 12)).code());
+    }
+
+    @Test
+    void execRunsInTheContainerWithItsExitCodeEnvironmentAndStdin() {
+        assertEquals(0, berth.docker("run", "-d", "--name", "execd", "busybox", "sleep", "600")
+                .code());
+        String id = berth.docker("inspect", "--format", "{{.Id}}", "execd").line();
+        assertEquals(id.substring(0, 12), berth.docker("exec", "execd", "hostname").line());
+        assertEquals(5, berth.docker("exec", "execd", "sh", "-c", "exit 5").code());
+        assertEquals(127, berth.docker("exec", "execd", "no-such-command").code());
+        assertEquals("b /tmp", berth.docker("exec", "-e", "A=b", "-w", "/tmp", "execd", "sh",
+                "-c", "echo $A $(pwd)").line());
+        ServiceUnderTest.Result cat = berth.dockerWithInput("piped\n".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8), "exec", "-i", "execd", "cat");
+        assertEquals("piped\n", cat.out(), cat.err());
+        forceRemove("execd");
+    }
+
+    @Test
+    void publishedPortsShowInPsAndPortAndServeTheHost() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        assertEquals(0, berth.docker("run", "-d", "--name", "httpd", "-p", "127.0.0.1:" + port
+                + ":80", "busybox", "httpd", "-f", "-p", "80", "-h", "/var/www").code());
+        assertEquals("80/tcp -> 127.0.0.1:" + port, berth.docker("port", "httpd").line());
+        assertTrue(berth.docker("ps").out().contains("127.0.0.1:" + port + "->80/tcp"));
+        String page = "";
+        for (int i = 0; i < 50 && page.isEmpty(); i++) {
+            try {
+                page = new String(java.net.URI.create("http://127.0.0.1:" + port + "/").toURL()
+                        .openStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        assertTrue(page.contains("busybox"), "the fixture's /var/www/index.html: " + page);
+        forceRemove("httpd");
+    }
+
+    @Test
+    void cpCopiesBothWaysAndKeepsSymlinksInsideTheContainer() throws Exception {
+        assertEquals(0, berth.docker("run", "-d", "--name", "cpd", "busybox", "sleep", "600")
+                .code());
+        Path in = berth.dir.resolve("cpin.txt");
+        Files.writeString(in, "into the container\n");
+        assertEquals(0, berth.docker("cp", in.toString(), "cpd:/tmp/copied.txt").code());
+        assertEquals("into the container", berth.docker("exec", "cpd", "cat",
+                "/tmp/copied.txt").line());
+
+        Path out = berth.dir.resolve("passwd-out");
+        ServiceUnderTest.Result get = berth.docker("cp", "cpd:/etc/passwd", out.toString());
+        assertEquals(0, get.code(), get.err());
+        assertTrue(Files.readString(out).startsWith("root:x:0:0:"));
+
+        // A symlink to / inside the container must lead to the container's /etc, not the host's.
+        assertEquals(0, berth.docker("exec", "cpd", "ln", "-s", "/", "/tmp/top").code());
+        Path hostname = berth.dir.resolve("hostname-out");
+        assertEquals(0, berth.docker("cp", "cpd:/tmp/top/etc/hostname", hostname.toString())
+                .code());
+        assertEquals(berth.docker("exec", "cpd", "hostname").line(),
+                Files.readString(hostname).strip());
+        assertEquals(1, berth.docker("cp", "cpd:/no/such/file", out.toString()).code());
+        forceRemove("cpd");
+    }
+
+    @Test
+    void topStatsPauseAndRenameShowALivingContainer() {
+        assertEquals(0, berth.docker("run", "-d", "--name", "living", "busybox", "sleep", "600")
+                .code());
+        ServiceUnderTest.Result top = berth.docker("top", "living");
+        assertEquals(0, top.code(), top.err());
+        assertTrue(top.out().startsWith("UID") && top.out().contains("sleep 600"), top.out());
+
+        ServiceUnderTest.Result stats = berth.docker("stats", "--no-stream", "--format",
+                "{{.Name}} {{.PIDs}}", "living");
+        assertEquals(0, stats.code(), stats.err());
+        assertEquals("living 1", stats.line());
+
+        assertEquals(0, berth.docker("pause", "living").code());
+        assertEquals("paused", berth.docker("inspect", "--format", "{{.State.Status}}",
+                "living").line());
+        assertEquals(0, berth.docker("unpause", "living").code());
+        assertEquals(0, berth.docker("rename", "living", "renamed").code());
+        assertEquals("/renamed", berth.docker("inspect", "--format", "{{.Name}}", "renamed")
+                .line());
+        forceRemove("renamed");
+    }
+
+    @Test
+    void eventsReplayWhatHappenedToAContainer() {
+        String id = berth.docker("run", "-d", "busybox", "true").line();
+        assertEquals("0", berth.docker("wait", id).line());
+        ServiceUnderTest.Result events = berth.docker("events", "--since", "5m", "--until",
+                String.valueOf(java.time.Instant.now().getEpochSecond() + 1), "--filter",
+                "container=" + id, "--format", "{{.Action}}");
+        assertEquals(0, events.code(), events.err());
+        assertEquals(List.of("create", "start", "die"), events.out().lines().toList());
+        assertEquals(0, berth.docker("rm", id).code());
+    }
+
+    @Test
+    void networksAreCreatedListedInspectedAndRemoved() {
+        ServiceUnderTest.Result create = berth.docker("network", "create", "--subnet",
+                "10.83." + (System.nanoTime() % 200) + ".0/24", "apinet");
+        assertEquals(0, create.code(), create.err());
+        assertTrue(berth.docker("network", "ls", "--format", "{{.Name}}").out().lines()
+                .toList().containsAll(List.of("bridge", "host", "none", "apinet")));
+        assertEquals("apinet bridge", berth.docker("network", "inspect", "--format",
+                "{{.Name}} {{.Driver}}", "apinet").line());
+        assertEquals(0, berth.docker("network", "rm", "apinet").code());
+        assertEquals(1, berth.docker("network", "inspect", "apinet").code());
+    }
+
+    @Test
+    void containerPruneRemovesOnlyStoppedContainers() {
+        String stopped = berth.docker("create", "busybox", "true").line();
+        assertEquals(0, berth.docker("run", "-d", "--name", "kept", "busybox", "sleep", "600")
+                .code());
+        ServiceUnderTest.Result prune = berth.docker("container", "prune", "-f");
+        assertEquals(0, prune.code(), prune.err());
+        assertTrue(prune.out().contains(stopped), prune.out());
+        assertEquals(1, berth.docker("inspect", stopped).code());
+        assertEquals("running", berth.docker("inspect", "--format", "{{.State.Status}}", "kept")
+                .line());
+        forceRemove("kept");
+    }
+
+    @Test
+    void logsFollowUntilTheContainerExits() {
+        assertEquals(0, berth.docker("run", "-d", "--name", "follower", "busybox", "sh", "-c",
+                "echo one; sleep 1; echo two").code());
+        ServiceUnderTest.Result logs = berth.docker("logs", "-f", "follower");
+        assertEquals(0, logs.code(), logs.err());
+        assertEquals("one\ntwo\n", logs.out());
+        forceRemove("follower");
+    }
+
+    @Test
+    void runWithATerminalGivesRawOutputAndTheExitCode() {
+        // script(1) gives the docker CLI a terminal of its own, as a person's would be.
+        ProcessBuilder pb = new ProcessBuilder("script", "-qec", ServiceUnderTest.DOCKER
+                + " run -it --rm busybox sh -c 'tty; exit 7'", "/dev/null");
+        pb.environment().put("DOCKER_HOST", "unix://" + berth.socket);
+        pb.environment().put("DOCKER_CONFIG", berth.dir.resolve("docker-config").toString());
+        pb.redirectErrorStream(true);
+        try {
+            Process p = pb.start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(7, p.exitValue(), out);
+            assertTrue(out.contains("/dev/pts/0\r\n"), out);
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aWaitForRemovalSeesARemovalByTheBerthCli() throws Exception {
+        String id = berth.docker("create", "busybox", "true").line();
+        try (var wait = java.nio.channels.SocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX)) {
+            wait.connect(java.net.UnixDomainSocketAddress.of(berth.socket));
+            wait.write(java.nio.ByteBuffer.wrap(("POST /v1.44/containers/" + id
+                    + "/wait?condition=removed HTTP/1.1\r\nHost: x\r\nContent-Length: 0"
+                    + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            Thread.sleep(300);
+            assertEquals(0, io.berth.cli.Main.run("--root", berth.config.root().toString(),
+                    "--runroot", berth.config.runroot().toString(), "rm", id));
+            String answer = new String(java.nio.channels.Channels.newInputStream(wait)
+                    .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(answer.contains("{\"Error\":null,\"StatusCode\":0}"), answer);
+        }
     }
 }

@@ -75,12 +75,17 @@ final class ServiceUnderTest implements AutoCloseable {
     }
 
     Result dockerWithInput(byte[] stdin, String... args) {
+        return dockerOn(socket, stdin, args);
+    }
+
+    /** Runs the docker CLI against a service on another socket. */
+    Result dockerOn(Path serviceSocket, byte[] stdin, String... args) {
         List<String> argv = new ArrayList<>();
         argv.add(DOCKER.toString());
         argv.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(argv);
         Map<String, String> env = pb.environment();
-        env.put("DOCKER_HOST", "unix://" + socket);
+        env.put("DOCKER_HOST", "unix://" + serviceSocket);
         env.put("DOCKER_CONFIG", dir.resolve("docker-config").toString());
         env.remove("DOCKER_API_VERSION");
         try {

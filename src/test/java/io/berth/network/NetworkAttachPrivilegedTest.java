@@ -228,9 +228,14 @@ class NetworkAttachPrivilegedTest {
 
         Network n = cycleWithPorts();
 
-        assertEquals(links, HostNet.links());
+        // Names, not whole lines: a bridge's carrier state may change as its last port goes.
+        assertEquals(names(links), names(HostNet.links()));
         assertEquals(rules, HostNet.iptables());
         assertTrue(leases(n).isEmpty());
+    }
+
+    private static List<String> names(List<String> links) {
+        return links.stream().map(l -> l.split(":")[1].trim()).toList();
     }
 
     @Test

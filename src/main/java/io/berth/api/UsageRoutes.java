@@ -1,0 +1,166 @@
+package io.berth.api;
+
+import io.berth.cgroups.Stats;
+import io.berth.engine.Container;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+
+/** docker top and docker stats: a running container's processes and what they use. */
+final class UsageRoutes {
+    /** USER_HZ: /proc counts CPU time in these ticks on Linux. */
+    private static final long TICKS_PER_SECOND = 100;
+    private static final long SAMPLE_GAP_MS = 250;
+    private static final long STREAM_EVERY_MS = 1000;
+
+    private final EnginePool pool;
+
+    UsageRoutes(EnginePool pool) {
+        this.pool = pool;
+    }
+
+    void register(Router r) {
+        r.on("GET", "/containers/{id}/top", this::top);
+        r.on("GET", "/containers/{id}/stats", this::stats);
+    }
+
+    /** The columns of `ps -ef`, which dockerd runs for top, read from /proc. */
+    private void top(HttpExchange ex, Matcher path) throws Exception {
+        List<Long> pids = pool.with(e -> e.pids(path.group(1)));
+        Map<Long, String> users = users();
+        List<List<String>> rows = new ArrayList<>();
+        for (long pid : pids) {
+            List<String> row = ProcRow.read(pid, users);
+            if (row != null) {
+                rows.add(row);
+            }
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("Titles", List.of("UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"));
+        answer.put("Processes", rows);
+        ex.json(200, answer);
+    }
+
+    private static Map<Long, String> users() {
+        Map<Long, String> names = new HashMap<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
+                String[] f = line.split(":");
+                if (f.length > 2) {
+                    names.putIfAbsent(Long.parseLong(f[2]), f[0]);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // Numbers then.
+        }
+        return names;
+    }
+
+    /**
+     * One JSON document (stream=0, as `docker stats --no-stream` asks: two samples so the CLI
+     * can compute CPU %), or one a second until the client goes or the container stops.
+     */
+    private void stats(HttpExchange ex, Matcher path) throws Exception {
+        Container c = pool.with(e -> e.get(path.group(1)));
+        boolean stream = ex.request().query("stream") == null || ex.request().flag("stream");
+        Sample previous = sample(c.id());
+        if (!stream) {
+            Thread.sleep(SAMPLE_GAP_MS);
+            ex.json(200, document(c, sample(c.id()), previous));
+            return;
+        }
+        try (OutputStream out = ex.chunked(200, "application/json")) {
+            while (true) {
+                Thread.sleep(STREAM_EVERY_MS);
+                Sample now = sample(c.id());
+                if (now == null) {
+                    return;
+                }
+                out.write(ImageRoutes.jsonLine(document(c, now, previous)));
+                out.flush();
+                previous = now;
+            }
+        }
+    }
+
+    /** The cgroup's figures with the host's CPU time at the same moment. */
+    private record Sample(Instant read, Stats stats, long systemNanos) {
+    }
+
+    private Sample sample(String id) {
+        try {
+            Stats s = pool.with(e -> e.stats(id));
+            return new Sample(Instant.now(), s, systemCpuNanos());
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static long systemCpuNanos() throws IOException {
+        String cpu = Files.readAllLines(Path.of("/proc/stat")).getFirst();
+        long ticks = 0;
+        for (String f : cpu.substring(3).strip().split("\\s+")) {
+            ticks += Long.parseLong(f);
+        }
+        return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+    }
+
+    private static Map<String, Object> document(Container c, Sample now, Sample before) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("read", io.berth.engine.Inspection.time(now.read()));
+        m.put("preread", io.berth.engine.Inspection.time(before == null ? null : before.read()));
+        m.put("pids_stats", Map.of("current", Math.max(0, now.stats().pidsCurrent())));
+        m.put("blkio_stats", Map.of("io_service_bytes_recursive", List.of()));
+        m.put("num_procs", 0);
+        m.put("storage_stats", Map.of());
+        m.put("cpu_stats", cpu(now));
+        m.put("precpu_stats", before == null ? Map.of() : cpu(before));
+        m.put("memory_stats", memory(now.stats()));
+        m.put("name", "/" + c.name());
+        m.put("id", c.id());
+        return m;
+    }
+
+    private static Map<String, Object> cpu(Sample s) {
+        Map<String, Object> usage = new LinkedHashMap<>();
+        usage.put("total_usage", Math.max(0, s.stats().cpuUsageNanos()));
+        usage.put("usage_in_kernelmode", 0);
+        usage.put("usage_in_usermode", 0);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cpu_usage", usage);
+        m.put("system_cpu_usage", s.systemNanos());
+        m.put("online_cpus", Runtime.getRuntime().availableProcessors());
+        m.put("throttling_data", Map.of("periods", 0, "throttled_periods", 0,
+                "throttled_time", 0));
+        return m;
+    }
+
+    private static Map<String, Object> memory(Stats s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("usage", Math.max(0, s.memoryUsage()));
+        m.put("stats", Map.of());
+        m.put("limit", s.memoryLimit() > 0 ? s.memoryLimit() : hostMemory());
+        return m;
+    }
+
+    private static long hostMemory() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // Unknown.
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,122 @@
+package io.berth.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The service's life beside its containers: restarts, SIGTERM, many clients at once. */
+@Tag("privileged")
+class ServiceLifeTest {
+    private static ServiceUnderTest berth;
+
+    @BeforeAll
+    static void startServiceAndLoadBusybox() {
+        berth = new ServiceUnderTest();
+        assertEquals(0, berth.docker("load", "-i", ServiceUnderTest.fixtures()
+                .resolve("busybox-docker-archive.tar").toString()).code());
+    }
+
+    @AfterAll
+    static void cleanUp() throws IOException {
+        berth.close();
+        assertTrue(berth.mounts().isEmpty(), "mounts left: " + berth.mounts());
+    }
+
+    @Test
+    void aRestartedServiceFindsTheRunningContainersAndTheirExits() {
+        assertEquals(0, berth.docker("run", "-d", "--name", "survivor", "busybox", "sh", "-c",
+                "sleep 4; exit 4").code());
+        long pid = pid("survivor");
+        berth.stop();
+        assertTrue(Files.exists(Path.of("/proc/" + pid)), "the container outlives the service");
+        berth.start();
+
+        assertEquals("running", berth.docker("inspect", "--format", "{{.State.Status}}",
+                "survivor").line());
+        assertEquals("4", berth.docker("wait", "survivor").line());
+        assertEquals(0, berth.docker("rm", "survivor").code());
+    }
+
+    @Test
+    void sigtermStopsTheServiceAndLeavesItsContainersRunning() throws Exception {
+        Path socket = berth.dir.resolve("t.sock");
+        Process service = serviceProcess(socket);
+        try {
+            awaitSocket(socket);
+            ServiceUnderTest.Result run = dockerOn(socket, "run", "-d", "--name", "lasting",
+                    "busybox", "sleep", "600");
+            assertEquals(0, run.code(), run.err());
+            long pid = pid("lasting");
+
+            service.destroy();
+            assertTrue(service.waitFor(20, TimeUnit.SECONDS), "the service stopped");
+            assertFalse(Files.exists(socket), "the socket file is gone");
+            assertTrue(Files.exists(Path.of("/proc/" + pid)), "the container still runs");
+            assertEquals("running", berth.docker("inspect", "--format", "{{.State.Status}}",
+                    "lasting").line());
+        } finally {
+            service.destroyForcibly().waitFor();
+            berth.docker("rm", "-f", "lasting");
+        }
+    }
+
+    @Test
+    void manyClientsAtOnceEachGetTheirOwnOutput() throws Exception {
+        List<CompletableFuture<ServiceUnderTest.Result>> runs = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String word = "client" + i;
+            runs.add(CompletableFuture.supplyAsync(() -> berth.docker("run", "--rm", "busybox",
+                    "echo", word)));
+        }
+        for (int i = 0; i < runs.size(); i++) {
+            ServiceUnderTest.Result r = runs.get(i).get(120, TimeUnit.SECONDS);
+            assertEquals(0, r.code(), r.err());
+            assertEquals("client" + i + "\n", r.out());
+        }
+        assertEquals("", berth.docker("ps", "-a", "-q").out());
+    }
+
+    private static long pid(String name) {
+        return Long.parseLong(berth.docker("inspect", "--format", "{{.State.Pid}}", name)
+                .line());
+    }
+
+    /** `berth system service` as its own process, on this test's root and bridge. */
+    private static Process serviceProcess(Path socket) throws IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> argv = new ArrayList<>(List.of(java.toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Dberth.shim=" + berth.config.shim(),
+                "-cp", System.getProperty("java.class.path"), "io.berth.cli.Main",
+                "--root", berth.config.root().toString(),
+                "--runroot", berth.config.runroot().toString(),
+                "--bridge-name", berth.config.bridge().name(),
+                "--bridge-subnet", berth.config.bridge().subnet(),
+                "system", "service", "unix://" + socket));
+        return new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectOutput(berth.dir.resolve("service.log").toFile()).start();
+    }
+
+    private static void awaitSocket(Path socket) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(socket) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(Files.exists(socket), "the service listens on " + socket);
+    }
+
+    private static ServiceUnderTest.Result dockerOn(Path socket, String... args) {
+        return berth.dockerOn(socket, null, args);
+    }
+}
