@@ -119,10 +119,12 @@ final class Puller {
         });
         try {
             for (int i = 0; i < blobs.size(); i++) {
+                progress.status(shortId(blobs.get(i).digest()), layers.has(diffIds.get(i))
+                        ? "Already exists" : "Pulling fs layer");
+            }
+            for (int i : largestFirst(blobs)) {
                 Descriptor blob = blobs.get(i);
                 String diffId = diffIds.get(i);
-                progress.status(shortId(blob.digest()), layers.has(diffId) ? "Already exists"
-                        : "Pulling fs layer");
                 futures.computeIfAbsent(blob.digest() + " " + diffId,
                         k -> pool.submit(() -> {
                             StagedLayer layer = layer(repository, blob, diffId);
@@ -143,6 +145,19 @@ final class Puller {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * The largest layer starts first: it is the longest job, and started last it would run
+     * alone on one core at the end while the others idle.
+     */
+    private static List<Integer> largestFirst(List<Descriptor> blobs) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < blobs.size(); i++) {
+            order.add(i);
+        }
+        order.sort((a, b) -> Long.compare(blobs.get(b).size(), blobs.get(a).size()));
+        return order;
     }
 
     private static StagedLayer await(Future<StagedLayer> future) {

@@ -22,9 +22,7 @@ public final class Registries {
 
     private final AuthFile auth;
     private final List<String> insecure;
-    private final Path caBundle;
-    private final HttpClient verified;
-    private final HttpClient unverified;
+    private final Clients clients;
 
     /** @param insecure entries of {@code --insecure-registry}: host, host:port or CIDR */
     public Registries(AuthFile auth, List<String> insecure) {
@@ -33,24 +31,55 @@ public final class Registries {
 
     /** @param caBundle the PEM file of CAs that registries' certificates must chain to */
     public Registries(AuthFile auth, List<String> insecure, Path caBundle) {
+        this(auth, insecure, new Clients(caBundle));
+    }
+
+    private Registries(AuthFile auth, List<String> insecure, Clients clients) {
         this.auth = auth;
         this.insecure = List.copyOf(insecure);
-        this.caBundle = caBundle;
-        this.verified = http(Tls.trusting(caBundle));
-        this.unverified = http(Tls.unverified());
+        this.clients = clients;
     }
 
-    private static HttpClient http(SSLContext tls) {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER).sslContext(tls)
-                .connectTimeout(Duration.ofSeconds(30)).build();
+    /**
+     * The two HTTP clients, each made on first use: reading the CA bundle and making a client
+     * take a good part of a second, which a pull from a loopback registry need not pay for
+     * the verifying one.
+     */
+    private static final class Clients {
+        private final Path caBundle;
+        private HttpClient verified;
+        private HttpClient unverified;
+
+        Clients(Path caBundle) {
+            this.caBundle = caBundle;
+        }
+
+        synchronized HttpClient verified() {
+            if (verified == null) {
+                verified = http(Tls.trusting(caBundle));
+            }
+            return verified;
+        }
+
+        synchronized HttpClient unverified() {
+            if (unverified == null) {
+                unverified = http(Tls.unverified());
+            }
+            return unverified;
+        }
+
+        private static HttpClient http(SSLContext tls) {
+            return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .followRedirects(HttpClient.Redirect.NEVER).sslContext(tls)
+                    .connectTimeout(Duration.ofSeconds(30)).build();
+        }
     }
 
-    /** The same credentials and CAs with more insecure registries. */
+    /** The same credentials, CAs and HTTP clients with more insecure registries. */
     public Registries withInsecure(List<String> more) {
         List<String> all = new java.util.ArrayList<>(insecure);
         all.addAll(more);
-        return new Registries(auth, all, caBundle);
+        return new Registries(auth, all, clients);
     }
 
     /** The credentials file. */
@@ -67,8 +96,8 @@ public final class Registries {
     public RegistryClient client(String domain, AuthFile.Credential credential) {
         String host = domain.equals(DOCKER_HUB) ? DOCKER_HUB_HOST : domain;
         boolean plain = isInsecure(domain);
-        return new RegistryClient(domain, host, plain ? unverified : verified, credential,
-                plain);
+        return new RegistryClient(domain, host, plain ? clients.unverified()
+                : clients.verified(), credential, plain);
     }
 
     /** True when {@code domain} may be reached over plain HTTP. */
