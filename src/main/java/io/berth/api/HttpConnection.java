@@ -17,6 +17,7 @@ import java.util.Map;
  */
 final class HttpConnection implements Runnable {
     private static final int MAX_HEADERS = 200;
+    private static final long LINGER_MILLIS = 2000;
 
     private final SocketChannel channel;
     private final Dispatcher dispatcher;
@@ -46,12 +47,39 @@ final class HttpConnection implements Runnable {
                         server);
                 dispatcher.dispatch(exchange);
                 if (!exchange.reusable() || !exchange.committed()) {
+                    if (exchange.hijacked()) {
+                        lingerUntilClientCloses();
+                    }
                     return;
                 }
                 request.body().transferTo(OutputStream.nullOutputStream());
             }
         } catch (IOException | RuntimeException e) {
             // The client went away or sent something that is not HTTP: drop the connection.
+        }
+    }
+
+    /**
+     * After a hijacked stream the client may still send bytes nobody reads (a terminal's keys
+     * once the container is gone); closing with them unread makes the kernel answer with a
+     * reset, which the docker CLI reports as an error instead of the exit code. So the input
+     * is drained until the client closes, for two seconds at most.
+     */
+    private void lingerUntilClientCloses() {
+        Thread closer = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(LINGER_MILLIS);
+                channel.close();
+            } catch (InterruptedException | IOException e) {
+                // The client closed first, or the channel is already closed.
+            }
+        });
+        try {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            // Closed by the closer above, or reset by the client.
+        } finally {
+            closer.interrupt();
         }
     }
 

@@ -29,6 +29,7 @@ final class HttpExchange {
     private final String server;
     private final Map<String, String> extraHeaders = new LinkedHashMap<>();
     private boolean committed;
+    private boolean hijacked;
     private boolean reusable = true;
 
     HttpExchange(HttpRequest request, InputStream in, OutputStream out, Runnable halfCloseOutput,
@@ -131,10 +132,16 @@ final class HttpExchange {
      * asked to upgrade (the docker CLI insists on it), else {@code 200} with a body that ends
      * when the connection closes (docker-java's exec start).
      */
+    /** Whether a handler took the connection over. */
+    boolean hijacked() {
+        return hijacked;
+    }
+
     RawStream hijack(String contentType) throws IOException {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", contentType);
         reusable = false;
+        hijacked = true;
         if (request.wantsUpgrade()) {
             headers.put("Connection", "Upgrade");
             headers.put("Upgrade", "tcp");
