@@ -145,6 +145,50 @@ final class BerthCli implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits (5 s at most) for the exit commands of this root's containers: a `berth
+     * container-cleanup` JVM still running would open the engine on the folder being deleted
+     * and make it again. They are found by this root's path in their command line.
+     */
+    private void awaitExitCommands() {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        String self = Long.toString(ProcessHandle.current().pid());
+        while (System.nanoTime() < deadline) {
+            boolean running = false;
+            try (var procs = Files.list(Path.of("/proc"))) {
+                for (Path proc : procs.toList()) {
+                    String pid = proc.getFileName().toString();
+                    if (!pid.chars().allMatch(Character::isDigit) || pid.equals(self)) {
+                        continue;
+                    }
+                    String cmdline = cmdline(proc);
+                    running |= cmdline.contains("container-cleanup")
+                            && cmdline.contains(root.toString());
+                }
+            } catch (IOException e) {
+                return;
+            }
+            if (!running) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static String cmdline(Path proc) {
+        try {
+            return new String(Files.readAllBytes(proc.resolve("cmdline")),
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** Removes every container, then the folder, unmounting anything left first. */
     @Override
     public void close() throws IOException {
@@ -158,6 +202,7 @@ final class BerthCli implements AutoCloseable {
         if (Files.exists(Path.of("/sys/class/net", bridge))) {
             exec("ip", "link", "delete", bridge);
         }
+        awaitExitCommands();
         List<String> left = mounts();
         for (int i = left.size() - 1; i >= 0; i--) {
             exec("umount", "-l", left.get(i));
