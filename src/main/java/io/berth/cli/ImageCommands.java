@@ -136,7 +136,8 @@ final class ImageCommands {
             for (Image image : main.engine().images().list()) {
                 rows.addAll(rows(image, now));
             }
-            String layout = quiet ? "{{.ID}}" : format == null ? IMAGES_TABLE : format;
+            String layout = quiet ? "{{.ID}}"
+                    : format == null || format.equals("table") ? IMAGES_TABLE : format;
             System.out.print(new io.berth.template.TableFormat(layout, IMAGES_HEADERS)
                     .render(rows));
             return 0;

@@ -68,6 +68,11 @@ public final class Main {
     @Option(names = "--runroot", description = "Volatile state (default ${DEFAULT-VALUE}).")
     Path runroot = EngineConfig.DEFAULT_RUNROOT;
 
+    /** Absolute, so that the paths Berth records and hands the shim mean the same later. */
+    private static Path absolute(Path p) {
+        return p.toAbsolutePath().normalize();
+    }
+
     @Option(names = "--log-level", description = "debug, info, warn or error.")
     String logLevel = "warn";
 
@@ -86,7 +91,8 @@ public final class Main {
         if (engine == null) {
             EngineConfig.Bridge bridge = bridgeName == null ? null
                     : new EngineConfig.Bridge(bridgeName, bridgeSubnet);
-            engine = Engine.open(new EngineConfig(root, runroot, OciRuntime.defaultShim(),
+            engine = Engine.open(new EngineConfig(absolute(root), absolute(runroot),
+                    OciRuntime.defaultShim(),
                     bridge));
         }
         return engine;
@@ -121,6 +127,10 @@ public final class Main {
         });
         try {
             return cli.execute(args);
+        } catch (StackOverflowError e) {
+            // A template nested thousands deep: one line, as for any other bad input.
+            cli.getErr().println("Error: too deeply nested to evaluate");
+            return ExitCodes.FAILURE;
         } finally {
             main.closeEngine();
         }
@@ -131,7 +141,17 @@ public final class Main {
         if (STOP_AT_POSITIONAL.contains(name)) {
             sub.setStopAtPositional(true);
         }
+        addHelp(sub);
         cli.addSubcommand(name, sub);
+    }
+
+    /** docker's `--help` on every verb and sub-verb (-h is taken: run's hostname). */
+    private static void addHelp(CommandLine command) {
+        if (command.getCommandSpec().findOption("--help") == null) {
+            command.getCommandSpec().addOption(OptionSpec.builder("--help").usageHelp(true)
+                    .description("Print usage").build());
+        }
+        command.getSubcommands().values().forEach(Main::addHelp);
     }
 
     /**
@@ -184,7 +204,11 @@ public final class Main {
             return runLike ? ExitCodes.forStartFailure(start) : ExitCodes.FAILURE;
         }
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        if (!(e instanceof NotFoundException || e instanceof ConflictException
+        if (e instanceof java.io.UncheckedIOException io && io.getCause() != null) {
+            message = message + ": " + io.getCause().getMessage();
+        } else if (!(e instanceof io.berth.template.TemplateException
+                || e instanceof io.berth.anatomy.ProcessGoneException
+                || e instanceof NotFoundException || e instanceof ConflictException
                 || e instanceof InvalidRequestException || e instanceof ImageFormatException
                 || e instanceof StoreException || e instanceof ExitCodes.UserError
                 || e instanceof io.berth.network.NetworkException

@@ -59,7 +59,8 @@ final class QueryCommands {
                 rows.add(Inspection.psRow(c, c.running() ? engine.endpoints(c.id()) : List.of(),
                         !noTrunc, now));
             }
-            String layout = quiet ? "{{.ID}}" : format == null ? PS_TABLE : format;
+            String layout = quiet ? "{{.ID}}"
+                    : format == null || format.equals("table") ? PS_TABLE : format;
             System.out.print(new TableFormat(layout, PS_HEADERS).render(rows));
             return 0;
         }
@@ -138,7 +139,13 @@ final class QueryCommands {
         @Override
         public Integer call() {
             if ((pid == null) == (container == null)) {
-                throw new ExitCodes.UserError("anatomy needs a container or --pid, not both");
+                throw new ExitCodes.UserError(pid == null
+                        ? "anatomy needs a container name or id, or --pid PID"
+                        : "anatomy takes a container or --pid, not both");
+            }
+            if (pid != null && pid <= 0) {
+                throw new ExitCodes.UserError("invalid --pid " + pid
+                        + ": a process id is positive");
             }
             io.berth.anatomy.Anatomy a = pid != null ? io.berth.anatomy.Anatomy.of(pid)
                     : main.engine().anatomy(container);

@@ -102,6 +102,11 @@ public final class SpecConverter {
     /** The container's hostname: --hostname, else the first 12 hex digits of its id. */
     public static String hostname(String id, ContainerRequest req) {
         if (req.hostname() != null && !req.hostname().isEmpty()) {
+            // The kernel takes at most 64 bytes (HOST_NAME_MAX); say so before it does.
+            if (req.hostname().length() > 64 || req.hostname().contains("/")) {
+                throw new InvalidRequestException("invalid hostname format: " + req.hostname()
+                        + " (at most 64 characters)");
+            }
             return req.hostname();
         }
         return id.substring(0, 12);

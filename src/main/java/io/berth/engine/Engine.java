@@ -33,6 +33,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -75,12 +76,10 @@ public final class Engine implements AutoCloseable {
 
     /** Opens the engine on its root and runroot, creating them when new. */
     public static Engine open(EngineConfig config) {
-        try {
-            Files.createDirectories(config.root().resolve("containers"));
-            Files.createDirectories(config.runroot());
-        } catch (IOException e) {
-            throw new UncheckedIOException("create " + config.root(), e);
-        }
+        createPrivate(config.root());
+        createPrivate(config.root().resolve("containers"));
+        createPrivate(config.runroot());
+        createPrivate(config.root().resolve("image"));
         Sys sys = Sys.linux();
         Store store = Store.open(config.root().resolve("berth.db"));
         ImageStore images = new ImageStore(config.root().resolve("image"), sys);
@@ -94,6 +93,23 @@ public final class Engine implements AutoCloseable {
                         config.runroot().resolve("cni"), config.bridge().name(),
                         config.bridge().subnet());
         return new Engine(config, store, images, runtime, networks, cgroups);
+    }
+
+    /**
+     * Makes a state folder that other users of the host cannot list or read (CVE-2021-41091:
+     * a container's mounted root, its layers and their device nodes must not be open to
+     * them). Traversal stays allowed (0711) where a user-namespaced container's shim must pass
+     * through to bind its /etc files; the image store, reached only by root, is 0700.
+     */
+    private static void createPrivate(Path dir) {
+        boolean images = dir.getFileName() != null && dir.getFileName().toString().equals("image");
+        String mode = images ? "rwx------" : "rwx--x--x";
+        try {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(mode));
+        } catch (IOException e) {
+            throw new UncheckedIOException("create " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     public ImageStore images() {
@@ -117,6 +133,10 @@ public final class Engine implements AutoCloseable {
         SpecConverter.args(request, image.config());
         Confinement.check(request, host);
         containerNetworks.validate(request, image.config(), this::get);
+        SpecConverter.hostname(id, request);
+        if (request.stopSignal() != null && !request.stopSignal().isEmpty()) {
+            Signals.parse(request.stopSignal());
+        }
         RestartPolicy policy = RestartPolicy.parse(request.restartPolicy());
         if (request.autoRemove() && !policy.name().equals("no")) {
             throw new InvalidRequestException("Conflicting options: --restart and --rm");

@@ -289,7 +289,8 @@ public final class Inspection {
         m.put("Created", time(image.created()));
         m.put("DockerVersion", "");
         m.put("Author", "");
-        m.put("Config", image.config());
+        // A map, not the record: templates such as {{.Config.Cmd}} walk maps.
+        m.put("Config", io.berth.spec.SpecJson.mapper().convertValue(image.config(), Map.class));
         m.put("Architecture", image.architecture());
         m.put("Os", image.os());
         m.put("Size", image.size());
