@@ -32,7 +32,8 @@ final class CreateFlags {
     @Option(names = {"-w", "--workdir"}, description = "Working directory inside the container.")
     String workdir;
 
-    @Option(names = {"-u", "--user"}, description = "Username or UID (format: <name|uid>[:<group|gid>]).")
+    @Option(names = {"-u", "--user"},
+            description = "Username or UID (format: <name|uid>[:<group|gid>]).")
     String user;
 
     @Option(names = "--entrypoint", description = "Overwrite the default ENTRYPOINT of the image.")
@@ -60,7 +61,8 @@ final class CreateFlags {
     String uts;
 
     @Option(names = {"--network", "--net"},
-            description = "Network: bridge (default), none, host, container:NAME or a user network.")
+            description = "Network: bridge (default), none, host, container:NAME or a user "
+                    + "network.")
     String network;
 
     @Option(names = "--cgroupns", description = "Cgroup namespace to use (host or private).")
@@ -81,7 +83,8 @@ final class CreateFlags {
     @Option(names = {"-p", "--publish"}, description = "Publish a container's port(s) to the host.")
     List<String> publish = new ArrayList<>();
 
-    @Option(names = {"-P", "--publish-all"}, description = "Publish all exposed ports to random ports.")
+    @Option(names = {"-P", "--publish-all"},
+            description = "Publish all exposed ports to random ports.")
     boolean publishAll;
 
     @Option(names = "--network-alias", description = "Add network-scoped alias for the container.")

@@ -32,7 +32,8 @@ final class ExecCommand implements Callable<Integer> {
     @Option(names = {"-w", "--workdir"}, description = "Working directory inside the container.")
     String workdir;
 
-    @Option(names = {"-u", "--user"}, description = "Username or UID (format: <name|uid>[:<group|gid>]).")
+    @Option(names = {"-u", "--user"},
+            description = "Username or UID (format: <name|uid>[:<group|gid>]).")
     String user;
 
     @Parameters(index = "0", paramLabel = "CONTAINER")

@@ -119,7 +119,8 @@ final class LifecycleCommands {
         @ParentCommand
         Main main;
 
-        @Option(names = {"-f", "--force"}, description = "Force the removal of a running container.")
+        @Option(names = {"-f", "--force"},
+                description = "Force the removal of a running container.")
         boolean force;
 
         @Parameters(arity = "1..*", paramLabel = "CONTAINER")

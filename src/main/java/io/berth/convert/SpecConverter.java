@@ -169,7 +169,8 @@ public final class SpecConverter {
         }
         if (!dir.startsWith("/")) {
             throw new InvalidRequestException(
-                    "the working directory '" + dir + "' is invalid, it needs to be an absolute path");
+                    "the working directory '" + dir
+                            + "' is invalid, it needs to be an absolute path");
         }
         return dir;
     }

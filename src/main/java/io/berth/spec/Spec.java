@@ -133,7 +133,8 @@ public record Spec(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Device(
-            String type, String path, long major, long minor, Integer fileMode, Long uid, Long gid) {
+            String type, String path, long major, long minor, Integer fileMode, Long uid,
+            Long gid) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -80,7 +80,8 @@ public final class Store implements AutoCloseable {
 
     /** Inserts a new container; a name or id already taken is a NameConflictException. */
     public void insert(ContainerRecord c) {
-        String sql = "INSERT INTO containers (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        String sql = "INSERT INTO containers (" + COLUMNS
+                + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
         try (PreparedStatement p = db.prepareStatement(sql)) {
             bind(p, c);
             p.executeUpdate();
@@ -101,7 +102,8 @@ public final class Store implements AutoCloseable {
         String holder = findByName(c.name()).map(ContainerRecord::id).orElse("another container");
         return new NameConflictException("Conflict. The container name \"/" + c.name()
                 + "\" is already in use by container \"" + holder
-                + "\". You have to remove (or rename) that container to be able to reuse that name.");
+                + "\". You have to remove (or rename) that container to be able to reuse that "
+                + "name.");
     }
 
     /** Rewrites a container's row (same id); false when the row is gone. */
@@ -164,9 +166,11 @@ public final class Store implements AutoCloseable {
      * that a client waiting on it still learns the code; older entries are dropped.
      */
     public void recordRemovedExit(String id, int exitCode, Instant now) {
-        try (PreparedStatement prune = db.prepareStatement("DELETE FROM exits WHERE removed_at < ?");
+        try (PreparedStatement prune = db.prepareStatement(
+                        "DELETE FROM exits WHERE removed_at < ?");
                 PreparedStatement p = db.prepareStatement(
-                        "INSERT OR REPLACE INTO exits (id, exit_code, removed_at) VALUES (?,?,?)")) {
+                        "INSERT OR REPLACE INTO exits (id, exit_code, removed_at) "
+                                + "VALUES (?,?,?)")) {
             prune.setLong(1, nanos(now.minusSeconds(EXIT_KEPT_SECONDS)));
             prune.executeUpdate();
             p.setString(1, id);

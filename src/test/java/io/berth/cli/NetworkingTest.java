@@ -56,7 +56,8 @@ class NetworkingTest {
         String page = "";
         for (int i = 0; i < 50 && page.isEmpty(); i++) {
             try (Socket s = new Socket("127.0.0.1", port)) {
-                s.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+                s.getOutputStream().write(
+                        "GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.UTF_8));
                 InputStream in = s.getInputStream();
                 page = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {

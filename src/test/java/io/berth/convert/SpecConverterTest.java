@@ -14,7 +14,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SpecConverterTest {
-    private static final String ID = "0811d2b9bc6e714a01b266d353e0834744d4b4737a7b30cc7592bfb418b0e41d";
+    private static final String ID =
+            "0811d2b9bc6e714a01b266d353e0834744d4b4737a7b30cc7592bfb418b0e41d";
     private static final ImageConfig BUSYBOX = new ImageConfig(null, null,
             List.of("PATH=/bin:/usr/bin", "LANG=C"), null, List.of("sh"), null, "/srv", null, null);
 
