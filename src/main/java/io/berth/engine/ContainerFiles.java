@@ -1,5 +1,7 @@
 package io.berth.engine;
 
+import io.berth.network.HostsFile;
+import io.berth.network.ResolvConf;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -7,7 +9,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -52,32 +53,25 @@ record ContainerFiles(Path dir) {
         }
     }
 
-    /** Writes /etc/hostname, /etc/hosts and /etc/resolv.conf as the container will see them. */
+    /**
+     * Writes /etc/hostname, /etc/hosts and /etc/resolv.conf before the container is created, so
+     * that they can be bind-mounted; the network layer rewrites hosts and resolv.conf in place
+     * once the container has its addresses.
+     */
     void writeEtc(String hostname, Path hostResolvConf) {
         write(hostname(), hostname + "\n");
-        write(hosts(), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-                + "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\n"
-                + "ff02::2\tip6-allrouters\n");
-        write(resolvConf(), resolvConf(hostResolvConf));
+        write(hosts(), HostsFile.render(List.of(), null, List.of(), List.of()));
+        write(resolvConf(), ResolvConf.render(read(hostResolvConf), List.of(), List.of(),
+                List.of()));
     }
 
-    /** The host's resolv.conf without loopback nameservers, which mean nothing inside. */
-    static String resolvConf(Path hostResolvConf) {
-        if (!Files.isRegularFile(hostResolvConf)) {
-            return "";
-        }
-        try (Stream<String> lines = Files.lines(hostResolvConf)) {
-            return lines.filter(l -> !isLoopbackNameserver(l))
-                    .collect(Collectors.joining("\n", "", "\n"));
+    /** A host file's text, empty when it does not exist. */
+    static String read(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Files.readString(file) : "";
         } catch (IOException e) {
-            throw new UncheckedIOException("read " + hostResolvConf, e);
+            throw new UncheckedIOException("read " + file, e);
         }
-    }
-
-    private static boolean isLoopbackNameserver(String line) {
-        String[] f = line.trim().split("\\s+");
-        return f.length >= 2 && f[0].equals("nameserver")
-                && (f[1].startsWith("127.") || f[1].equals("::1"));
     }
 
     /**

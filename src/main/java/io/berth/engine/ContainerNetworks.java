@@ -90,8 +90,8 @@ final class ContainerNetworks {
         String hostname = SpecConverter.hostname(record.id(), req);
         String mode = req.networkMode() == null ? "" : req.networkMode();
         if (mode.equals("host")) {
-            writeInPlace(files.hosts(), read(HOST_HOSTS));
-            writeInPlace(files.resolvConf(), read(HOST_RESOLV_CONF));
+            writeInPlace(files.hosts(), ContainerFiles.read(HOST_HOSTS));
+            writeInPlace(files.resolvConf(), ContainerFiles.read(HOST_RESOLV_CONF));
             return;
         }
         if (mode.startsWith("container:")) {
@@ -109,7 +109,8 @@ final class ContainerNetworks {
             }
             writeInPlace(files.hosts(), networks.hostsFile(record.id(), hostname,
                     nonNull(req.extraHosts())));
-            writeInPlace(files.resolvConf(), ResolvConf.render(read(HOST_RESOLV_CONF),
+            writeInPlace(files.resolvConf(), ResolvConf.render(
+                    ContainerFiles.read(HOST_RESOLV_CONF),
                     nonNull(req.dns()), nonNull(req.dnsSearch()), nonNull(req.dnsOptions())));
         } catch (NetworkException e) {
             disconnect(record.id());
@@ -155,14 +156,6 @@ final class ContainerNetworks {
             Files.writeString(file, content);
         } catch (IOException e) {
             throw new UncheckedIOException("write " + file, e);
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.isRegularFile(file) ? Files.readString(file) : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException("read " + file, e);
         }
     }
 
