@@ -38,6 +38,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -61,6 +62,8 @@ public final class Engine implements AutoCloseable {
     private final ContainerNetworks containerNetworks;
 
     private final CgroupDriver cgroups;
+    private final Map<String, io.berth.spec.ImageConfig> imageConfigs =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final Host host = Host.linux();
 
     private Engine(EngineConfig config, Store store, ImageStore images, OciRuntime runtime,
@@ -471,8 +474,7 @@ public final class Engine implements AutoCloseable {
         if (requested != null && !requested.isEmpty()) {
             return Signals.parse(requested);
         }
-        Optional<Image> image = images.find(c.record().imageId());
-        String fromImage = image.map(i -> i.config().stopSignal()).orElse(null);
+        String fromImage = imageConfig(c.record()).stopSignal();
         return fromImage == null || fromImage.isEmpty() ? Signals.SIGTERM
                 : Signals.parse(fromImage);
     }
@@ -710,10 +712,8 @@ public final class Engine implements AutoCloseable {
     }
 
     private List<String> args(ContainerRecord record) {
-        Optional<Image> image = images.find(record.imageId());
         try {
-            return SpecConverter.args(record.request(),
-                    image.map(Image::config).orElse(io.berth.spec.ImageConfig.empty()));
+            return SpecConverter.args(record.request(), imageConfig(record));
         } catch (InvalidRequestException e) {
             return List.of();
         }
@@ -780,8 +780,16 @@ public final class Engine implements AutoCloseable {
 
     /** The configuration of a container's image (empty when the image is gone). */
     public io.berth.spec.ImageConfig imageConfig(Container c) {
-        return images.find(c.record().imageId()).map(Image::config)
-                .orElse(io.berth.spec.ImageConfig.empty());
+        return imageConfig(c.record());
+    }
+
+    /**
+     * Image configs by image id, read once per engine: an id names its content, so the config
+     * cannot change, and `ps` of many containers of one image looks it up only once.
+     */
+    private io.berth.spec.ImageConfig imageConfig(ContainerRecord record) {
+        return imageConfigs.computeIfAbsent(record.imageId(), id -> images.find(id)
+                .map(Image::config).orElse(io.berth.spec.ImageConfig.empty()));
     }
 
     /** A container's network endpoints, one per network it is attached to. */
