@@ -18,7 +18,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -77,20 +76,7 @@ class SeccompTest {
 
     @AfterEach
     void tearDown() throws IOException {
-        for (String id : runtime.list()) {
-            runtime.delete(id, true);
-        }
-        runtime.close();
-        new TestCgroups().destroy(bundle.cgroupsPath);
-        String prefix = work.toRealPath().toString();
-        List<String> leaks = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-                .filter(l -> l.contains(prefix)).toList();
-        assertEquals(List.of(), leaks, "mounts left under the test folder");
-        try (Stream<Path> files = Files.walk(work)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        TestBundle.cleanUp(runtime, bundle, work);
     }
 
     private static List<String> bounding() {

@@ -144,4 +144,26 @@ final class TestBundle {
             }
             """;
     }
+
+    /**
+     * Ends a runtime test: deletes every container, closes the runtime, removes the bundle's
+     * cgroup, checks that no mount is left under the work folder, then deletes the folder.
+     */
+    static void cleanUp(OciRuntime runtime, TestBundle bundle, Path work) throws IOException {
+        for (String id : runtime.list()) {
+            runtime.delete(id, true);
+        }
+        runtime.close();
+        new TestCgroups().destroy(bundle.cgroupsPath);
+        String prefix = work.toRealPath().toString();
+        java.util.List<String> leaks = Files.readAllLines(Path.of("/proc/self/mountinfo"))
+                .stream().filter(l -> l.contains(prefix)).toList();
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(), leaks,
+                "mounts left under the test folder");
+        try (java.util.stream.Stream<Path> files = Files.walk(work)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
 }
