@@ -70,7 +70,8 @@ class CgroupV2DriverPrivilegedTest {
         assertTrue(Files.readString(UNIFIED.resolve(cgroup.path).resolve("cgroup.events"))
                 .contains("frozen 1"));
         driver.freeze(cgroup.path, false);
-        assertTrue(RealCgroup.state(sleep.pid()).startsWith("S"), RealCgroup.state(sleep.pid()));
+        String thawed = RealCgroup.state(sleep.pid());
+        assertTrue(thawed.startsWith("S") || thawed.startsWith("R"), "thawed: " + thawed);
 
         sleep.destroyForcibly();
         assertTrue(sleep.waitFor(10, TimeUnit.SECONDS));
