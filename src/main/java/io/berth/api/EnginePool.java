@@ -12,19 +12,20 @@ import java.util.Deque;
  * its own, as if it were one more CLI. That way a long wait, stop or log stream holds no lock
  * that other clients need.
  */
-final class EnginePool implements AutoCloseable {
+public final class EnginePool implements AutoCloseable {
     private static final int IDLE_KEPT = 8;
 
     private final EngineConfig config;
     private final Deque<Engine> idle = new ArrayDeque<>();
     private boolean closed;
 
-    EnginePool(EngineConfig config) {
+    /** A pool of engines on config's root, opened as they are first needed. */
+    public EnginePool(EngineConfig config) {
         this.config = config;
     }
 
     /** Work done with an engine. */
-    interface Work<T> {
+    public interface Work<T> {
         T apply(Engine engine) throws Exception;
     }
 
@@ -33,7 +34,8 @@ final class EnginePool implements AutoCloseable {
         void apply(Engine engine) throws Exception;
     }
 
-    <T> T with(Work<T> work) throws Exception {
+    /** Runs work on an engine no other thread uses meanwhile. */
+    public <T> T with(Work<T> work) throws Exception {
         Engine engine = borrow();
         try {
             return work.apply(engine);

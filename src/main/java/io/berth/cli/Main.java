@@ -86,20 +86,23 @@ public final class Main {
 
     private Engine engine;
 
+    /** A warm engine lent by the service that runs this command line; not ours to close. */
+    private Engine lent;
+
     /** The engine, opened on first use so that --help costs nothing. */
     Engine engine() {
         if (engine == null) {
             EngineConfig.Bridge bridge = bridgeName == null ? null
                     : new EngineConfig.Bridge(bridgeName, bridgeSubnet);
-            engine = Engine.open(new EngineConfig(absolute(root), absolute(runroot),
-                    OciRuntime.defaultShim(),
-                    bridge));
+            EngineConfig config = new EngineConfig(absolute(root), absolute(runroot),
+                    OciRuntime.defaultShim(), bridge);
+            engine = lent != null && lent.config().equals(config) ? lent : Engine.open(config);
         }
         return engine;
     }
 
     void closeEngine() {
-        if (engine != null) {
+        if (engine != null && engine != lent) {
             engine.close();
         }
     }
@@ -110,7 +113,16 @@ public final class Main {
 
     /** Runs one berth command line and returns its exit code. */
     public static int run(String... args) {
+        return run(null, args);
+    }
+
+    /**
+     * Runs one berth command line on a warm engine when it names that engine's root and
+     * runroot (else on its own), and returns its exit code.
+     */
+    static int run(Engine warm, String... args) {
         Main main = new Main();
+        main.lent = warm;
         CommandLine cli = new CommandLine(main);
         String verb = verb(cli.getCommandSpec(), args);
         if (verb != null) {

@@ -28,16 +28,25 @@ final class ServiceCommand implements Callable<Integer> {
         Path socket = socketPath(address);
         EngineConfig.Bridge bridge = main.bridgeName == null ? null
                 : new EngineConfig.Bridge(main.bridgeName, main.bridgeSubnet);
-        EngineConfig config = new EngineConfig(main.root, main.runroot,
-                OciRuntime.defaultShim(), bridge);
+        EngineConfig config = new EngineConfig(main.root.toAbsolutePath().normalize(),
+                main.runroot.toAbsolutePath().normalize(), OciRuntime.defaultShim(), bridge);
         ApiService service = ApiService.start(config, socket, Main.VERSION);
+        CommandServer commands;
+        try {
+            commands = CommandServer.start(config);
+        } catch (RuntimeException e) {
+            service.close();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
-        // SIGTERM and SIGINT run the hooks: the socket closes, containers keep running.
+        // SIGTERM and SIGINT run the hooks: the sockets close, containers keep running.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            commands.close();
             service.close();
             stopped.countDown();
         }, "api-stop"));
-        System.err.println("berth: serving the Docker API on unix://" + socket);
+        System.err.println("berth: serving the Docker API on unix://" + socket
+                + " and berth's own commands on " + commands.socket());
         stopped.await();
         return 0;
     }

@@ -1,0 +1,196 @@
+package io.berth.cli;
+
+import io.berth.api.EnginePool;
+import io.berth.engine.EngineConfig;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The engine's command socket, {@code <runroot>/berth.sock}: runs the command lines that
+ * {@link Forward} hands over as the CLI would, on this service's warm engines, and sends back
+ * what they print and their exit code. Root only (0600), as the engine is root.
+ */
+final class CommandServer implements AutoCloseable {
+    private static final int MAX_ARGS = 4096;
+    private static final int MAX_ARG_BYTES = 1 << 20;
+
+    private final Path socket;
+    private final ServerSocketChannel server;
+    private final EnginePool pool;
+    private final Thread acceptor;
+    private final AtomicInteger served = new AtomicInteger();
+    private final AtomicInteger active = new AtomicInteger();
+
+    private CommandServer(Path socket, ServerSocketChannel server, EnginePool pool) {
+        this.socket = socket;
+        this.server = server;
+        this.pool = pool;
+        this.acceptor = Thread.ofPlatform().name("command-accept").daemon(true)
+                .unstarted(this::acceptLoop);
+    }
+
+    /** Listens on the runroot's command socket; commands run on engines of {@code config}. */
+    static CommandServer start(EngineConfig config) {
+        Path socket = config.runroot().resolve(Forward.SOCKET_NAME);
+        try {
+            Files.createDirectories(config.runroot());
+            Files.deleteIfExists(socket);
+            ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socket), 64);
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+            ThreadOutput.install();
+            CommandServer commands = new CommandServer(socket, server, new EnginePool(config));
+            commands.acceptor.start();
+            return commands;
+        } catch (IOException e) {
+            throw new UncheckedIOException("listen on " + socket + ": " + e.getMessage(), e);
+        }
+    }
+
+    Path socket() {
+        return socket;
+    }
+
+    private void acceptLoop() {
+        while (server.isOpen()) {
+            try {
+                SocketChannel client = server.accept();
+                Thread.ofPlatform().name("command").daemon(true).start(() -> serve(client));
+            } catch (IOException e) {
+                return; // closed
+            }
+        }
+    }
+
+    private void serve(SocketChannel client) {
+        active.incrementAndGet();
+        try (client) {
+            DataInputStream in = new DataInputStream(Channels.newInputStream(client));
+            String[] args = readArgs(in);
+            served.incrementAndGet();
+            watchForHangUp(in, Thread.currentThread());
+            DataOutputStream answer = new DataOutputStream(Channels.newOutputStream(client));
+            Frames frames = new Frames(answer);
+            int code;
+            try (PrintStream out = new PrintStream(frames.stream(Forward.STDOUT), true,
+                    StandardCharsets.UTF_8);
+                    PrintStream err = new PrintStream(frames.stream(Forward.STDERR), true,
+                            StandardCharsets.UTF_8)) {
+                code = ThreadOutput.with(out, err, () -> pool.with(engine -> Main.run(engine,
+                        args)));
+            }
+            frames.exit(code);
+        } catch (Exception e) {
+            // The client went away, or sent no command line: nothing to answer.
+        } finally {
+            active.decrementAndGet();
+        }
+    }
+
+    /**
+     * The client sends nothing after its command line: the end of its stream means it is gone
+     * (Ctrl-C on `logs -f`, say), and the command is interrupted rather than left running.
+     */
+    private static void watchForHangUp(DataInputStream in, Thread command) {
+        Thread.ofVirtual().start(() -> {
+            try {
+                while (in.read() >= 0) {
+                    // Nothing is expected; anything sent is ignored.
+                }
+            } catch (IOException e) {
+                // Closed by the command's end: the same as a hang-up, and then harmless.
+            }
+            command.interrupt();
+        });
+    }
+
+    /** How many command lines run now. */
+    int active() {
+        return active.get();
+    }
+
+    /** How many command lines this server has taken. */
+    int served() {
+        return served.get();
+    }
+
+    private static String[] readArgs(DataInputStream in) throws IOException {
+        if (in.readInt() != Forward.MAGIC) {
+            throw new IOException("not a berth command line");
+        }
+        int count = in.readInt();
+        if (count < 0 || count > MAX_ARGS) {
+            throw new IOException("too many arguments: " + count);
+        }
+        String[] args = new String[count];
+        for (int i = 0; i < count; i++) {
+            int length = in.readInt();
+            if (length < 0 || length > MAX_ARG_BYTES) {
+                throw new IOException("argument too long: " + length);
+            }
+            args[i] = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+        }
+        return args;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            // Shutting down: a socket file left behind is replaced at the next start.
+        }
+        pool.close();
+    }
+
+    /** The answer's frames: stdout and stderr chunks, then the exit code. */
+    private static final class Frames {
+        private final DataOutputStream out;
+
+        Frames(DataOutputStream out) {
+            this.out = out;
+        }
+
+        OutputStream stream(int kind) {
+            return new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    synchronized (out) {
+                        out.writeByte(kind);
+                        out.writeInt(len);
+                        out.write(b, off, len);
+                        out.flush();
+                    }
+                }
+            };
+        }
+
+        void exit(int code) throws IOException {
+            synchronized (out) {
+                out.writeByte(Forward.EXIT);
+                out.writeInt(code);
+                out.flush();
+            }
+        }
+    }
+}

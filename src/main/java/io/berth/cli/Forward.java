@@ -1,0 +1,106 @@
+package io.berth.cli;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * The thin CLI: hands a command line to a resident engine (`berth system service`) on its
+ * command socket and plays back what the engine's run of it printed, and its exit code. The
+ * launcher calls it only for commands that need neither the caller's terminal, stdin, working
+ * directory nor environment (see bin/berth), so their outcome is the same as in-process.
+ *
+ * <p>It touches only a few JDK classes, so that a JVM running it starts in a few tens of
+ * milliseconds, while the engine's own classes stay warm in the service. The wire format is
+ * Berth's own, written by hand: a length-prefixed argv, answered by frames (stream, length,
+ * bytes) and a final exit frame; nothing standard fits a local argv-and-stdio relay this small.
+ */
+public final class Forward {
+    static final int MAGIC = 0x42525431; // "BRT1"
+    static final int STDOUT = 1;
+    static final int STDERR = 2;
+    static final int EXIT = 3;
+
+    private Forward() {
+    }
+
+    /** The socket name under the runroot. */
+    static final String SOCKET_NAME = "berth.sock";
+
+    public static void main(String[] args) throws Exception {
+        Path socket = Path.of(System.getProperty("berth.socket", "/run/berth/" + SOCKET_NAME));
+        SocketChannel channel;
+        try {
+            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            channel.connect(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            // A socket left by a service that died: nothing was sent, so the launcher runs
+            // the command in a JVM of its own instead.
+            System.exit(runAlone(args));
+            return;
+        }
+        System.exit(relay(channel, args));
+    }
+
+    private static int runAlone(String[] args) throws IOException, InterruptedException {
+        String home = System.getProperty("berth.home", ".");
+        java.util.List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(home, "bin", "berth").toString());
+        command.addAll(java.util.List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        builder.environment().put("BERTH_NO_ENGINE", "1");
+        return builder.start().waitFor();
+    }
+
+    /** Sends the command line and copies the answer to our stdout and stderr. */
+    static int relay(SocketChannel channel, String[] args) throws IOException {
+        DataOutputStream request = new DataOutputStream(Channels.newOutputStream(channel));
+        request.writeInt(MAGIC);
+        request.writeInt(args.length);
+        for (String arg : args) {
+            byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
+            request.writeInt(bytes.length);
+            request.write(bytes);
+        }
+        request.flush();
+        OutputStream out = new FileOutputStream(FileDescriptor.out);
+        OutputStream err = new FileOutputStream(FileDescriptor.err);
+        DataInputStream answer = new DataInputStream(Channels.newInputStream(channel));
+        byte[] buffer = new byte[16 * 1024];
+        while (true) {
+            int kind = answer.read();
+            if (kind < 0) {
+                err.write("berth: the engine closed the connection before the command ended\n"
+                        .getBytes(StandardCharsets.UTF_8));
+                return 125;
+            }
+            int length = answer.readInt();
+            if (kind == EXIT) {
+                return length;
+            }
+            copy(answer, kind == STDERR ? err : out, length, buffer);
+        }
+    }
+
+    private static void copy(InputStream in, OutputStream to, int length, byte[] buffer)
+            throws IOException {
+        while (length > 0) {
+            int n = in.read(buffer, 0, Math.min(length, buffer.length));
+            if (n < 0) {
+                throw new IOException("the engine's answer ended mid-frame");
+            }
+            to.write(buffer, 0, n);
+            length -= n;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.berth.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * System.out and System.err that write to the stream of the command the current thread runs
+ * (and threads it starts), so that several forwarded command lines can print at once in one
+ * JVM; threads that run no command print to the process's own streams.
+ */
+final class ThreadOutput {
+    private static final InheritableThreadLocal<PrintStream[]> CURRENT =
+            new InheritableThreadLocal<>();
+    private static boolean installed;
+
+    private ThreadOutput() {
+    }
+
+    /** Work that prints. */
+    interface Work {
+        int run() throws Exception;
+    }
+
+    static synchronized void install() {
+        if (installed) {
+            return;
+        }
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        System.setOut(new PrintStream(new Routed(out, 0), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new Routed(err, 1), true, StandardCharsets.UTF_8));
+        installed = true;
+    }
+
+    /** Runs work with this thread's output sent to out and err. */
+    static int with(PrintStream out, PrintStream err, Work work) throws Exception {
+        PrintStream[] before = CURRENT.get();
+        CURRENT.set(new PrintStream[] {out, err});
+        try {
+            return work.run();
+        } finally {
+            System.out.flush();
+            System.err.flush();
+            CURRENT.set(before);
+        }
+    }
+
+    private static final class Routed extends OutputStream {
+        private final PrintStream fallback;
+        private final int which;
+
+        Routed(PrintStream fallback, int which) {
+            this.fallback = fallback;
+            this.which = which;
+        }
+
+        private PrintStream target() {
+            PrintStream[] current = CURRENT.get();
+            return current == null ? fallback : current[which];
+        }
+
+        @Override
+        public void write(int b) {
+            target().write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            target().write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            target().flush();
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.berth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.berth.engine.EngineConfig;
+import io.berth.runtime.OciRuntime;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The thin CLI ({@link Forward}, in a JVM of its own as bin/berth starts it) against the
+ * engine's command socket: the same output, error and exit code as the command run in-process.
+ */
+@Tag("privileged")
+class CommandServerTest {
+    private static BerthCli berth;
+    private static CommandServer server;
+
+    @BeforeAll
+    static void start() {
+        berth = new BerthCli();
+        assertEquals(0, berth.run("load", "-i",
+                BerthCli.fixtures().resolve("busybox-docker-archive.tar").toString()).code());
+        server = CommandServer.start(new EngineConfig(berth.root, berth.runroot,
+                OciRuntime.defaultShim(), new EngineConfig.Bridge(berth.bridge, berth.subnet)));
+    }
+
+    @AfterAll
+    static void cleanUp() throws IOException {
+        server.close();
+        berth.close();
+    }
+
+    /** Starts the thin client on this root's socket. */
+    private static Process client(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dberth.socket=" + server.socket(), "-cp", System.getProperty("java.class.path"),
+                "io.berth.cli.Forward", "--root", berth.root.toString(), "--runroot",
+                berth.runroot.toString(), "--bridge-name", berth.bridge, "--bridge-subnet",
+                berth.subnet));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(
+                new java.io.File("/dev/null"))).start();
+    }
+
+    private static BerthCli.Result forward(String... args) throws Exception {
+        int before = server.served();
+        Process p = client(args);
+        byte[] out = p.getInputStream().readAllBytes();
+        byte[] err = p.getErrorStream().readAllBytes();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(before + 1, server.served(), "the engine ran it, not the client");
+        return new BerthCli.Result(p.exitValue(), new String(out, StandardCharsets.UTF_8),
+                new String(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aForwardedRunPrintsBothStreamsAndExitsWithTheContainersCode() throws Exception {
+        String[] run = {"run", "--rm", "busybox", "sh", "-c", "echo out; echo err >&2; exit 3"};
+        BerthCli.Result forwarded = forward(run);
+        assertEquals(new BerthCli.Result(3, "out\n", "err\n"), forwarded);
+        assertEquals(berth.run(run), forwarded);
+    }
+
+    @Test
+    void errorsAndFormatsAreTheSameAsInProcess() throws Exception {
+        assertEquals(0, forward("run", "-d", "--name", "kept", "busybox", "sleep", "60")
+                .code());
+        for (String[] args : List.of(
+                new String[] {"inspect", "--format", "{{.Name}} {{.State.Running}}", "kept"},
+                new String[] {"ps", "--format", "{{.Names}} {{.Image}}"},
+                new String[] {"rm", "no-such-container"},
+                new String[] {"stop", "--bogus-flag", "kept"})) {
+            assertEquals(berth.run(args), forward(args), String.join(" ", args));
+        }
+        assertEquals("/kept true\n", forward("inspect", "--format",
+                "{{.Name}} {{.State.Running}}", "kept").out());
+        assertEquals(0, forward("rm", "-f", "kept").code());
+    }
+
+    @Test
+    void aLongCommandDoesNotHoldUpAnother() throws Exception {
+        Process slow = client("run", "--rm", "--name", "slow", "busybox", "sleep", "3");
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (server.active() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            String names = "";
+            while (!names.contains("slow") && System.nanoTime() < deadline) {
+                names = forward("ps", "--format", "{{.Names}}").out();
+            }
+            assertEquals("slow\n", names, "ps answered while run was still attached");
+            assertTrue(slow.isAlive());
+            assertTrue(slow.waitFor(20, TimeUnit.SECONDS));
+            assertEquals(0, slow.exitValue());
+        } finally {
+            slow.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void aClientThatHangsUpEndsItsCommand() throws Exception {
+        assertEquals(0, forward("run", "-d", "--name", "talker", "busybox", "sh", "-c",
+                "while true; do echo tick; sleep 0.2; done").code());
+        Process follow = client("logs", "-f", "talker");
+        assertEquals("tick", new String(follow.getInputStream().readNBytes(4),
+                StandardCharsets.UTF_8));
+        assertEquals(1, server.active());
+        follow.destroyForcibly().waitFor();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.active() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, server.active(), "the follow ended with its client");
+        assertEquals(0, forward("rm", "-f", "talker").code());
+    }
+
+    @Test
+    void theLauncherForwardsOnlyWhatNeedsNothingOfTheCaller() throws Exception {
+        String root = "--root " + berth.root + " --runroot " + berth.runroot + " ";
+        String forward = "forward " + server.socket();
+        for (String line : List.of("run --rm busybox true", "ps -a", "logs -t web",
+                "stop -t 3 web", "run -e A=1 -d busybox top", "inspect --format {{.Id}} x")) {
+            assertEquals(forward, launcherSays(root + line), line);
+        }
+        for (String line : List.of("run -it busybox sh", "run -i busybox cat",
+                "run -e HOME busybox env", "run -v /tmp:/x busybox true", "exec -t web sh",
+                "start -a web", "load -i image.tar", "cp web:/etc/hosts .", "--help")) {
+            assertEquals("local", launcherSays(root + line), line);
+        }
+        assertEquals("local", launcherSays("--root relative/path ps"), "a path of the caller's");
+        assertEquals("local", launcherSays("--root /tmp --runroot /nonexistent/run ps"),
+                "no engine serves that runroot");
+    }
+
+    private static String launcherSays(String line) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bin/berth"));
+        command.addAll(List.of(line.split(" ")));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("BERTH_FORWARD_CHECK", "1");
+        Process p = builder.redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        return said.strip();
+    }
+
+    @Test
+    void theSocketIsForRootAlone() throws IOException {
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(server.socket())));
+    }
+}
