@@ -250,7 +250,11 @@ public final class Engine implements AutoCloseable {
         IdShift shift = record.usernsHostId() == null ? null
                 : new IdShift(record.usernsHostId(), USERNS_SIZE);
         files.create();
-        images.mountSnapshot(image, files.snapshot(), files.rootfs(), shift);
+        if (record.request().autoRemove()) {
+            images.mountThrowAwaySnapshot(image, files.snapshot(), files.rootfs(), shift);
+        } else {
+            images.mountSnapshot(image, files.snapshot(), files.rootfs(), shift);
+        }
 
         ContainerRequest request = record.request();
         String hostname = SpecConverter.hostname(record.id(), request);

@@ -500,6 +500,15 @@ public final class ImageStore {
         snapshots.mount(layerDirs(image), snapshotDir, target, shift);
     }
 
+    /**
+     * As {@link #mountSnapshot(Image, Path, Path, IdShift)}, for a snapshot thrown away with
+     * its container (--rm): never synced to disk, so that unmounting it costs no write-back.
+     */
+    public void mountThrowAwaySnapshot(Image image, Path snapshotDir, Path target,
+            IdShift shift) {
+        snapshots.mount(layerDirs(image), snapshotDir, target, shift, true);
+    }
+
     /** Unmounts a snapshot; a target that is not mounted (or missing) is fine. */
     public void unmountSnapshot(Path target) {
         snapshots.unmount(target);

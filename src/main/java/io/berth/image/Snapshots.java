@@ -14,7 +14,9 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Overlay mounts of an image: the layers as lower dirs, a container's changes in an upper dir.
@@ -32,6 +34,18 @@ final class Snapshots {
     }
 
     void mount(List<Path> layersLowestFirst, Path snapshotDir, Path target, IdShift shift) {
+        mount(layersLowestFirst, snapshotDir, target, shift, false);
+    }
+
+    /**
+     * As {@link #mount(List, Path, Path, IdShift)}; a throw-away snapshot (a --rm container's)
+     * is mounted "volatile": overlay then never syncs its upper file system, which at unmount
+     * would write back every dirty page of the whole file system under the store, tens of
+     * milliseconds of each `run --rm`. Its writes may not survive a crash of the host, which a
+     * container removed at its exit never needs.
+     */
+    void mount(List<Path> layersLowestFirst, Path snapshotDir, Path target, IdShift shift,
+            boolean throwAway) {
         Path upper = snapshotDir.resolve("upper");
         Path work = snapshotDir.resolve("work");
         List<Path> lowers = new ArrayList<>(layersLowestFirst.reversed());
@@ -41,7 +55,12 @@ final class Snapshots {
             folders(lowers.getFirst());
         }
         String data = options(lowers, upper, work, shift != null);
-        sys.mount("overlay", target.toString(), "overlay", 0, data);
+        clearVolatileMark(work);
+        if (throwAway) {
+            mountVolatile(target, data);
+        } else {
+            sys.mount("overlay", target.toString(), "overlay", 0, data);
+        }
         if (shift != null) {
             try {
                 shiftOnce(snapshotDir, target, shift);
@@ -49,6 +68,38 @@ final class Snapshots {
                 unmount(target);
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Overlay marks a volatile mount in work/work/incompat/volatile and then refuses any mount
+     * of the snapshot, as its upper folder may be torn after a crash. Only a throw-away
+     * snapshot is mounted so, and it is remounted only after this engine unmounted it (a start
+     * after a failed start, a copy into its container), so the mark is cleared first.
+     */
+    private static void clearVolatileMark(Path work) {
+        Path mark = work.resolve("work/incompat/volatile");
+        if (!Files.exists(mark, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> tree = Files.walk(mark)) {
+            for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("clear the volatile mark of " + work, e);
+        }
+    }
+
+    /** A kernel without the volatile option (before 5.10) gets the usual mount. */
+    private void mountVolatile(Path target, String data) {
+        try {
+            sys.mount("overlay", target.toString(), "overlay", 0, data + ",volatile");
+        } catch (SysException e) {
+            if (e.errno() != Errno.EINVAL) {
+                throw e;
+            }
+            sys.mount("overlay", target.toString(), "overlay", 0, data);
         }
     }
 

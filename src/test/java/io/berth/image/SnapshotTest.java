@@ -98,4 +98,30 @@ class SnapshotTest {
 
         assertEquals(List.of(), Scratch.mountsUnder(scratch.dir));
     }
+
+    @Test
+    void aThrowAwaySnapshotIsVolatileAndMountsAgainAfterItsOwnUnmount() throws IOException {
+        store.mountThrowAwaySnapshot(image, snapshot, rootfs, null);
+        assertTrue(superOptions(rootfs).contains("volatile"), superOptions(rootfs));
+        Files.writeString(rootfs.resolve("etc/motd"), "kept until removed\n");
+        store.unmountSnapshot(rootfs);
+
+        store.mountThrowAwaySnapshot(image, snapshot, rootfs, null);
+        assertEquals("kept until removed\n", Files.readString(rootfs.resolve("etc/motd")));
+        store.unmountSnapshot(rootfs);
+
+        store.mountSnapshot(image, snapshot, rootfs, null);
+        assertTrue(!superOptions(rootfs).contains("volatile"), "a kept snapshot is synced");
+    }
+
+    /** The super options (last field) of the mount at target, from mountinfo. */
+    private static String superOptions(Path target) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] fields = line.split(" ");
+            if (fields[4].equals(target.toString())) {
+                return fields[fields.length - 1];
+            }
+        }
+        return "(not mounted)";
+    }
 }
