@@ -133,7 +133,8 @@ class CommandServerTest {
         String root = "--root " + berth.root + " --runroot " + berth.runroot + " ";
         String forward = "forward " + server.socket();
         for (String line : List.of("run --rm busybox true", "ps -a", "logs -t web",
-                "stop -t 3 web", "run -e A=1 -d busybox top", "inspect --format {{.Id}} x")) {
+                "stop -t 3 web", "run -e A=1 -d busybox top", "inspect --format {{.Id}} x",
+                "container-cleanup 0123")) {
             assertEquals(forward, launcherSays(root + line), line);
         }
         for (String line : List.of("run -it busybox sh", "run -i busybox cat",
