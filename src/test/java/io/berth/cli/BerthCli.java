@@ -47,6 +47,17 @@ final class BerthCli implements AutoCloseable {
         subnet = "10.79." + Math.floorMod(bridge.hashCode(), 250) + ".0/24";
     }
 
+    /** A CLI on a fresh root with the busybox fixture image loaded. */
+    static BerthCli withBusybox() {
+        BerthCli cli = new BerthCli();
+        Result load = cli.run("load", "-i", fixtures().resolve("busybox-docker-archive.tar")
+                .toString());
+        if (load.code() != 0) {
+            throw new IllegalStateException("load the busybox fixture: " + load.err());
+        }
+        return cli;
+    }
+
     static Path fixtures() {
         return Path.of(System.getProperty("berth.fixtures", "../shared/fixtures"));
     }

@@ -28,9 +28,7 @@ class CommandServerTest {
 
     @BeforeAll
     static void start() {
-        berth = new BerthCli();
-        assertEquals(0, berth.run("load", "-i",
-                BerthCli.fixtures().resolve("busybox-docker-archive.tar").toString()).code());
+        berth = BerthCli.withBusybox();
         server = CommandServer.start(new EngineConfig(berth.root, berth.runroot,
                 OciRuntime.defaultShim(), new EngineConfig.Bridge(berth.bridge, berth.subnet)));
     }
