@@ -2,6 +2,7 @@ package io.berth.cli;
 
 import io.berth.api.EnginePool;
 import io.berth.engine.EngineConfig;
+import io.berth.sys.Sys;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -20,9 +21,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The engine's command socket, {@code <runroot>/berth.sock}: runs the command lines that
- * {@link Forward} hands over as the CLI would, on this service's warm engines, and sends back
- * what they print and their exit code. Root only (0600), as the engine is root.
+ * The engine's command socket, {@code <runroot>/berth.sock}, and its FIFO slots (see
+ * {@link CommandFifos}): runs the command lines that {@link Forward} hands over as the CLI
+ * would, on this service's warm engines, and sends back what they print and their exit code.
+ * Root only (0600 and 0700), as the engine is root.
  */
 final class CommandServer implements AutoCloseable {
     private static final int MAX_ARGS = 4096;
@@ -33,6 +35,7 @@ final class CommandServer implements AutoCloseable {
     private final EnginePool pool;
     private final Thread acceptor;
     private final AtomicInteger served = new AtomicInteger();
+    private CommandFifos fifos;
     private final AtomicInteger active = new AtomicInteger();
 
     private CommandServer(Path socket, ServerSocketChannel server, EnginePool pool) {
@@ -55,6 +58,12 @@ final class CommandServer implements AutoCloseable {
             ThreadOutput.install();
             CommandServer commands = new CommandServer(socket, server, new EnginePool(config));
             commands.acceptor.start();
+            try {
+                commands.fifos = CommandFifos.start(config.runroot(), commands, Sys.linux());
+            } catch (RuntimeException e) {
+                commands.close();
+                throw e;
+            }
             return commands;
         } catch (IOException e) {
             throw new UncheckedIOException("listen on " + socket + ": " + e.getMessage(), e);
@@ -77,23 +86,51 @@ final class CommandServer implements AutoCloseable {
     }
 
     private void serve(SocketChannel client) {
-        active.incrementAndGet();
         try (client) {
-            DataInputStream in = new DataInputStream(Channels.newInputStream(client));
-            String[] args = readArgs(in);
+            serve(new DataInputStream(Channels.newInputStream(client)),
+                    Channels.newOutputStream(client));
+        } catch (IOException e) {
+            // Closing a connection whose client is gone.
+        }
+    }
+
+    /**
+     * Reads one command line from {@code request}, runs it on a warm engine with its output
+     * framed to {@code answer}, and ends with its exit code. The request stream stays open
+     * while the command runs: its end means the client is gone.
+     */
+    void serve(DataInputStream request, OutputStream answer) {
+        serve(request, answer, false);
+    }
+
+    /**
+     * As {@link #serve(DataInputStream, OutputStream)}; with {@code untilGone}, returns only
+     * once the client has closed its end of the request too, so that a FIFO slot is handed to
+     * the next client only when nothing of the last one can still reach it.
+     */
+    void serve(DataInputStream request, OutputStream answer, boolean untilGone) {
+        active.incrementAndGet();
+        try {
+            String[] args = readArgs(request);
             served.incrementAndGet();
-            watchForHangUp(in, Thread.currentThread());
-            DataOutputStream answer = new DataOutputStream(Channels.newOutputStream(client));
-            Frames frames = new Frames(answer);
-            int code;
-            try (PrintStream out = new PrintStream(frames.stream(Forward.STDOUT), true,
-                    StandardCharsets.UTF_8);
-                    PrintStream err = new PrintStream(frames.stream(Forward.STDERR), true,
-                            StandardCharsets.UTF_8)) {
-                code = ThreadOutput.with(out, err, () -> pool.with(engine -> Main.run(engine,
-                        args)));
+            HangUp hangUp = watchForHangUp(request, Thread.currentThread());
+            try {
+                Frames frames = new Frames(new DataOutputStream(answer));
+                int code;
+                try (PrintStream out = new PrintStream(frames.stream(Forward.STDOUT), true,
+                        StandardCharsets.UTF_8);
+                        PrintStream err = new PrintStream(frames.stream(Forward.STDERR), true,
+                                StandardCharsets.UTF_8)) {
+                    code = ThreadOutput.with(out, err, () -> pool.with(engine -> Main.run(engine,
+                            args)));
+                }
+                frames.exit(code);
+            } finally {
+                hangUp.finish();
             }
-            frames.exit(code);
+            if (untilGone) {
+                hangUp.awaitGone();
+            }
         } catch (Exception e) {
             // The client went away, or sent no command line: nothing to answer.
         } finally {
@@ -104,8 +141,11 @@ final class CommandServer implements AutoCloseable {
     /**
      * The client sends nothing after its command line: the end of its stream means it is gone
      * (Ctrl-C on `logs -f`, say), and the command is interrupted rather than left running.
+     * Once the command has ended, the watch interrupts nothing: a slot's thread goes on to
+     * serve the next client.
      */
-    private static void watchForHangUp(DataInputStream in, Thread command) {
+    private static HangUp watchForHangUp(DataInputStream in, Thread command) {
+        HangUp hangUp = new HangUp(command);
         Thread.ofVirtual().start(() -> {
             try {
                 while (in.read() >= 0) {
@@ -114,8 +154,39 @@ final class CommandServer implements AutoCloseable {
             } catch (IOException e) {
                 // Closed by the command's end: the same as a hang-up, and then harmless.
             }
-            command.interrupt();
+            hangUp.fire();
         });
+        return hangUp;
+    }
+
+    /** A hang-up's interrupt, delivered only while the command runs. */
+    private static final class HangUp {
+        private final Thread command;
+        private final java.util.concurrent.CountDownLatch gone =
+                new java.util.concurrent.CountDownLatch(1);
+        private boolean finished;
+
+        HangUp(Thread command) {
+            this.command = command;
+        }
+
+        synchronized void fire() {
+            gone.countDown();
+            if (!finished) {
+                command.interrupt();
+            }
+        }
+
+        /** Waits until the client's end of the request is closed (it exits at once). */
+        void awaitGone() throws InterruptedException {
+            gone.await();
+        }
+
+        /** Called by the command's thread as it ends; clears an interrupt not yet seen. */
+        synchronized void finish() {
+            finished = true;
+            Thread.interrupted();
+        }
     }
 
     /** How many command lines run now. */
@@ -149,6 +220,9 @@ final class CommandServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (fifos != null) {
+            fifos.close();
+        }
         try {
             server.close();
             Files.deleteIfExists(socket);

@@ -2,6 +2,8 @@ package io.berth.cli;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.File;
+import java.io.FileInputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -36,9 +38,18 @@ public final class Forward {
 
     /** The socket name under the runroot. */
     static final String SOCKET_NAME = "berth.sock";
+    /** The folder of the FIFO slots under the runroot, and how many there are. */
+    static final String SLOT_DIR = "cli";
+    static final int SLOTS = 8;
 
     public static void main(String[] args) throws Exception {
-        Path socket = Path.of(System.getProperty("berth.socket", "/run/berth/" + SOCKET_NAME));
+        String socketName = System.getProperty("berth.socket", "/run/berth/" + SOCKET_NAME);
+        Integer code = throughSlot(new File(new File(socketName).getParentFile(), SLOT_DIR),
+                args);
+        if (code != null) {
+            System.exit(code);
+        }
+        Path socket = Path.of(socketName);
         SocketChannel channel;
         try {
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -49,7 +60,41 @@ public final class Forward {
             System.exit(runAlone(args));
             return;
         }
-        System.exit(relay(channel, args));
+        System.exit(relay(Channels.newOutputStream(channel), Channels.newInputStream(channel),
+                args));
+    }
+
+    /**
+     * Through a free FIFO slot of a live engine (see CommandFifos): the command's exit code,
+     * or null when there is no such slot, and nothing was sent.
+     */
+    private static Integer throughSlot(File dir, String[] args) throws IOException {
+        File pid = new File(dir, "pid");
+        if (!pid.isFile() || !new File("/proc/" + read(pid)).exists()) {
+            return null;
+        }
+        for (int i = 0; i < SLOTS; i++) {
+            File slot = new File(dir, Integer.toString(i));
+            File claim = new File(slot, "claim");
+            if (!claim.createNewFile()) {
+                continue;
+            }
+            try (FileOutputStream mine = new FileOutputStream(claim)) {
+                mine.write(Long.toString(ProcessHandle.current().pid())
+                        .getBytes(StandardCharsets.US_ASCII));
+            }
+            // Held open until we exit: its end tells the engine we are gone.
+            FileOutputStream request = new FileOutputStream(new File(slot, "in"));
+            sendArgs(request, args);
+            return readAnswer(new FileInputStream(new File(slot, "out")));
+        }
+        return null;
+    }
+
+    private static String read(File file) throws IOException {
+        try (FileInputStream in = new FileInputStream(file)) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip();
+        }
     }
 
     private static int runAlone(String[] args) throws IOException, InterruptedException {
@@ -63,8 +108,14 @@ public final class Forward {
     }
 
     /** Sends the command line and copies the answer to our stdout and stderr. */
-    static int relay(SocketChannel channel, String[] args) throws IOException {
-        DataOutputStream request = new DataOutputStream(Channels.newOutputStream(channel));
+    static int relay(OutputStream request, InputStream answer, String[] args)
+            throws IOException {
+        sendArgs(request, args);
+        return readAnswer(answer);
+    }
+
+    private static void sendArgs(OutputStream to, String[] args) throws IOException {
+        DataOutputStream request = new DataOutputStream(to);
         request.writeInt(MAGIC);
         request.writeInt(args.length);
         for (String arg : args) {
@@ -73,9 +124,12 @@ public final class Forward {
             request.write(bytes);
         }
         request.flush();
+    }
+
+    private static int readAnswer(InputStream from) throws IOException {
         OutputStream out = new FileOutputStream(FileDescriptor.out);
         OutputStream err = new FileOutputStream(FileDescriptor.err);
-        DataInputStream answer = new DataInputStream(Channels.newInputStream(channel));
+        DataInputStream answer = new DataInputStream(from);
         byte[] buffer = new byte[16 * 1024];
         while (true) {
             int kind = answer.read();

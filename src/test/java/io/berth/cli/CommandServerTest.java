@@ -164,6 +164,36 @@ class CommandServerTest {
     }
 
     @Test
+    void withEverySlotTakenTheClientUsesTheSocket() throws Exception {
+        Path slots = berth.runroot.resolve(Forward.SLOT_DIR);
+        String me = Long.toString(ProcessHandle.current().pid());
+        for (int i = 0; i < Forward.SLOTS; i++) {
+            Files.writeString(slots.resolve(i + "/claim"), me);
+        }
+        try {
+            assertEquals(new BerthCli.Result(0, Main.VERSION + "\n", ""),
+                    forward("version", "--format", "{{.Client.Version}}"));
+        } finally {
+            for (int i = 0; i < Forward.SLOTS; i++) {
+                Files.deleteIfExists(slots.resolve(i + "/claim"));
+            }
+        }
+    }
+
+    @Test
+    void aClaimWhoseClientDiedIsSweptAway() throws Exception {
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        Path claim = berth.runroot.resolve(Forward.SLOT_DIR).resolve("3/claim");
+        Files.writeString(claim, Long.toString(dead.pid()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Files.exists(claim) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(Files.notExists(claim), "the slot is free again");
+    }
+
+    @Test
     void theSocketIsForRootAlone() throws IOException {
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(server.socket())));
