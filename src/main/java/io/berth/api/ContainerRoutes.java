@@ -140,10 +140,7 @@ final class ContainerRoutes {
     private void restart(HttpExchange ex, Matcher path) throws Exception {
         pool.run(e -> {
             Container c = e.get(path.group(1));
-            if (c.running()) {
-                e.stop(c.id(), stopTimeout(ex.request(), c));
-            }
-            exits.follow(e.start(c.id()));
+            exits.follow(e.restart(c.id(), stopTimeout(ex.request(), c)));
             events.container("restart", c, Map.of());
         });
         ex.empty(204);

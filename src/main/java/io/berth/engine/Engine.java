@@ -463,6 +463,17 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * Stops a container as {@link #stop} does, then starts it again; a stopped one is only
+     * started (docker restart). As with docker, a manual restart does not count as one of the
+     * restart policy's: RestartCount goes back to 0, and the stop marks the container stopped
+     * by hand so that its policy does not start it a second time meanwhile.
+     */
+    public Container restart(String nameOrId, Duration timeout) throws InterruptedException {
+        Container stopped = stop(nameOrId, timeout);
+        return start(stopped.id());
+    }
+
+    /**
      * Sends a signal, then thaws a paused container: a frozen process takes no signal, so
      * stop and rm -f of a paused container would otherwise wait for ever (docker thaws too).
      */
