@@ -140,6 +140,7 @@ public final class Engine implements AutoCloseable {
         if (request.stopSignal() != null && !request.stopSignal().isEmpty()) {
             Signals.parse(request.stopSignal());
         }
+        LogSettings.of(request);
         RestartPolicy policy = RestartPolicy.parse(request.restartPolicy());
         if (request.autoRemove() && !policy.name().equals("no")) {
             throw new InvalidRequestException("Conflicting options: --restart and --rm");
@@ -212,8 +213,7 @@ public final class Engine implements AutoCloseable {
         try {
             Spec spec = prepare(record);
             RuntimeState created = runtime.create(record.id(), files(record.id()).bundle(), spec,
-                    new CreateOptions(record.request().openStdin(), files(record.id()).log(),
-                            null).withExitCommand(config.exitCommand(record.id())));
+                    createOptions(record));
             containerNetworks.connect(record, created.pid(), image(record).config(),
                     files(record.id()));
             Attachment attachment = attach ? runtime.attach(record.id()) : null;
@@ -238,6 +238,14 @@ public final class Engine implements AutoCloseable {
                     record.finishedAt(), record.exitCode(), e.getMessage(), 0));
             throw e;
         }
+    }
+
+    private CreateOptions createOptions(ContainerRecord record) {
+        LogSettings log = LogSettings.of(record.request());
+        return new CreateOptions(record.request().openStdin(),
+                log.readable() ? files(record.id()).log() : null, null)
+                .withExitCommand(config.exitCommand(record.id()))
+                .withLogRotation(log.rotation());
     }
 
     /**
@@ -835,9 +843,23 @@ public final class Engine implements AutoCloseable {
                 copyUidGid);
     }
 
-    /** Where a container's log is written. */
+    /**
+     * Where a container's log is written: the live file; rotated ones lie beside it as
+     * {@code <path>.1}, {@code <path>.2}, ... (see {@link ContainerLog}).
+     */
     public Path logPath(String id) {
         return files(id).log();
+    }
+
+    /**
+     * A container's log, for `logs`: its path, or a conflict when its driver keeps none
+     * (docker's words for --log-driver none).
+     */
+    public Path readableLog(Container c) {
+        if (!LogSettings.of(c.request()).readable()) {
+            throw new ConflictException("configured logging driver does not support reading");
+        }
+        return logPath(c.id());
     }
 
     @Override

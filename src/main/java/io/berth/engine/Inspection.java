@@ -99,7 +99,7 @@ public final class Inspection {
         h.put("RestartPolicy", Map.of("Name", policy.name(), "MaximumRetryCount",
                 policy.maxRetries()));
         h.put("Init", req.init());
-        h.put("LogConfig", Map.of("Type", "k8s-file", "Config", Map.of()));
+        h.put("LogConfig", LogSettings.of(req).inspect());
         h.putAll(HostConfigFields.of(req));
         return h;
     }
