@@ -82,7 +82,7 @@ final class SystemRoutes {
         i.put("Driver", "overlay");
         i.put("DriverStatus", List.of());
         i.put("Plugins", Map.of("Volume", List.of(), "Network", List.of("bridge", "host",
-                "none"), "Log", List.of("k8s-file")));
+                "none"), "Log", List.of("json-file", "local", "none")));
         i.put("MemoryLimit", true);
         i.put("SwapLimit", false);
         i.put("CpuCfsPeriod", true);
@@ -91,7 +91,7 @@ final class SystemRoutes {
         i.put("PidsLimit", true);
         i.put("IPv4Forwarding", true);
         i.put("Debug", false);
-        i.put("LoggingDriver", "k8s-file");
+        i.put("LoggingDriver", io.berth.engine.LogSettings.DEFAULT_DRIVER);
         i.put("CgroupDriver", "cgroupfs");
         i.put("CgroupVersion", Files.isDirectory(Path.of("/sys/fs/cgroup/memory")) ? "1" : "2");
         i.put("KernelVersion", System.getProperty("os.version"));
