@@ -62,6 +62,7 @@ public final class Engine implements AutoCloseable {
     private final ContainerNetworks containerNetworks;
 
     private final CgroupDriver cgroups;
+    private final Leftovers leftovers;
     private final Map<String, io.berth.spec.ImageConfig> imageConfigs =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final Host host = Host.linux();
@@ -75,6 +76,8 @@ public final class Engine implements AutoCloseable {
         this.runtime = runtime;
         this.networks = networks;
         this.containerNetworks = new ContainerNetworks(networks);
+        this.leftovers = new Leftovers(store, runtime, config.runroot().resolve("runtime"),
+                networks, cgroups, config.root().resolve("containers"), this::releaseOrphan);
     }
 
     /** Opens the engine on its root and runroot, creating them when new. */
@@ -209,6 +212,7 @@ public final class Engine implements AutoCloseable {
             return new Started(c, attach ? runtime.attach(c.id()) : null);
         }
         ContainerRecord record = byPolicy ? c.record() : c.record().withRestarts(0, false);
+        leftovers.releaseOrphans();
         releaseRuntime(record);
         try {
             Spec spec = prepare(record);
@@ -393,6 +397,49 @@ public final class Engine implements AutoCloseable {
             }
         }
         return removed;
+    }
+
+    /**
+     * What {@code system prune} removed.
+     *
+     * @param containers ids of the stopped containers removed
+     * @param networks names of the unused user networks removed
+     * @param images ids of the dangling images removed
+     * @param reclaimed bytes: the containers' writable layers and the images' layers
+     * @param leftovers a line per thing a crash left that was released (runtime state,
+     *     endpoints, leases, mounts, cgroups)
+     */
+    public record SystemPruned(List<String> containers, List<String> networks,
+            List<String> images, long reclaimed, List<String> leftovers) {
+    }
+
+    /**
+     * docker system prune: first what crashed runs left that no container owns, then stopped
+     * containers, unused user networks and dangling images.
+     */
+    public SystemPruned systemPrune() throws InterruptedException {
+        List<String> swept = leftovers.sweep();
+        List<String> removed = new ArrayList<>();
+        long reclaimed = 0;
+        for (Container c : list(true)) {
+            if (c.running()) {
+                continue;
+            }
+            long size = files(c.id()).writableSize();
+            try {
+                remove(c.id(), false);
+            } catch (ConflictException | NotFoundException startedOrGoneMeanwhile) {
+                continue;
+            }
+            removed.add(c.id());
+            reclaimed += size;
+        }
+        List<String> nets = networks.prune();
+        java.util.Set<String> inUse = new java.util.HashSet<>();
+        list(true).forEach(c -> inUse.add(c.record().imageId()));
+        io.berth.image.PruneResult pruned = images.prune(false, inUse);
+        return new SystemPruned(removed, nets, pruned.deleted(), reclaimed + pruned.reclaimed(),
+                swept);
     }
 
     /** Sets the size of a running container's terminal. */
