@@ -29,9 +29,21 @@ final class SystemRoutes {
         r.on("GET", "/_ping", this::ping);
         r.on("GET", "/version", this::version);
         r.on("GET", "/info", this::info);
+        r.on("POST", "/build/prune", this::pruneBuildCache);
     }
 
     /** The CLI negotiates its API version from this answer's headers. */
+    /**
+     * `docker system prune` ends with the build cache. Berth builds nothing, so it has no
+     * cache: an empty answer, where a 404 would fail the whole prune.
+     */
+    private void pruneBuildCache(HttpExchange ex, Matcher path) throws Exception {
+        Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        answer.put("CachesDeleted", List.of());
+        answer.put("SpaceReclaimed", 0);
+        ex.json(200, answer);
+    }
+
     private void ping(HttpExchange ex, Matcher path) {
         ex.text(200, "text/plain; charset=utf-8", "OK");
     }

@@ -58,6 +58,18 @@ class DockerRestartTest {
     }
 
     @Test
+    void dockerSystemPruneRemovesStoppedContainersAndUnusedNetworks() {
+        String stopped = berth.docker("create", "busybox", "true").line();
+        assertEquals(0, berth.docker("network", "create", "unused").code());
+        ServiceUnderTest.Result r = berth.docker("system", "prune", "-f");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("Deleted Containers:\n" + stopped + "\n\n"
+                + "Deleted Networks:\nunused\n"), r.out());
+        assertTrue(r.out().contains("Total reclaimed space: "), r.out());
+        assertEquals(1, berth.docker("inspect", stopped).code());
+    }
+
+    @Test
     void dockerRestartOfAnUnknownContainerFails() {
         ServiceUnderTest.Result r = berth.docker("restart", "nosuch");
         assertEquals(1, r.code());
