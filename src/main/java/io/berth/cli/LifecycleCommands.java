@@ -85,7 +85,7 @@ final class LifecycleCommands {
         public Integer call() throws Exception {
             Engine engine = main.engine();
             return forEach(containers, c -> {
-                engine.stop(c, stopWait(engine, c, time));
+                engine.stop(c, stopWait(engine, c, time), signal);
                 System.out.println(c);
             });
         }
@@ -107,6 +107,9 @@ final class LifecycleCommands {
         @Option(names = {"-t", "--time"}, description = "Seconds to wait before killing it.")
         Integer time;
 
+        @Option(names = {"-s", "--signal"}, description = "Signal to send to the container.")
+        String signal;
+
         @Parameters(arity = "1..*", paramLabel = "CONTAINER")
         List<String> containers;
 
@@ -115,7 +118,7 @@ final class LifecycleCommands {
             Engine engine = parent instanceof Main m ? m.engine()
                     : ((InspectionCommands.ContainerGroup) parent).main.engine();
             return forEach(containers, c -> {
-                engine.restart(c, stopWait(engine, c, time));
+                engine.restart(c, stopWait(engine, c, time), signal);
                 System.out.println(c);
             });
         }

@@ -504,12 +504,24 @@ public final class Engine implements AutoCloseable {
      * that is not running is left as it is.
      */
     public Container stop(String nameOrId, Duration timeout) throws InterruptedException {
+        return stop(nameOrId, timeout, null);
+    }
+
+    /**
+     * Stops as {@link #stop(String, Duration)} does, with another signal than the container's
+     * own stop signal when one is given (docker stop --signal).
+     *
+     * @param signal a name (TERM, SIGTERM) or number; null or empty for the stop signal
+     */
+    public Container stop(String nameOrId, Duration timeout, String signal)
+            throws InterruptedException {
+        int number = signal == null || signal.isEmpty() ? 0 : Signals.parse(signal);
         Container c = get(nameOrId);
         if (!c.running()) {
             return c;
         }
         markStopped(c);
-        signal(c, stopSignal(c));
+        signal(c, number != 0 ? number : stopSignal(c));
         if (!awaitExit(c.id(), timeout)) {
             signal(c, Signals.SIGKILL);
             runtime.await(c.id());
@@ -524,7 +536,13 @@ public final class Engine implements AutoCloseable {
      * by hand so that its policy does not start it a second time meanwhile.
      */
     public Container restart(String nameOrId, Duration timeout) throws InterruptedException {
-        Container stopped = stop(nameOrId, timeout);
+        return restart(nameOrId, timeout, null);
+    }
+
+    /** Restarts with another signal than the stop signal when one is given (--signal). */
+    public Container restart(String nameOrId, Duration timeout, String signal)
+            throws InterruptedException {
+        Container stopped = stop(nameOrId, timeout, signal);
         return start(stopped.id());
     }
 

@@ -71,6 +71,26 @@ class RestartTest {
     }
 
     @Test
+    void restartAndStopSendTheSignalAskedForInsteadOfTheStopSignal() {
+        assertEquals(0, berth.run("run", "-d", "--name", "hup", "busybox", "sh", "-c",
+                "trap 'echo got HUP; exit 0' HUP; trap 'echo got TERM; exit 0' TERM; "
+                        + "echo started; while true; do sleep 0.1; done").code());
+        awaitLogLines("hup", 1);
+        BerthCli.Result r = berth.run("restart", "--signal", "SIGHUP", "-t", "5", "hup");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("started\ngot HUP\nstarted\n", awaitLogLines("hup", 3));
+
+        assertEquals(0, berth.run("stop", "-s", "HUP", "hup").code());
+        assertEquals("exited 0", inspect("{{.State.Status}} {{.State.ExitCode}}", "hup"));
+        assertEquals("started\ngot HUP\nstarted\ngot HUP\n", awaitLogLines("hup", 4));
+
+        BerthCli.Result bad = berth.run("restart", "-s", "NOPE", "hup");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().startsWith("Error: ") && bad.err().contains("NOPE"), bad.err());
+        berth.run("rm", "-f", "hup");
+    }
+
+    @Test
     void restartStartsAContainerThatIsNotRunning() {
         assertEquals(0, berth.run("create", "--name", "idle", "busybox", "sh", "-c",
                 POLITE).code());
