@@ -44,7 +44,8 @@ public final class Inspection {
         m.put("ResolvConfPath", dir + "/resolv.conf");
         m.put("HostnamePath", dir + "/hostname");
         m.put("HostsPath", dir + "/hosts");
-        m.put("LogPath", engine.logPath(c.id()).toString());
+        m.put("LogPath", LogSettings.of(c.request()).readable()
+                ? engine.logPath(c.id()).toString() : "");
         m.put("Name", "/" + c.name());
         m.put("RestartCount", c.record().restartCount());
         m.put("Driver", "overlay");

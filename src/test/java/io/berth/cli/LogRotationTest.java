@@ -133,7 +133,9 @@ class LogRotationTest {
     void theNoneDriverKeepsNoLog() {
         assertEquals(0, berth.run("run", "--name", "mute", "--log-driver", "none", "busybox",
                 "echo", "hi").code());
-        assertFalse(Files.exists(logPath("mute")));
+        assertEquals("", berth.run("inspect", "--format", "{{.LogPath}}", "mute").line());
+        assertFalse(Files.exists(berth.root.resolve("containers").resolve(berth.run("inspect",
+                "--format", "{{.Id}}", "mute").line()).resolve("container.log")));
         BerthCli.Result logs = berth.run("logs", "mute");
         assertEquals(1, logs.code());
         assertEquals("Error: configured logging driver does not support reading\n",

@@ -95,6 +95,9 @@ class ContainerLogTest {
                 read(log, ContainerLog.Query.all()));
         assertEquals(List.of("stdout:c/", "stdout:d/"), read(log,
                 new ContainerLog.Query(null, null, 2)));
+        assertEquals(List.of("stderr:b/", "stdout:c/"), read(log, new ContainerLog.Query(
+                Instant.parse("2024-05-01T10:00:01Z"), Instant.parse("2024-05-01T10:00:02Z"),
+                -1)), "since and until reach into the rotated files");
     }
 
     @Test
