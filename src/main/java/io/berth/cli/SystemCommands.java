@@ -104,12 +104,16 @@ final class SystemCommands {
         @Option(names = {"-f", "--force"}, description = "Do not prompt for confirmation.")
         boolean force;
 
+        @Option(names = {"-a", "--all"}, description = "Remove all unused images, not just "
+                + "dangling ones.")
+        boolean all;
+
         @Override
         public Integer call() throws Exception {
-            if (!force && !confirmed()) {
+            if (!force && !confirmed(all)) {
                 return 0;
             }
-            Engine.SystemPruned pruned = group.main.engine().systemPrune();
+            Engine.SystemPruned pruned = group.main.engine().systemPrune(all);
             section("Deleted Containers:", pruned.containers(), "");
             section("Deleted Networks:", pruned.networks(), "");
             section("Deleted Images:", pruned.images(), "deleted: ");
@@ -127,11 +131,12 @@ final class SystemCommands {
             System.out.println();
         }
 
-        private static boolean confirmed() throws java.io.IOException {
+        private static boolean confirmed(boolean all) throws java.io.IOException {
             System.out.println("WARNING! This will remove:\n"
                     + "  - all stopped containers\n"
                     + "  - all networks not used by at least one container\n"
-                    + "  - all dangling images\n"
+                    + (all ? "  - all images without at least one container associated to them"
+                            : "  - all dangling images") + "\n"
                     + "  - what crashed runs left: runtime state, endpoints, leases, mounts and"
                     + " cgroups of no container\n");
             System.out.print("Are you sure you want to continue? [y/N] ");

@@ -418,6 +418,14 @@ public final class Engine implements AutoCloseable {
      * containers, unused user networks and dangling images.
      */
     public SystemPruned systemPrune() throws InterruptedException {
+        return systemPrune(false);
+    }
+
+    /**
+     * docker system prune, with {@code allImages} (-a) every image no container uses rather
+     * than the dangling ones only.
+     */
+    public SystemPruned systemPrune(boolean allImages) throws InterruptedException {
         List<String> swept = leftovers.sweep();
         List<String> removed = new ArrayList<>();
         long reclaimed = 0;
@@ -437,7 +445,7 @@ public final class Engine implements AutoCloseable {
         List<String> nets = networks.prune();
         java.util.Set<String> inUse = new java.util.HashSet<>();
         list(true).forEach(c -> inUse.add(c.record().imageId()));
-        io.berth.image.PruneResult pruned = images.prune(false, inUse);
+        io.berth.image.PruneResult pruned = images.prune(allImages, inUse);
         return new SystemPruned(removed, nets, pruned.deleted(), reclaimed + pruned.reclaimed(),
                 swept);
     }

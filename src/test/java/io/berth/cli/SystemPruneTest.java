@@ -75,7 +75,17 @@ class SystemPruneTest {
                 r.out());
         assertEquals("busy\n", berth.run("ps", "-a", "--format", "{{.Names}}").out());
         assertEquals("Total reclaimed space: 0B\n", berth.run("system", "prune", "-f").out());
+        assertEquals(0, berth.run("tag", "busybox", "spare:1").code());
+        assertEquals(0, berth.run("system", "prune", "-f", "-a").code());
+        assertEquals(List.of("busybox:latest", "spare:1"), berth.run("images", "--format",
+                "{{.Repository}}:{{.Tag}}").out().lines().sorted().toList(),
+                "-a keeps an image a container uses, with all its tags");
         berth.run("rm", "-f", "busy");
+        BerthCli.Result all = berth.run("system", "prune", "-f", "--all");
+        assertTrue(all.out().startsWith("Deleted Images:\ndeleted: sha256:"), all.out());
+        assertEquals("", berth.run("images", "-q").out());
+        assertEquals(0, berth.run("load", "-i", BerthCli.fixtures()
+                .resolve("busybox-docker-archive.tar").toString()).code());
     }
 
     @Test
