@@ -212,7 +212,7 @@ public final class Engine implements AutoCloseable {
             return new Started(c, attach ? runtime.attach(c.id()) : null);
         }
         ContainerRecord record = byPolicy ? c.record() : c.record().withRestarts(0, false);
-        leftovers.releaseOrphans();
+        leftovers.beforeStart();
         releaseRuntime(record);
         try {
             Spec spec = prepare(record);

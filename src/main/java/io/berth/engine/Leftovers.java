@@ -63,9 +63,19 @@ final class Leftovers {
         this.release = release;
     }
 
+    /** The quick pass before a start, which must not fail for another container's debris. */
+    void beforeStart() {
+        try {
+            releaseOrphans();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "look for what crashed runs left: "
+                    + e.getMessage());
+        }
+    }
+
     /**
      * Releases every id that has runtime state, a folder or endpoints but no row; returns
-     * them. Failures are logged, never thrown: a start must not fail for another's debris.
+     * them. A release that fails is logged and the others go on.
      */
     List<String> releaseOrphans() {
         Set<String> seen = new TreeSet<>();
