@@ -184,7 +184,9 @@ public final class ContainerLog {
 
     private static byte[] readAll(Path log) {
         try {
-            return Files.exists(log) ? Files.readAllBytes(log) : new byte[0];
+            return Files.readAllBytes(log);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return new byte[0]; // never written, or rotated away since the listing
         } catch (IOException e) {
             throw new UncheckedIOException("read " + log, e);
         }
