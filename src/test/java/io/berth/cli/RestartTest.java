@@ -91,6 +91,19 @@ class RestartTest {
     }
 
     @Test
+    void restartThawsAPausedContainerSoItCanStop() {
+        assertEquals(0, berth.run("run", "-d", "--name", "frozen", "busybox", "sh", "-c",
+                POLITE).code());
+        awaitLogLines("frozen", 1);
+        assertEquals(0, berth.run("pause", "frozen").code());
+        BerthCli.Result r = berth.run("restart", "-t", "5", "frozen");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("running", inspect("{{.State.Status}}", "frozen"));
+        assertEquals("started\ngot TERM\nstarted\n", awaitLogLines("frozen", 3));
+        berth.run("rm", "-f", "frozen");
+    }
+
+    @Test
     void restartStartsAContainerThatIsNotRunning() {
         assertEquals(0, berth.run("create", "--name", "idle", "busybox", "sh", "-c",
                 POLITE).code());
