@@ -550,8 +550,27 @@ public final class Engine implements AutoCloseable {
     /** Restarts with another signal than the stop signal when one is given (--signal). */
     public Container restart(String nameOrId, Duration timeout, String signal)
             throws InterruptedException {
-        Container stopped = stop(nameOrId, timeout, signal);
-        return start(stopped.id());
+        Container c = get(nameOrId);
+        if (!c.request().autoRemove()) {
+            stop(c.id(), timeout, signal);
+            return start(c.id());
+        }
+        // docker's rule: a --rm container lives on through a restart, so the exit its stop
+        // causes must not remove it, whoever finishes that exit (this call or the monitor's
+        // exit command).
+        setAutoRemove(c.id(), false);
+        try {
+            stop(c.id(), timeout, signal);
+            start(c.id());
+        } finally {
+            setAutoRemove(c.id(), true);
+        }
+        return get(c.id());
+    }
+
+    private void setAutoRemove(String id, boolean autoRemove) {
+        store.findById(id).ifPresent(r -> store.update(r.withRequest(
+                r.request().toBuilder().autoRemove(autoRemove).build())));
     }
 
     /**

@@ -104,6 +104,25 @@ class RestartTest {
     }
 
     @Test
+    void anAutoRemovedContainerLivesOnThroughARestartAndIsRemovedWhenItStops()
+            throws InterruptedException {
+        assertEquals(0, berth.run("run", "-d", "--rm", "--name", "brief", "busybox", "sh",
+                "-c", POLITE).code());
+        awaitLogLines("brief", 1);
+        BerthCli.Result r = berth.run("restart", "-t", "5", "brief");
+        assertEquals(0, r.code(), r.err());
+        Thread.sleep(1500); // the first run's exit command has come and gone
+        assertEquals("running true", inspect("{{.State.Status}} {{.HostConfig.AutoRemove}}",
+                "brief"));
+        assertEquals(0, berth.run("stop", "brief").code());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (berth.run("inspect", "brief").code() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(1, berth.run("inspect", "brief").code(), "--rm still holds");
+    }
+
+    @Test
     void restartStartsAContainerThatIsNotRunning() {
         assertEquals(0, berth.run("create", "--name", "idle", "busybox", "sh", "-c",
                 POLITE).code());
