@@ -19,7 +19,9 @@ import java.util.function.Consumer;
  * Reads a container's log, which the shim writes in the CRI format, one record a line:
  * {@code <RFC 3339 time> <stdout|stderr> <F|P> <content>} (P: a part of a longer line, whose
  * newline comes with a later record). Selects records as {@code docker logs} does: the last N,
- * then those between --since and --until, and follows new ones while the container runs.
+ * then those between --since and --until, and follows new ones while the container runs. With
+ * --log-opt max-size the monitor rotates the file (see {@link io.berth.runtime.LogRotation}):
+ * the rotated files are read first, oldest first, and a follow goes on across a rotation.
  */
 public final class ContainerLog {
     private static final long FOLLOW_POLL_MILLIS = 100;
