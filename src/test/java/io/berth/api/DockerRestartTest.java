@@ -58,6 +58,25 @@ class DockerRestartTest {
     }
 
     @Test
+    void dockerRestartSendsTheSignalAskedFor() throws InterruptedException {
+        assertEquals(0, berth.docker("run", "-d", "--name", "hangup", "busybox", "sh", "-c",
+                "trap 'echo got HUP; exit 0' HUP; echo started; while true; do sleep 0.1; done")
+                .code());
+        Thread.sleep(300);
+        ServiceUnderTest.Result r = berth.docker("restart", "--signal", "HUP", "hangup");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("hangup", r.line());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        String logs = berth.docker("logs", "hangup").out();
+        while (!logs.equals("started\ngot HUP\nstarted\n") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            logs = berth.docker("logs", "hangup").out();
+        }
+        assertEquals("started\ngot HUP\nstarted\n", logs);
+        assertEquals(0, berth.docker("rm", "-f", "hangup").code());
+    }
+
+    @Test
     void dockerSystemPruneRemovesStoppedContainersAndUnusedNetworks() {
         String stopped = berth.docker("create", "busybox", "true").line();
         assertEquals(0, berth.docker("network", "create", "unused").code());
