@@ -13,7 +13,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <limits.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -36,6 +38,7 @@ struct monitor {
     struct plan *plan;
     pid_t pid;
     int sync_fd, listen_fd, stdin_fd, out_fd, err_fd, log_fd, sig_fd, tty_fd;
+    long long log_size; /* bytes in the live log file */
     int started, exited, status;
     struct client clients[MAX_CLIENTS];
     char stdin_buf[IO_BUF];
@@ -54,22 +57,70 @@ static void timestamp(char *buf, size_t len)
              tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
 }
 
+static int open_log(struct monitor *m, int flags)
+{
+    m->log_fd = open(m->plan->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | flags, 0640);
+    if (m->log_fd < 0) {
+        fprintf(stderr, "berth-shim: open log %s: %s\n", m->plan->log_path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    m->log_size = fstat(m->log_fd, &st) == 0 ? st.st_size : 0;
+    return 0;
+}
+
+/* Moves log.N-1 to log.N, ..., log to log.1, dropping the oldest, as docker's json-file does.
+ * The live file is closed before it is renamed, so a reader who sees the new file knows the
+ * old one is complete. With one file the full log is unlinked rather than truncated: a
+ * follower holding it open still reads its end. */
+static void rotate_log(struct monitor *m)
+{
+    const char *log = m->plan->log_path;
+    char from[PATH_MAX], to[PATH_MAX];
+    close(m->log_fd);
+    m->log_fd = -1;
+    for (int i = m->plan->log_max_files - 1; i >= 1; i--) {
+        if (i == 1)
+            snprintf(from, sizeof(from), "%s", log);
+        else
+            snprintf(from, sizeof(from), "%s.%d", log, i - 1);
+        snprintf(to, sizeof(to), "%s.%d", log, i);
+        if (rename(from, to) < 0 && errno != ENOENT)
+            fprintf(stderr, "berth-shim: rotate log %s to %s: %s\n", from, to, strerror(errno));
+    }
+    if (m->plan->log_max_files <= 1 && unlink(log) < 0 && errno != ENOENT)
+        fprintf(stderr, "berth-shim: unlink full log %s: %s\n", log, strerror(errno));
+    open_log(m, O_TRUNC);
+}
+
+/* A record that would take the live file past its limit goes to a fresh file; one larger
+ * than the limit on its own still goes whole into a file of its own. */
+static void make_room(struct monitor *m, size_t record)
+{
+    if (m->plan->log_max_size > 0 && m->log_size > 0
+        && m->log_size + (long long) record > m->plan->log_max_size)
+        rotate_log(m);
+}
+
 /* One CRI record per line; a chunk that does not end a line becomes a partial (P) record. */
 static void log_chunk(struct monitor *m, const char *stream, const char *data, size_t len)
 {
-    if (m->log_fd < 0)
-        return;
     char ts[48];
     timestamp(ts, sizeof(ts));
-    while (len > 0) {
+    while (len > 0 && m->log_fd >= 0) {
         const char *nl = memchr(data, '\n', len);
         size_t body = nl ? (size_t) (nl - data) : len;
         char head[96];
         int hlen = snprintf(head, sizeof(head), "%s %s %c ", ts, stream, nl ? 'F' : 'P');
+        make_room(m, hlen + body + 1);
+        if (m->log_fd < 0)
+            return;
         if (write_all(m->log_fd, head, hlen) < 0 || write_all(m->log_fd, data, body) < 0
             || write_all(m->log_fd, "\n", 1) < 0)
             fprintf(stderr, "berth-shim: write log %s: %s\n", m->plan->log_path,
                     strerror(errno));
+        else
+            m->log_size += hlen + body + 1;
         size_t used = nl ? body + 1 : body;
         data += used;
         len -= used;
@@ -472,11 +523,8 @@ int monitor_run(struct plan *plan, pid_t pid, int sync_fd, int listen_fd, int st
                           .log_fd = -1, .tty_fd = tty_fd};
     for (int i = 0; i < MAX_CLIENTS; i++)
         m.clients[i].fd = -1;
-    if (plan->log_path && plan->log_path[0]) {
-        m.log_fd = open(plan->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-        if (m.log_fd < 0)
-            fprintf(stderr, "berth-shim: open log %s: %s\n", plan->log_path, strerror(errno));
-    }
+    if (plan->log_path && plan->log_path[0])
+        open_log(&m, 0);
     if (stdin_fd >= 0)
         fcntl(stdin_fd, F_SETFL, O_NONBLOCK);
     m.sig_fd = open_signals();

@@ -9,6 +9,7 @@
  *   stdin      1                            (keep a stdin pipe)
  *   terminal   <rows> <cols>                (a pty as stdio; 0 0 for the default size)
  *   log        <CRI log file>
+ *   logmax     <bytes a file may hold> <files kept, the live one included>
  *   hostname   <name>          domainname <name>
  *   root       <path> <readonly 0|1> <MS_ propagation flags for / at the end, or 0>
  *   mount      <src> <dst> <type> <MS_ flags> <MS_ propagation> <data> <f|d> <bind 0|1>
@@ -231,6 +232,9 @@ static int apply_record(struct plan *p, char **f, int n)
         p->cols = num(f[2]);
     } else if (!strcmp(k, "log") && n >= 2) {
         p->log_path = f[1];
+    } else if (!strcmp(k, "logmax") && n >= 3) {
+        p->log_max_size = snum(f[1]);
+        p->log_max_files = num(f[2]);
     } else if (!strcmp(k, "hostname") && n >= 2) {
         p->hostname = f[1];
     } else if (!strcmp(k, "domainname") && n >= 2) {

@@ -72,6 +72,8 @@ struct plan {
     unsigned short rows, cols;
     int64_t mono_secs, mono_nanos, boot_secs, boot_nanos;
     const char *hostname, *domainname, *root, *cwd, *log_path;
+    long long log_max_size; /* bytes a log file may hold before it is rotated; 0: no limit */
+    int log_max_files; /* the live file and the rotated ones kept beside it; at least 1 */
     int root_readonly;
     unsigned long root_propagation;
     struct plan_mount *mounts;

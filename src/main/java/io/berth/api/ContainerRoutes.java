@@ -131,7 +131,7 @@ final class ContainerRoutes {
             if (!c.running()) {
                 return false;
             }
-            e.stop(c.id(), stopTimeout(ex.request(), c));
+            e.stop(c.id(), stopTimeout(ex.request(), c), ex.request().query("signal"));
             return true;
         });
         ex.empty(stopped ? 204 : 304);
@@ -140,10 +140,8 @@ final class ContainerRoutes {
     private void restart(HttpExchange ex, Matcher path) throws Exception {
         pool.run(e -> {
             Container c = e.get(path.group(1));
-            if (c.running()) {
-                e.stop(c.id(), stopTimeout(ex.request(), c));
-            }
-            exits.follow(e.start(c.id()));
+            exits.follow(e.restart(c.id(), stopTimeout(ex.request(), c),
+                    ex.request().query("signal")));
             events.container("restart", c, Map.of());
         });
         ex.empty(204);

@@ -47,7 +47,14 @@ record CreateBody(
             @JsonProperty("ExtraHosts") List<String> extraHosts,
             @JsonProperty("Dns") List<String> dns,
             @JsonProperty("DnsSearch") List<String> dnsSearch,
-            @JsonProperty("DnsOptions") List<String> dnsOptions) {
+            @JsonProperty("DnsOptions") List<String> dnsOptions,
+            @JsonProperty("LogConfig") LogConfig logConfig) {
+    }
+
+    /** docker's --log-driver and --log-opt. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record LogConfig(@JsonProperty("Type") String type,
+            @JsonProperty("Config") Map<String, String> config) {
     }
 
     /** One host side of a published port; "" means any address, or a free port. */
@@ -76,7 +83,8 @@ record CreateBody(
     /** The request this body asks for; {@code name} comes from the query. */
     ContainerRequest toRequest(String name) {
         HostConfig host = hostConfig == null ? new HostConfig(null, null, null, null, null, null,
-                null, null, null, null, null, null, null) : hostConfig;
+                null, null, null, null, null, null, null, null) : hostConfig;
+        LogConfig log = host.logConfig() == null ? new LogConfig(null, null) : host.logConfig();
         EndpointConfig endpoint = endpoint(host.networkMode());
         return ContainerRequest.builder(image)
                 .name(blank(name))
@@ -107,6 +115,8 @@ record CreateBody(
                 .dns(empty(host.dns()))
                 .dnsSearch(empty(host.dnsSearch()))
                 .dnsOptions(empty(host.dnsOptions()))
+                .logDriver(blank(log.type()))
+                .logOpts(log.config() == null || log.config().isEmpty() ? null : log.config())
                 .networkAliases(endpoint == null ? null : empty(endpoint.aliases()))
                 .ipAddress(endpoint == null || endpoint.ipamConfig() == null ? null
                         : blank(endpoint.ipamConfig().ipv4Address()))

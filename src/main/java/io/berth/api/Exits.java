@@ -20,6 +20,7 @@ final class Exits implements AutoCloseable {
     private final EnginePool pool;
     private final Events events;
     private final Set<String> followed = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
     private final Set<Thread> followers = ConcurrentHashMap.newKeySet();
     private final Map<String, CompletableFuture<Integer>> nextExit = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Integer>> removal = new ConcurrentHashMap<>();
@@ -42,9 +43,29 @@ final class Exits implements AutoCloseable {
                 followed.remove(id);
                 followers.remove(Thread.currentThread());
             }
+            followAgainIfRestarted(id);
         });
         followers.add(t);
         t.start();
+    }
+
+    /**
+     * A restart (docker restart, or the restart policy) may start the container again while
+     * the follower of its last run is finishing, when a second follow would be refused as a
+     * duplicate; so the follower looks once more.
+     */
+    private void followAgainIfRestarted(String id) {
+        if (closed) {
+            return;
+        }
+        try {
+            Container now = pool.with(e -> e.get(id));
+            if (now.running()) {
+                follow(now);
+            }
+        } catch (Exception e) {
+            // Removed meanwhile, or the service is closing: nothing more to follow.
+        }
     }
 
     private void awaitAndFinish(Container c) {
@@ -112,6 +133,7 @@ final class Exits implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         followers.forEach(Thread::interrupt);
     }
 }

@@ -199,7 +199,7 @@ final class StreamRoutes {
     private void logs(HttpExchange ex, Matcher path) throws Exception {
         HttpRequest req = ex.request();
         Container c = pool.with(e -> e.get(path.group(1)));
-        java.nio.file.Path file = pool.with(e -> e.logPath(c.id()));
+        java.nio.file.Path file = pool.with(e -> e.readableLog(c));
         LogStream.Options options = new LogStream.Options(req.flag("stdout"),
                 req.flag("stderr"), req.flag("timestamps"), req.query("tail", "all"),
                 LogStream.parseTime(req.query("since")), LogStream.parseTime(req.query("until")),

@@ -29,9 +29,21 @@ final class SystemRoutes {
         r.on("GET", "/_ping", this::ping);
         r.on("GET", "/version", this::version);
         r.on("GET", "/info", this::info);
+        r.on("POST", "/build/prune", this::pruneBuildCache);
     }
 
     /** The CLI negotiates its API version from this answer's headers. */
+    /**
+     * `docker system prune` ends with the build cache. Berth builds nothing, so it has no
+     * cache: an empty answer, where a 404 would fail the whole prune.
+     */
+    private void pruneBuildCache(HttpExchange ex, Matcher path) throws Exception {
+        Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        answer.put("CachesDeleted", List.of());
+        answer.put("SpaceReclaimed", 0);
+        ex.json(200, answer);
+    }
+
     private void ping(HttpExchange ex, Matcher path) {
         ex.text(200, "text/plain; charset=utf-8", "OK");
     }
@@ -82,7 +94,7 @@ final class SystemRoutes {
         i.put("Driver", "overlay");
         i.put("DriverStatus", List.of());
         i.put("Plugins", Map.of("Volume", List.of(), "Network", List.of("bridge", "host",
-                "none"), "Log", List.of("k8s-file")));
+                "none"), "Log", List.of("json-file", "local", "none")));
         i.put("MemoryLimit", true);
         i.put("SwapLimit", false);
         i.put("CpuCfsPeriod", true);
@@ -91,7 +103,7 @@ final class SystemRoutes {
         i.put("PidsLimit", true);
         i.put("IPv4Forwarding", true);
         i.put("Debug", false);
-        i.put("LoggingDriver", "k8s-file");
+        i.put("LoggingDriver", io.berth.engine.LogSettings.DEFAULT_DRIVER);
         i.put("CgroupDriver", "cgroupfs");
         i.put("CgroupVersion", Files.isDirectory(Path.of("/sys/fs/cgroup/memory")) ? "1" : "2");
         i.put("KernelVersion", System.getProperty("os.version"));

@@ -116,6 +116,13 @@ final class CreateFlags {
             + "unless-stopped.")
     String restart;
 
+    @Option(names = "--log-driver", description = "Logging driver: json-file (default), "
+            + "local or none.")
+    String logDriver;
+
+    @Option(names = "--log-opt", description = "Log driver options: max-size=10m, max-file=3.")
+    List<String> logOpts = new ArrayList<>();
+
     @Mixin
     WallFlags walls = new WallFlags();
 
@@ -160,6 +167,8 @@ final class CreateFlags {
                 .ipAddress(ip)
                 .init(init)
                 .restartPolicy(restart)
+                .logDriver(logDriver)
+                .logOpts(logOptMap())
                 .consoleSize(tty ? terminalSize() : null))
                 .build();
     }
@@ -209,6 +218,21 @@ final class CreateFlags {
         if (value != null) {
             out.add(entry + "=" + value);
         }
+    }
+
+    /** docker's --log-opt KEY=VALUE; a word without "=" is refused as docker refuses it. */
+    private Map<String, String> logOptMap() {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String opt : logOpts) {
+            int eq = opt.indexOf('=');
+            if (eq <= 0) {
+                throw new ExitCodes.UserError("invalid argument \"" + opt
+                        + "\" for \"--log-opt\" flag: invalid key value pair format in log "
+                        + "options");
+            }
+            map.put(opt.substring(0, eq), opt.substring(eq + 1));
+        }
+        return map.isEmpty() ? null : map;
     }
 
     private Map<String, String> labelMap() {

@@ -215,15 +215,15 @@ final class InspectionCommands {
         }
     }
 
-    @Command(name = "container", description = "Manage containers (prune).",
-            subcommands = {InspectionCommands.Prune.class})
+    @Command(name = "container", description = "Manage containers (prune, restart).",
+            subcommands = {InspectionCommands.Prune.class, LifecycleCommands.Restart.class})
     static final class ContainerGroup implements Callable<Integer> {
         @ParentCommand
         Main main;
 
         @Override
         public Integer call() {
-            throw new ExitCodes.UserError("berth container needs a command: prune");
+            throw new ExitCodes.UserError("berth container needs a command: prune or restart");
         }
     }
 

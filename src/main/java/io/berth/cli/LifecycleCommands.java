@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** start, stop, kill, rm and wait: docker's verbs on existing containers. */
+/** start, stop, restart, kill, rm and wait: docker's verbs on existing containers. */
 final class LifecycleCommands {
     private LifecycleCommands() {
     }
@@ -85,9 +85,40 @@ final class LifecycleCommands {
         public Integer call() throws Exception {
             Engine engine = main.engine();
             return forEach(containers, c -> {
-                Integer configured = engine.get(c).request().stopTimeout();
-                int seconds = time != null ? time : configured != null ? configured : 10;
-                engine.stop(c, Duration.ofSeconds(Math.max(0, seconds)));
+                engine.stop(c, stopWait(engine, c, time), signal);
+                System.out.println(c);
+            });
+        }
+    }
+
+    /** Seconds a stop waits before KILL: -t, else the container's --stop-timeout, else 10. */
+    static Duration stopWait(Engine engine, String container, Integer time) {
+        Integer configured = engine.get(container).request().stopTimeout();
+        int seconds = time != null ? time : configured != null ? configured : 10;
+        return Duration.ofSeconds(Math.max(0, seconds));
+    }
+
+    @Command(name = "restart", description = "Restart one or more containers.")
+    static final class Restart implements Callable<Integer> {
+        /** Main for `berth restart`, the group for `berth container restart`. */
+        @ParentCommand
+        Object parent;
+
+        @Option(names = {"-t", "--time"}, description = "Seconds to wait before killing it.")
+        Integer time;
+
+        @Option(names = {"-s", "--signal"}, description = "Signal to send to the container.")
+        String signal;
+
+        @Parameters(arity = "1..*", paramLabel = "CONTAINER")
+        List<String> containers;
+
+        @Override
+        public Integer call() throws Exception {
+            Engine engine = parent instanceof Main m ? m.engine()
+                    : ((InspectionCommands.ContainerGroup) parent).main.engine();
+            return forEach(containers, c -> {
+                engine.restart(c, stopWait(engine, c, time), signal);
                 System.out.println(c);
             });
         }

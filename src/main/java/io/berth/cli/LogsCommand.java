@@ -45,13 +45,13 @@ final class LogsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Engine engine = main.engine();
         Container c = engine.get(container);
-        Path log = engine.logPath(c.id());
+        Path log = engine.readableLog(c);
         Instant now = Instant.now();
         ContainerLog.Query query = new ContainerLog.Query(time("since", since, now),
                 time("until", until, now), parseTail());
-        long offset = ContainerLog.read(log, query, this::print);
+        ContainerLog.Position end = ContainerLog.read(log, query, this::print);
         if (follow) {
-            ContainerLog.follow(log, offset, query, () -> running(engine, c.id()), this::print);
+            ContainerLog.follow(log, end, query, () -> running(engine, c.id()), this::print);
         }
         return 0;
     }

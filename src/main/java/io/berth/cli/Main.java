@@ -41,6 +41,7 @@ public final class Main {
             "run", RunCommand.class, "create", RunCommand.Create.class,
             "start", LifecycleCommands.Start.class, "ps", QueryCommands.Ps.class,
             "inspect", QueryCommands.Inspect.class, "stop", LifecycleCommands.Stop.class,
+            "restart", LifecycleCommands.Restart.class,
             "kill", LifecycleCommands.Kill.class, "rm", LifecycleCommands.Rm.class,
             "wait", LifecycleCommands.Wait.class, "logs", LogsCommand.class,
             "anatomy", QueryCommands.Anatomy.class, "load", ImageCommands.Load.class,

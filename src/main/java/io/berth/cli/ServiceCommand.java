@@ -65,8 +65,9 @@ final class ServiceCommand implements Callable<Integer> {
         return Path.of(address);
     }
 
-    /** `berth system`: the service (and later df, prune). */
-    @Command(name = "system", description = "Manage Berth.", subcommands = ServiceCommand.class)
+    /** `berth system`: the service and prune. */
+    @Command(name = "system", description = "Manage Berth.",
+            subcommands = {ServiceCommand.class, SystemCommands.Prune.class})
     static final class Group {
         @ParentCommand
         Main main;

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** version and info. */
+/** version, info and system prune. */
 final class SystemCommands {
     private SystemCommands() {
     }
@@ -92,6 +92,58 @@ final class SystemCommands {
             }
             i.forEach((k, value) -> System.out.printf(" %s: %s%n", k, value));
             return 0;
+        }
+    }
+
+    @Command(name = "prune", description = "Remove unused data: stopped containers, unused "
+            + "networks, dangling images, and what crashed runs left.")
+    static final class Prune implements Callable<Integer> {
+        @ParentCommand
+        ServiceCommand.Group group;
+
+        @Option(names = {"-f", "--force"}, description = "Do not prompt for confirmation.")
+        boolean force;
+
+        @Option(names = {"-a", "--all"}, description = "Remove all unused images, not just "
+                + "dangling ones.")
+        boolean all;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!force && !confirmed(all)) {
+                return 0;
+            }
+            Engine.SystemPruned pruned = group.main.engine().systemPrune(all);
+            section("Deleted Containers:", pruned.containers(), "");
+            section("Deleted Networks:", pruned.networks(), "");
+            section("Deleted Images:", pruned.images(), "deleted: ");
+            System.out.println("Total reclaimed space: "
+                    + ImageCommands.humanSize(pruned.reclaimed()));
+            return 0;
+        }
+
+        private static void section(String title, List<String> items, String prefix) {
+            if (items.isEmpty()) {
+                return;
+            }
+            System.out.println(title);
+            items.forEach(item -> System.out.println(prefix + item));
+            System.out.println();
+        }
+
+        private static boolean confirmed(boolean all) throws java.io.IOException {
+            System.out.println("WARNING! This will remove:\n"
+                    + "  - all stopped containers\n"
+                    + "  - all networks not used by at least one container\n"
+                    + (all ? "  - all images without at least one container associated to them"
+                            : "  - all dangling images") + "\n"
+                    + "  - what crashed runs left: runtime state, endpoints, leases, mounts and"
+                    + " cgroups of no container\n");
+            System.out.print("Are you sure you want to continue? [y/N] ");
+            System.out.flush();
+            String answer = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                    java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            return answer != null && answer.strip().equalsIgnoreCase("y");
         }
     }
 }

@@ -80,7 +80,9 @@ public record ContainerRequest(
         List<String> capDrop,
         List<String> securityOpt,
         boolean readonlyRootfs,
-        Map<String, String> tmpfs) {
+        Map<String, String> tmpfs,
+        String logDriver,
+        Map<String, String> logOpts) {
 
     /** A builder holding this request's every field, to change a few (docker update). */
     public Builder toBuilder() {
@@ -140,6 +142,8 @@ public record ContainerRequest(
         b.securityOpt = securityOpt;
         b.readonlyRootfs = readonlyRootfs;
         b.tmpfs = tmpfs;
+        b.logDriver = logDriver;
+        b.logOpts = logOpts;
         return b;
     }
 
@@ -206,6 +210,8 @@ public record ContainerRequest(
         private List<String> securityOpt;
         private boolean readonlyRootfs;
         private Map<String, String> tmpfs;
+        private String logDriver;
+        private Map<String, String> logOpts;
 
         private Builder(String image) {
             this.image = image;
@@ -266,6 +272,8 @@ public record ContainerRequest(
         public Builder securityOpt(List<String> v) { securityOpt = v; return this; }
         public Builder readonlyRootfs(boolean v) { readonlyRootfs = v; return this; }
         public Builder tmpfs(Map<String, String> v) { tmpfs = v; return this; }
+        public Builder logDriver(String v) { logDriver = v; return this; }
+        public Builder logOpts(Map<String, String> v) { logOpts = v; return this; }
 
         public ContainerRequest build() {
             return new ContainerRequest(name, image, cmd, entrypoint, env, workingDir, user,
@@ -276,7 +284,7 @@ public record ContainerRequest(
                     memorySwap, memoryReservation, nanoCpus, cpuShares, cpuQuota, cpuPeriod,
                     cpusetCpus, cpusetMems, pidsLimit, blkioWeight, ulimits, shmSize, oomScoreAdj,
                     sysctls, devices, privileged, capAdd, capDrop, securityOpt, readonlyRootfs,
-                    tmpfs);
+                    tmpfs, logDriver, logOpts);
         }
     }
 }

@@ -45,6 +45,32 @@ record ContainerFiles(Path dir) {
         return bundle().resolve("rootfs");
     }
 
+    /**
+     * Bytes in the container's writable layer and its logs (docker's SizeRw, as prune counts
+     * it). The snapshot folder holds no mount, so the walk never enters the image's layers.
+     */
+    long writableSize() {
+        long total = 0;
+        for (Path p : List.of(snapshot(), dir)) {
+            if (!Files.isDirectory(p)) {
+                continue;
+            }
+            try (var walk = p.equals(dir) ? Files.list(p) : Files.walk(p)) {
+                total += walk.filter(f -> Files.isRegularFile(f,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS)).mapToLong(f -> {
+                            try {
+                                return Files.size(f);
+                            } catch (IOException e) {
+                                return 0;
+                            }
+                        }).sum();
+            } catch (IOException | UncheckedIOException e) {
+                // Gone meanwhile: counts as nothing.
+            }
+        }
+        return total;
+    }
+
     void create() {
         try {
             Files.createDirectories(rootfs());

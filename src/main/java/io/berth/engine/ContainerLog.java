@@ -1,11 +1,11 @@
 package io.berth.engine;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -19,7 +19,9 @@ import java.util.function.Consumer;
  * Reads a container's log, which the shim writes in the CRI format, one record a line:
  * {@code <RFC 3339 time> <stdout|stderr> <F|P> <content>} (P: a part of a longer line, whose
  * newline comes with a later record). Selects records as {@code docker logs} does: the last N,
- * then those between --since and --until, and follows new ones while the container runs.
+ * then those between --since and --until, and follows new ones while the container runs. With
+ * --log-opt max-size the monitor rotates the file (see {@link io.berth.runtime.LogRotation}):
+ * the rotated files are read first, oldest first, and a follow goes on across a rotation.
  */
 public final class ContainerLog {
     private static final long FOLLOW_POLL_MILLIS = 100;
@@ -72,16 +74,49 @@ public final class ContainerLog {
     }
 
     /**
-     * Hands the records the query selects to {@code sink}, in order.
+     * Where a reader stopped: a file, told apart by its inode since rotation renames it, and
+     * the offset just past the last whole line read from it.
      *
-     * @return the byte offset read up to, where a follow goes on
+     * @param fileKey the file's key ({@link BasicFileAttributes#fileKey()}); null when there
+     *     was no file yet
      */
-    public static long read(Path log, Query query, Consumer<Entry> sink) {
-        byte[] bytes = readAll(log);
-        int end = lastNewline(bytes) + 1;
+    public record Position(Object fileKey, long offset) {
+    }
+
+    /**
+     * The files of a log, oldest first: the rotated ones ({@code <log>.N} down to {@code
+     * <log>.1}) and then the live one, those that exist.
+     */
+    public static List<Path> files(Path log) {
+        List<Path> out = new ArrayList<>();
+        for (int i = 1; Files.exists(rotated(log, i)); i++) {
+            out.addFirst(rotated(log, i));
+        }
+        if (Files.exists(log)) {
+            out.add(log);
+        }
+        return out;
+    }
+
+    private static Path rotated(Path log, int n) {
+        return log.resolveSibling(log.getFileName() + "." + n);
+    }
+
+    /**
+     * Hands the records the query selects to {@code sink}, in order, from the rotated files
+     * and the live one.
+     *
+     * @return where a follow goes on
+     */
+    public static Position read(Path log, Query query, Consumer<Entry> sink) {
         List<Entry> entries = new ArrayList<>();
-        for (String line : new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n")) {
-            parse(line).ifPresent(entries::add);
+        Position end = new Position(null, 0);
+        for (Path file : files(log)) {
+            Object key = fileKey(file);
+            byte[] bytes = readAll(file);
+            int upTo = lastNewline(bytes) + 1;
+            parseLines(bytes, upTo, entries::add);
+            end = new Position(key, upTo);
         }
         int from = query.tail() < 0 ? 0 : Math.max(0, entries.size() - query.tail());
         for (Entry e : entries.subList(from, entries.size())) {
@@ -93,34 +128,54 @@ public final class ContainerLog {
     }
 
     /**
-     * Hands on the records written after {@code offset} while {@code running} says the
-     * container runs, and those left once it has stopped; a record after the query's --until
-     * (or the clock passing it) ends the follow too.
+     * Hands on the records written after {@code from} while {@code running} says the
+     * container runs, and those left once it has stopped, going on into the newer files when
+     * the monitor rotates the log meanwhile; a record after the query's --until (or the clock
+     * passing it) ends the follow too.
      */
-    public static void follow(Path log, long offset, Query query, BooleanSupplier running,
+    public static void follow(Path log, Position from, Query query, BooleanSupplier running,
             Consumer<Entry> sink) throws InterruptedException {
-        long at = offset;
-        while (true) {
-            boolean more = running.getAsBoolean();
-            byte[] chunk = readFrom(log, at);
-            int end = lastNewline(chunk) + 1;
-            at += end;
-            for (String line : new String(chunk, 0, end, StandardCharsets.UTF_8).split("\n")) {
-                Optional<Entry> e = parse(line);
-                if (e.isPresent() && query.until() != null
-                        && e.get().time().isAfter(query.until())) {
+        try (LogTail tail = new LogTail(log, from)) {
+            while (true) {
+                boolean more = running.getAsBoolean();
+                if (tail.drain(e -> pass(e, query, sink))) {
                     return;
                 }
-                e.filter(query::admits).ifPresent(sink);
+                if (!more || (query.until() != null && Instant.now().isAfter(query.until()))) {
+                    return;
+                }
+                Thread.sleep(FOLLOW_POLL_MILLIS);
             }
-            if (!more || (query.until() != null && Instant.now().isAfter(query.until()))) {
-                return;
-            }
-            Thread.sleep(FOLLOW_POLL_MILLIS);
         }
     }
 
-    private static int lastNewline(byte[] bytes) {
+    /** Hands on an admitted record; false once a record lies past --until. */
+    private static boolean pass(Entry e, Query query, Consumer<Entry> sink) {
+        if (query.until() != null && e.time().isAfter(query.until())) {
+            return false;
+        }
+        if (query.admits(e)) {
+            sink.accept(e);
+        }
+        return true;
+    }
+
+    static void parseLines(byte[] bytes, int upTo, Consumer<Entry> sink) {
+        for (String line : new String(bytes, 0, upTo, StandardCharsets.UTF_8).split("\n")) {
+            parse(line).ifPresent(sink);
+        }
+    }
+
+    /** The file's key, or null when it is gone. */
+    static Object fileKey(Path file) {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static int lastNewline(byte[] bytes) {
         for (int i = bytes.length - 1; i >= 0; i--) {
             if (bytes[i] == '\n') {
                 return i;
@@ -131,25 +186,9 @@ public final class ContainerLog {
 
     private static byte[] readAll(Path log) {
         try {
-            return Files.exists(log) ? Files.readAllBytes(log) : new byte[0];
-        } catch (IOException e) {
-            throw new UncheckedIOException("read " + log, e);
-        }
-    }
-
-    private static byte[] readFrom(Path log, long offset) {
-        if (!Files.exists(log)) {
-            return new byte[0];
-        }
-        try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
-            long length = f.length();
-            if (length <= offset) {
-                return new byte[0];
-            }
-            byte[] bytes = new byte[(int) Math.min(Integer.MAX_VALUE - 8, length - offset)];
-            f.seek(offset);
-            f.readFully(bytes);
-            return bytes;
+            return Files.readAllBytes(log);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return new byte[0]; // never written, or rotated away since the listing
         } catch (IOException e) {
             throw new UncheckedIOException("read " + log, e);
         }

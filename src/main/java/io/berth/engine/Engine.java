@@ -62,6 +62,7 @@ public final class Engine implements AutoCloseable {
     private final ContainerNetworks containerNetworks;
 
     private final CgroupDriver cgroups;
+    private final Leftovers leftovers;
     private final Map<String, io.berth.spec.ImageConfig> imageConfigs =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final Host host = Host.linux();
@@ -75,6 +76,8 @@ public final class Engine implements AutoCloseable {
         this.runtime = runtime;
         this.networks = networks;
         this.containerNetworks = new ContainerNetworks(networks);
+        this.leftovers = new Leftovers(store, runtime, config.runroot().resolve("runtime"),
+                networks, cgroups, config.root().resolve("containers"), this::releaseOrphan);
     }
 
     /** Opens the engine on its root and runroot, creating them when new. */
@@ -140,6 +143,7 @@ public final class Engine implements AutoCloseable {
         if (request.stopSignal() != null && !request.stopSignal().isEmpty()) {
             Signals.parse(request.stopSignal());
         }
+        LogSettings.of(request);
         RestartPolicy policy = RestartPolicy.parse(request.restartPolicy());
         if (request.autoRemove() && !policy.name().equals("no")) {
             throw new InvalidRequestException("Conflicting options: --restart and --rm");
@@ -208,12 +212,12 @@ public final class Engine implements AutoCloseable {
             return new Started(c, attach ? runtime.attach(c.id()) : null);
         }
         ContainerRecord record = byPolicy ? c.record() : c.record().withRestarts(0, false);
+        leftovers.beforeStart();
         releaseRuntime(record);
         try {
             Spec spec = prepare(record);
             RuntimeState created = runtime.create(record.id(), files(record.id()).bundle(), spec,
-                    new CreateOptions(record.request().openStdin(), files(record.id()).log(),
-                            null).withExitCommand(config.exitCommand(record.id())));
+                    createOptions(record));
             containerNetworks.connect(record, created.pid(), image(record).config(),
                     files(record.id()));
             Attachment attachment = attach ? runtime.attach(record.id()) : null;
@@ -238,6 +242,14 @@ public final class Engine implements AutoCloseable {
                     record.finishedAt(), record.exitCode(), e.getMessage(), 0));
             throw e;
         }
+    }
+
+    private CreateOptions createOptions(ContainerRecord record) {
+        LogSettings log = LogSettings.of(record.request());
+        return new CreateOptions(record.request().openStdin(),
+                log.readable() ? files(record.id()).log() : null, null)
+                .withExitCommand(config.exitCommand(record.id()))
+                .withLogRotation(log.rotation());
     }
 
     /**
@@ -387,6 +399,57 @@ public final class Engine implements AutoCloseable {
         return removed;
     }
 
+    /**
+     * What {@code system prune} removed.
+     *
+     * @param containers ids of the stopped containers removed
+     * @param networks names of the unused user networks removed
+     * @param images ids of the dangling images removed
+     * @param reclaimed bytes: the containers' writable layers and the images' layers
+     * @param leftovers a line per thing a crash left that was released (runtime state,
+     *     endpoints, leases, mounts, cgroups)
+     */
+    public record SystemPruned(List<String> containers, List<String> networks,
+            List<String> images, long reclaimed, List<String> leftovers) {
+    }
+
+    /**
+     * docker system prune: first what crashed runs left that no container owns, then stopped
+     * containers, unused user networks and dangling images.
+     */
+    public SystemPruned systemPrune() throws InterruptedException {
+        return systemPrune(false);
+    }
+
+    /**
+     * docker system prune, with {@code allImages} (-a) every image no container uses rather
+     * than the dangling ones only.
+     */
+    public SystemPruned systemPrune(boolean allImages) throws InterruptedException {
+        List<String> swept = leftovers.sweep();
+        List<String> removed = new ArrayList<>();
+        long reclaimed = 0;
+        for (Container c : list(true)) {
+            if (c.running()) {
+                continue;
+            }
+            long size = files(c.id()).writableSize();
+            try {
+                remove(c.id(), false);
+            } catch (ConflictException | NotFoundException startedOrGoneMeanwhile) {
+                continue;
+            }
+            removed.add(c.id());
+            reclaimed += size;
+        }
+        List<String> nets = networks.prune();
+        java.util.Set<String> inUse = new java.util.HashSet<>();
+        list(true).forEach(c -> inUse.add(c.record().imageId()));
+        io.berth.image.PruneResult pruned = images.prune(allImages, inUse);
+        return new SystemPruned(removed, nets, pruned.deleted(), reclaimed + pruned.reclaimed(),
+                swept);
+    }
+
     /** Sets the size of a running container's terminal. */
     public void resize(String nameOrId, int rows, int columns) {
         Container c = get(nameOrId);
@@ -449,17 +512,65 @@ public final class Engine implements AutoCloseable {
      * that is not running is left as it is.
      */
     public Container stop(String nameOrId, Duration timeout) throws InterruptedException {
+        return stop(nameOrId, timeout, null);
+    }
+
+    /**
+     * Stops as {@link #stop(String, Duration)} does, with another signal than the container's
+     * own stop signal when one is given (docker stop --signal).
+     *
+     * @param signal a name (TERM, SIGTERM) or number; null or empty for the stop signal
+     */
+    public Container stop(String nameOrId, Duration timeout, String signal)
+            throws InterruptedException {
+        int number = signal == null || signal.isEmpty() ? 0 : Signals.parse(signal);
         Container c = get(nameOrId);
         if (!c.running()) {
             return c;
         }
         markStopped(c);
-        signal(c, stopSignal(c));
+        signal(c, number != 0 ? number : stopSignal(c));
         if (!awaitExit(c.id(), timeout)) {
             signal(c, Signals.SIGKILL);
             runtime.await(c.id());
         }
         return get(c.id());
+    }
+
+    /**
+     * Stops a container as {@link #stop} does, then starts it again; a stopped one is only
+     * started (docker restart). As with docker, a manual restart does not count as one of the
+     * restart policy's: RestartCount goes back to 0, and the stop marks the container stopped
+     * by hand so that its policy does not start it a second time meanwhile.
+     */
+    public Container restart(String nameOrId, Duration timeout) throws InterruptedException {
+        return restart(nameOrId, timeout, null);
+    }
+
+    /** Restarts with another signal than the stop signal when one is given (--signal). */
+    public Container restart(String nameOrId, Duration timeout, String signal)
+            throws InterruptedException {
+        Container c = get(nameOrId);
+        if (!c.request().autoRemove()) {
+            stop(c.id(), timeout, signal);
+            return start(c.id());
+        }
+        // docker's rule: a --rm container lives on through a restart, so the exit its stop
+        // causes must not remove it, whoever finishes that exit (this call or the monitor's
+        // exit command).
+        setAutoRemove(c.id(), false);
+        try {
+            stop(c.id(), timeout, signal);
+            start(c.id());
+        } finally {
+            setAutoRemove(c.id(), true);
+        }
+        return get(c.id());
+    }
+
+    private void setAutoRemove(String id, boolean autoRemove) {
+        store.findById(id).ifPresent(r -> store.update(r.withRequest(
+                r.request().toBuilder().autoRemove(autoRemove).build())));
     }
 
     /**
@@ -824,9 +935,23 @@ public final class Engine implements AutoCloseable {
                 copyUidGid);
     }
 
-    /** Where a container's log is written. */
+    /**
+     * Where a container's log is written: the live file; rotated ones lie beside it as
+     * {@code <path>.1}, {@code <path>.2}, ... (see {@link ContainerLog}).
+     */
     public Path logPath(String id) {
         return files(id).log();
+    }
+
+    /**
+     * A container's log, for `logs`: its path, or a conflict when its driver keeps none
+     * (docker's words for --log-driver none).
+     */
+    public Path readableLog(Container c) {
+        if (!LogSettings.of(c.request()).readable()) {
+            throw new ConflictException("configured logging driver does not support reading");
+        }
+        return logPath(c.id());
     }
 
     @Override

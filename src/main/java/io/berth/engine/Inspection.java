@@ -44,7 +44,8 @@ public final class Inspection {
         m.put("ResolvConfPath", dir + "/resolv.conf");
         m.put("HostnamePath", dir + "/hostname");
         m.put("HostsPath", dir + "/hosts");
-        m.put("LogPath", engine.logPath(c.id()).toString());
+        m.put("LogPath", LogSettings.of(c.request()).readable()
+                ? engine.logPath(c.id()).toString() : "");
         m.put("Name", "/" + c.name());
         m.put("RestartCount", c.record().restartCount());
         m.put("Driver", "overlay");
@@ -99,7 +100,7 @@ public final class Inspection {
         h.put("RestartPolicy", Map.of("Name", policy.name(), "MaximumRetryCount",
                 policy.maxRetries()));
         h.put("Init", req.init());
-        h.put("LogConfig", Map.of("Type", "k8s-file", "Config", Map.of()));
+        h.put("LogConfig", LogSettings.of(req).inspect());
         h.putAll(HostConfigFields.of(req));
         return h;
     }

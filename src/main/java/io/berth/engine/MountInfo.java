@@ -28,6 +28,22 @@ final class MountInfo {
         }
     }
 
+    /** Every mount point in this mount namespace, in the table's order. */
+    static java.util.List<String> mountPoints() {
+        try {
+            java.util.List<String> points = new java.util.ArrayList<>();
+            for (String line : Files.readAllLines(MOUNTINFO)) {
+                String[] fields = line.split(" ");
+                if (fields.length > 4) {
+                    points.add(unescape(fields[4]));
+                }
+            }
+            return points;
+        } catch (IOException e) {
+            throw new UncheckedIOException("read " + MOUNTINFO, e);
+        }
+    }
+
     /** The kernel writes space, tab, newline and backslash in mount points as \ooo. */
     static String unescape(String field) {
         StringBuilder out = new StringBuilder();

@@ -2,7 +2,9 @@ package io.berth.network;
 
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +32,21 @@ final class EndpointFiles {
             }
         }
         return out;
+    }
+
+    /** Names only, with a plain loop: the engine asks before every start. */
+    List<String> containerIds() {
+        List<String> ids = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                ids.add(p.getFileName().toString());
+            }
+        } catch (NoSuchFileException e) {
+            return ids;
+        } catch (IOException e) {
+            throw new NetworkException("list " + dir + ": " + e.getMessage(), e);
+        }
+        return ids;
     }
 
     List<Endpoint> ofContainer(String containerId) {

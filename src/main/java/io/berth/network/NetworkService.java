@@ -229,6 +229,14 @@ public final class NetworkService {
         }
     }
 
+    /**
+     * The ids of the containers that have endpoints, from the endpoint folders' names alone
+     * (no file is read), so the engine can cheaply look for those it no longer knows.
+     */
+    public List<String> attachedContainers() {
+        return endpoints.containerIds();
+    }
+
     /** The endpoints on a network (docker's "Containers" of network inspect). */
     public List<Endpoint> members(String nameOrId) {
         Network n = inspect(nameOrId);

@@ -16,9 +16,10 @@ import java.util.List;
  *     empty for none
  * @param inherited for the OCI command line: the caller's own stdio, no monitor (then
  *     stdinOpen, logFile and exitCommand do not apply); null for the engine's monitored way
+ * @param logRotation when the monitor rotates the log file; null to let it grow
  */
 public record CreateOptions(boolean stdinOpen, Path logFile, Path pidFile,
-        List<String> exitCommand, InheritedStdio inherited) {
+        List<String> exitCommand, InheritedStdio inherited, LogRotation logRotation) {
 
     public CreateOptions {
         exitCommand = exitCommand == null ? List.of() : List.copyOf(exitCommand);
@@ -31,7 +32,7 @@ public record CreateOptions(boolean stdinOpen, Path logFile, Path pidFile,
     /** Monitored, with an exit command. */
     public CreateOptions(boolean stdinOpen, Path logFile, Path pidFile,
             List<String> exitCommand) {
-        this(stdinOpen, logFile, pidFile, exitCommand, null);
+        this(stdinOpen, logFile, pidFile, exitCommand, null, null);
     }
 
     /** Monitored, without an exit command. */
@@ -41,7 +42,7 @@ public record CreateOptions(boolean stdinOpen, Path logFile, Path pidFile,
 
     /** The OCI command line's way: the caller's stdio, no monitor. */
     public static CreateOptions inheriting(InheritedStdio stdio, Path pidFile) {
-        return new CreateOptions(false, null, pidFile, List.of(), stdio);
+        return new CreateOptions(false, null, pidFile, List.of(), stdio, null);
     }
 
     /** No stdin, no log file, no pid file, no exit command. */
@@ -51,6 +52,11 @@ public record CreateOptions(boolean stdinOpen, Path logFile, Path pidFile,
 
     /** These options with an exit command. */
     public CreateOptions withExitCommand(List<String> argv) {
-        return new CreateOptions(stdinOpen, logFile, pidFile, argv, inherited);
+        return new CreateOptions(stdinOpen, logFile, pidFile, argv, inherited, logRotation);
+    }
+
+    /** These options with the log rotated as given (null: never). */
+    public CreateOptions withLogRotation(LogRotation rotation) {
+        return new CreateOptions(stdinOpen, logFile, pidFile, exitCommand, inherited, rotation);
     }
 }

@@ -392,6 +392,10 @@ final class ShimPlan {
         }
         if (options.logFile() != null) {
             plan.add("log file", "log", options.logFile().toAbsolutePath());
+            LogRotation r = options.logRotation();
+            if (r != null) {
+                plan.add("log rotation", "logmax", r.maxSize(), r.maxFiles());
+            }
         }
         options.exitCommand().forEach(a -> plan.add("exit command", "exitcmd", a));
         InheritedStdio inherited = options.inherited();

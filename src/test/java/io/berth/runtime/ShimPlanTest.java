@@ -165,6 +165,19 @@ class ShimPlanTest {
                 () -> options.withExitCommand(List.of("berth")));
     }
 
+    @Test
+    void aLogRotationIsPlannedAfterTheLogFile() throws Exception {
+        Spec plain = spec(List.of(ns("pid")), null, List.of("sh"), null, null);
+        CreateOptions options = new CreateOptions(false, bundle.resolve("log"), null)
+                .withLogRotation(new LogRotation(10_000, 3));
+        String plan = new ShimPlan(plain, bundle, options, "/berth/x",
+                new CgroupMounts("v2", List.of())).render();
+        assertTrue(plan.contains("log\t" + bundle.resolve("log") + "\nlogmax\t10000\t3\n"),
+                plan);
+        assertTrue(!render(plain).contains("logmax"), "no rotation unless asked");
+        assertThrows(IllegalArgumentException.class, () -> new LogRotation(0, 1));
+    }
+
     private static Spec withHooks(Spec s, Spec.Hooks hooks) {
         return new Spec(s.ociVersion(), s.process(), s.root(), s.hostname(), s.domainname(),
                 s.mounts(), hooks, s.annotations(), s.linux());
