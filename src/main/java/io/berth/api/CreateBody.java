@@ -3,6 +3,7 @@ package io.berth.api;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.berth.convert.ContainerRequest;
+import io.berth.convert.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,15 @@ record CreateBody(
             @JsonProperty("Dns") List<String> dns,
             @JsonProperty("DnsSearch") List<String> dnsSearch,
             @JsonProperty("DnsOptions") List<String> dnsOptions,
-            @JsonProperty("LogConfig") LogConfig logConfig) {
+            @JsonProperty("LogConfig") LogConfig logConfig,
+            @JsonProperty("Binds") List<String> binds,
+            @JsonProperty("Mounts") List<MountBody> mounts) {
+    }
+
+    /** One of HostConfig.Mounts: Berth takes type bind. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record MountBody(@JsonProperty("Type") String type, @JsonProperty("Source") String source,
+            @JsonProperty("Target") String target, @JsonProperty("ReadOnly") Boolean readOnly) {
     }
 
     /** docker's --log-driver and --log-opt. */
@@ -83,7 +92,7 @@ record CreateBody(
     /** The request this body asks for; {@code name} comes from the query. */
     ContainerRequest toRequest(String name) {
         HostConfig host = hostConfig == null ? new HostConfig(null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null) : hostConfig;
+                null, null, null, null, null, null, null, null, null, null) : hostConfig;
         LogConfig log = host.logConfig() == null ? new LogConfig(null, null) : host.logConfig();
         EndpointConfig endpoint = endpoint(host.networkMode());
         return ContainerRequest.builder(image)
@@ -117,10 +126,25 @@ record CreateBody(
                 .dnsOptions(empty(host.dnsOptions()))
                 .logDriver(blank(log.type()))
                 .logOpts(log.config() == null || log.config().isEmpty() ? null : log.config())
+                .binds(binds(host))
                 .networkAliases(endpoint == null ? null : empty(endpoint.aliases()))
                 .ipAddress(endpoint == null || endpoint.ipamConfig() == null ? null
                         : blank(endpoint.ipamConfig().ipv4Address()))
                 .build();
+    }
+
+    /** Binds, then the bind Mounts as Binds strings; other mount types are refused. */
+    private static List<String> binds(HostConfig host) {
+        List<String> binds = new ArrayList<>(host.binds() == null ? List.of() : host.binds());
+        for (MountBody m : host.mounts() == null ? List.<MountBody>of() : host.mounts()) {
+            if (!"bind".equals(m.type())) {
+                throw new InvalidRequestException("mount type " + m.type()
+                        + " is not supported yet (only bind)");
+            }
+            binds.add(m.source() + ":" + m.target()
+                    + (Boolean.TRUE.equals(m.readOnly()) ? ":ro" : ""));
+        }
+        return binds.isEmpty() ? null : binds;
     }
 
     /** docker's `--entrypoint ""` arrives as [""]: it resets the image's entrypoint. */

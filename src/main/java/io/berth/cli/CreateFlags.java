@@ -123,6 +123,14 @@ final class CreateFlags {
     @Option(names = "--log-opt", description = "Log driver options: max-size=10m, max-file=3.")
     List<String> logOpts = new ArrayList<>();
 
+    @Option(names = {"-v", "--volume"}, description = "Bind mount a host folder or file: "
+            + "/host/path:/container/path[:ro].")
+    List<String> volumes = new ArrayList<>();
+
+    @Option(names = "--mount", description = "A mount: type=bind,source=/host/path,"
+            + "target=/container/path[,readonly].")
+    List<String> mounts = new ArrayList<>();
+
     @Mixin
     WallFlags walls = new WallFlags();
 
@@ -169,8 +177,68 @@ final class CreateFlags {
                 .restartPolicy(restart)
                 .logDriver(logDriver)
                 .logOpts(logOptMap())
+                .binds(binds())
                 .consoleSize(tty ? terminalSize() : null))
                 .build();
+    }
+
+    /**
+     * -v as given (a host path starting with "." taken from the working folder, as docker's
+     * CLI does), then each --mount as the same kind of string.
+     */
+    private List<String> binds() {
+        List<String> binds = new ArrayList<>();
+        for (String volume : volumes) {
+            binds.add(volume.startsWith(".") && volume.contains(":")
+                    ? Path.of(volume.substring(0, volume.indexOf(':'))).toAbsolutePath()
+                            .normalize() + volume.substring(volume.indexOf(':'))
+                    : volume);
+        }
+        for (String mount : mounts) {
+            binds.add(bindOfMount(mount));
+        }
+        return nullIfEmpty(binds);
+    }
+
+    /** docker's --mount key=value list, for type=bind: as a -v string. */
+    static String bindOfMount(String mount) {
+        String type = "volume";
+        String source = null;
+        String target = null;
+        List<String> options = new ArrayList<>();
+        for (String field : mount.split(",")) {
+            String[] kv = field.split("=", 2);
+            String key = kv[0].strip();
+            String value = kv.length > 1 ? kv[1].strip() : null;
+            switch (key) {
+                case "type" -> type = value;
+                case "source", "src" -> source = value;
+                case "target", "destination", "dst" -> target = value;
+                case "readonly", "ro" -> {
+                    if (value == null || value.equals("true") || value.equals("1")) {
+                        options.add("ro");
+                    }
+                }
+                case "bind-propagation" -> options.add(value);
+                default -> throw new ExitCodes.UserError("invalid argument \"" + mount
+                        + "\" for \"--mount\" flag: unexpected key '" + key + "' in '"
+                        + field + "'");
+            }
+        }
+        if (!"bind".equals(type)) {
+            throw new ExitCodes.UserError("invalid argument \"" + mount + "\" for \"--mount\""
+                    + " flag: type " + type + " is not supported yet (only bind)");
+        }
+        if (source == null || target == null) {
+            throw new ExitCodes.UserError("invalid argument \"" + mount + "\" for \"--mount\""
+                    + " flag: source and target are required");
+        }
+        if (!Files.exists(Path.of(source))) {
+            throw new ExitCodes.UserError("invalid mount config for type \"bind\": bind source"
+                    + " path does not exist: " + source);
+        }
+        return source + ":" + target + (options.isEmpty() ? "" : ":" + String.join(",",
+                options));
     }
 
     /** The user's terminal size, for a container's first size: docker's ConsoleSize. */

@@ -20,7 +20,8 @@ import java.util.Map;
  * bytes, memorySwap the total of memory and swap (-1 unlimited; null with memory set means twice
  * memory), nanoCpus in billionths of a CPU, pidsLimit 0 or -1 for unlimited, sysctls and tmpfs
  * (destination to options) as maps. securityOpt holds docker's strings ({@code
- * seccomp=unconfined}, {@code seccomp=<profile JSON>}, {@code no-new-privileges}).
+ * seccomp=unconfined}, {@code seccomp=<profile JSON>}, {@code no-new-privileges}). binds are
+ * docker's HostConfig.Binds strings, {@code /host/path:/container/path[:ro]}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -82,7 +83,8 @@ public record ContainerRequest(
         boolean readonlyRootfs,
         Map<String, String> tmpfs,
         String logDriver,
-        Map<String, String> logOpts) {
+        Map<String, String> logOpts,
+        List<String> binds) {
 
     /** A builder holding this request's every field, to change a few (docker update). */
     public Builder toBuilder() {
@@ -144,6 +146,7 @@ public record ContainerRequest(
         b.tmpfs = tmpfs;
         b.logDriver = logDriver;
         b.logOpts = logOpts;
+        b.binds = binds;
         return b;
     }
 
@@ -212,6 +215,7 @@ public record ContainerRequest(
         private Map<String, String> tmpfs;
         private String logDriver;
         private Map<String, String> logOpts;
+        private List<String> binds;
 
         private Builder(String image) {
             this.image = image;
@@ -274,6 +278,7 @@ public record ContainerRequest(
         public Builder tmpfs(Map<String, String> v) { tmpfs = v; return this; }
         public Builder logDriver(String v) { logDriver = v; return this; }
         public Builder logOpts(Map<String, String> v) { logOpts = v; return this; }
+        public Builder binds(List<String> v) { binds = v; return this; }
 
         public ContainerRequest build() {
             return new ContainerRequest(name, image, cmd, entrypoint, env, workingDir, user,
@@ -284,7 +289,7 @@ public record ContainerRequest(
                     memorySwap, memoryReservation, nanoCpus, cpuShares, cpuQuota, cpuPeriod,
                     cpusetCpus, cpusetMems, pidsLimit, blkioWeight, ulimits, shmSize, oomScoreAdj,
                     sysctls, devices, privileged, capAdd, capDrop, securityOpt, readonlyRootfs,
-                    tmpfs, logDriver, logOpts);
+                    tmpfs, logDriver, logOpts, binds);
         }
     }
 }

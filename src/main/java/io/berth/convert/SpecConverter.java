@@ -280,10 +280,12 @@ public final class SpecConverter {
         addFileBind(m, "/etc/resolv.conf", in.resolvConfFile());
         addFileBind(m, "/etc/hostname", in.hostnameFile());
         addFileBind(m, "/etc/hosts", in.hostsFile());
-        for (Spec.Mount tmpfs : Security.tmpfs(req)) {
-            // A --tmpfs on a default mount's place (/dev/shm, say) replaces that mount.
-            m.removeIf(existing -> existing.destination().equals(tmpfs.destination()));
-            m.add(tmpfs);
+        List<Spec.Mount> own = new ArrayList<>(Security.tmpfs(req));
+        own.addAll(Binds.mounts(req));
+        for (Spec.Mount mount : own) {
+            // A --tmpfs or -v on a default mount's place (/dev/shm, say) replaces that mount.
+            m.removeIf(existing -> existing.destination().equals(mount.destination()));
+            m.add(mount);
         }
         return m;
     }

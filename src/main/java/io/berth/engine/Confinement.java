@@ -1,6 +1,7 @@
 package io.berth.engine;
 
 import io.berth.cgroups.CgroupDriver;
+import io.berth.convert.Binds;
 import io.berth.convert.ContainerRequest;
 import io.berth.convert.Host;
 import io.berth.convert.InvalidRequestException;
@@ -37,6 +38,7 @@ final class Confinement {
         Security.rlimits(request, host);
         Security.sysctls(request);
         Security.tmpfs(request);
+        Binds.parse(request);
         Security.oomScoreAdj(request);
         Security.noNewPrivileges(request);
         Security.deviceRules(request, host);

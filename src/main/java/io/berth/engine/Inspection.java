@@ -1,5 +1,6 @@
 package io.berth.engine;
 
+import io.berth.convert.Binds;
 import io.berth.convert.ContainerRequest;
 import io.berth.convert.SpecConverter;
 import io.berth.image.Image;
@@ -56,7 +57,7 @@ public final class Inspection {
         m.put("ExecIDs", null);
         m.put("HostConfig", hostConfig(req));
         m.put("GraphDriver", Map.of("Name", "overlay", "Data", paths));
-        m.put("Mounts", List.of());
+        m.put("Mounts", mounts(req));
         m.put("Config", config(c, req));
         m.put("NetworkSettings", networkSettings(c.running() ? engine.endpoints(c.id())
                 : List.of(), engine.imageConfig(c)));
@@ -79,8 +80,25 @@ public final class Inspection {
         return s;
     }
 
+    /** docker's Mounts: one entry a bind. */
+    private static List<Map<String, Object>> mounts(ContainerRequest req) {
+        List<Map<String, Object>> mounts = new ArrayList<>();
+        for (Binds.Bind b : Binds.parse(req)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("Type", "bind");
+            m.put("Source", b.source().toString());
+            m.put("Destination", b.destination());
+            m.put("Mode", b.readOnly() ? "ro" : "");
+            m.put("RW", !b.readOnly());
+            m.put("Propagation", b.propagation());
+            mounts.add(m);
+        }
+        return mounts;
+    }
+
     private static Map<String, Object> hostConfig(ContainerRequest req) {
         Map<String, Object> h = new LinkedHashMap<>();
+        h.put("Binds", req.binds());
         h.put("NetworkMode", orDefault(req.networkMode(), "bridge"));
         h.put("PortBindings", portBindings(req));
         h.put("PublishAllPorts", req.publishAll());

@@ -48,6 +48,29 @@ class DockerCliTest {
     }
 
     @Test
+    void bindMountsFromVAndMountReachTheContainer() throws IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("berth-bind");
+        try {
+            java.nio.file.Files.writeString(dir.resolve("f"), "from the host\n");
+            ServiceUnderTest.Result v = berth.docker("run", "--rm", "-v", dir + ":/data:ro",
+                    "busybox", "cat", "/data/f");
+            assertEquals("from the host\n", v.out(), v.err());
+            ServiceUnderTest.Result m = berth.docker("run", "--rm", "--mount",
+                    "type=bind,source=" + dir + ",target=/m", "busybox", "sh", "-c",
+                    "echo back > /m/g");
+            assertEquals(0, m.code(), m.err());
+            assertEquals("back\n", java.nio.file.Files.readString(dir.resolve("g")));
+        } finally {
+            try (var files = java.nio.file.Files.list(dir)) {
+                for (java.nio.file.Path f : files.toList()) {
+                    java.nio.file.Files.delete(f);
+                }
+            }
+            java.nio.file.Files.delete(dir);
+        }
+    }
+
+    @Test
     void runRmPrintsTheOutputAndLeavesNoContainer() {
         ServiceUnderTest.Result r = berth.docker("run", "--rm", "busybox", "echo", "hi");
         assertEquals(0, r.code(), r.err());
