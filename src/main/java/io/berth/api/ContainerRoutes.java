@@ -2,6 +2,7 @@ package io.berth.api;
 
 import io.berth.convert.ContainerRequest;
 import io.berth.engine.Container;
+import io.berth.engine.ContainerFilter;
 import io.berth.engine.Engine;
 import io.berth.engine.NotFoundException;
 import java.time.Duration;
@@ -85,11 +86,7 @@ final class ContainerRoutes {
     }
 
     private static boolean matches(Container c, Filters f) {
-        return f.labelsMatch(c.request().labels())
-                && f.anyOrEquals("status", c.status())
-                && (f.get("name").isEmpty() || f.get("name").stream()
-                        .anyMatch(n -> c.name().contains(n.startsWith("/") ? n.substring(1) : n)))
-                && (f.get("id").isEmpty() || f.get("id").stream().anyMatch(c.id()::startsWith));
+        return ContainerFilter.of(f.asMap()).matches(c);
     }
 
     private void inspect(HttpExchange ex, Matcher path) throws Exception {

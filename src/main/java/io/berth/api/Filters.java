@@ -44,6 +44,11 @@ final class Filters {
         return new Filters(values);
     }
 
+    /** Every name with its values. */
+    Map<String, List<String>> asMap() {
+        return values;
+    }
+
     List<String> get(String name) {
         return values.getOrDefault(name, List.of());
     }

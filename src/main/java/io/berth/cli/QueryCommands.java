@@ -1,6 +1,7 @@
 package io.berth.cli;
 
 import io.berth.engine.Container;
+import io.berth.engine.ContainerFilter;
 import io.berth.engine.Engine;
 import io.berth.engine.Inspection;
 import io.berth.engine.NotFoundException;
@@ -50,12 +51,20 @@ final class QueryCommands {
         @Option(names = "--format", description = "Format output using a Go template.")
         String format;
 
+        @Option(names = {"-f", "--filter"}, description = "Filter output: id, name, status, "
+                + "label, ancestor, exited (e.g. status=exited).")
+        List<String> filters = new ArrayList<>();
+
         @Override
         public Integer call() {
             Instant now = Instant.now();
             List<Map<String, Object>> rows = new ArrayList<>();
             Engine engine = main.engine();
-            for (Container c : engine.list(all)) {
+            ContainerFilter filter = ContainerFilter.ofWords(filters);
+            for (Container c : engine.list(all || filter.asksForStatus())) {
+                if (!filter.matches(c)) {
+                    continue;
+                }
                 rows.add(Inspection.psRow(c, c.running() ? engine.endpoints(c.id()) : List.of(),
                         !noTrunc, now));
             }

@@ -1,0 +1,107 @@
+package io.berth.engine;
+
+import io.berth.convert.InvalidRequestException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * docker's container filters (`ps --filter` and the API's {@code filters}): each key given
+ * must hold, and within a key any of its values. Keys: id (prefix), name (part of it), status,
+ * label (key or key=value), ancestor (the image as created), exited (exit code).
+ */
+public final class ContainerFilter {
+    private static final Set<String> KEYS = Set.of("id", "name", "status", "label", "ancestor",
+            "exited");
+    /** docker's other keys: valid there, not applied here yet, so refused rather than ignored. */
+    private static final Set<String> NOT_YET = Set.of("before", "since", "network", "volume",
+            "health", "publish", "expose", "is-task", "isolation");
+    private static final Set<String> STATUSES = Set.of("created", "restarting", "running",
+            "removing", "paused", "exited", "dead");
+
+    private final Map<String, List<String>> values;
+
+    private ContainerFilter(Map<String, List<String>> values) {
+        this.values = values;
+    }
+
+    /** From name to values; unknown names and statuses are refused as docker refuses them. */
+    public static ContainerFilter of(Map<String, List<String>> values) {
+        for (Map.Entry<String, List<String>> e : values.entrySet()) {
+            if (NOT_YET.contains(e.getKey())) {
+                throw new InvalidRequestException("filter '" + e.getKey()
+                        + "' is not supported yet");
+            }
+            if (!KEYS.contains(e.getKey())) {
+                throw new InvalidRequestException("invalid filter '" + e.getKey() + "'");
+            }
+            if (e.getKey().equals("status")) {
+                e.getValue().stream().filter(s -> !STATUSES.contains(s)).findFirst()
+                        .ifPresent(s -> {
+                            throw new InvalidRequestException("invalid filter 'status=" + s
+                                    + "'");
+                        });
+            }
+        }
+        return new ContainerFilter(Map.copyOf(values));
+    }
+
+    /** From the CLI's key=value words. */
+    public static ContainerFilter ofWords(List<String> words) {
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        for (String word : words) {
+            int eq = word.indexOf('=');
+            if (eq <= 0) {
+                throw new InvalidRequestException("bad format of filter (expected name=value)");
+            }
+            values.computeIfAbsent(word.substring(0, eq).strip(), k -> new ArrayList<>())
+                    .add(word.substring(eq + 1));
+        }
+        return of(values);
+    }
+
+    /** Whether a status filter was given: docker then lists stopped containers too. */
+    public boolean asksForStatus() {
+        return values.containsKey("status") || values.containsKey("exited");
+    }
+
+    public boolean matches(Container c) {
+        return any("id", c.id()::startsWith)
+                && any("name", n -> c.name().contains(n.startsWith("/") ? n.substring(1) : n))
+                && any("status", c.status()::equals)
+                && any("ancestor", a -> sameImage(c.request().image(), a))
+                && any("exited", code -> !c.running() && "exited".equals(c.status())
+                        && code.equals(Integer.toString(c.exitCode())))
+                && all("label", wanted -> labelHolds(c.request().labels(), wanted));
+    }
+
+    private boolean any(String key, Predicate<String> test) {
+        List<String> wanted = values.get(key);
+        return wanted == null || wanted.stream().anyMatch(test);
+    }
+
+    private boolean all(String key, Predicate<String> test) {
+        List<String> wanted = values.get(key);
+        return wanted == null || wanted.stream().allMatch(test);
+    }
+
+    /** busybox and busybox:latest name one image. */
+    private static boolean sameImage(String created, String asked) {
+        return withTag(created).equals(withTag(asked));
+    }
+
+    private static String withTag(String ref) {
+        int slash = ref.lastIndexOf('/');
+        return ref.indexOf(':', slash + 1) < 0 && !ref.contains("@") ? ref + ":latest" : ref;
+    }
+
+    private static boolean labelHolds(Map<String, String> labels, String wanted) {
+        Map<String, String> have = labels == null ? Map.of() : labels;
+        int eq = wanted.indexOf('=');
+        String key = eq < 0 ? wanted : wanted.substring(0, eq);
+        return have.containsKey(key) && (eq < 0 || wanted.substring(eq + 1).equals(have.get(key)));
+    }
+}
