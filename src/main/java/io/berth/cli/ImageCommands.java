@@ -16,9 +16,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** load, import and images. */
 final class ImageCommands {
@@ -115,10 +117,19 @@ final class ImageCommands {
         }
     }
 
+    /** `image ls` and `image list`: images under the image group, as docker's. */
+    @Command(name = "ls", aliases = "list", description = "List images.")
+    static final class ImageLs extends Images {
+    }
+
     @Command(name = "images", description = "List images.")
-    static final class Images implements Callable<Integer> {
-        @ParentCommand
-        Main main;
+    static class Images implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"-a", "--all"}, description = "Show all images (Berth keeps no "
+                + "intermediate ones, so the same list).")
+        boolean all;
 
         @Option(names = {"-q", "--quiet"}, description = "Only show image IDs.")
         boolean quiet;
@@ -133,6 +144,7 @@ final class ImageCommands {
         public Integer call() {
             Instant now = Instant.now();
             List<Map<String, Object>> rows = new ArrayList<>();
+            Main main = (Main) spec.root().userObject();
             for (Image image : main.engine().images().list()) {
                 rows.addAll(rows(image, now));
             }

@@ -75,7 +75,10 @@ public final class Main {
     }
 
     @Option(names = "--log-level", description = "debug, info, warn or error.")
-    String logLevel = "warn";
+    LogLevel logLevel = LogLevel.warn;
+
+    /** docker's log levels, lower case as typed. */
+    enum LogLevel { debug, info, warn, error, fatal }
 
     @Option(names = "--bridge-name", hidden = true,
             description = "The default network's bridge (for a second root beside the first).")
@@ -228,7 +231,7 @@ public final class Main {
                 || e instanceof IllegalArgumentException
                 || e instanceof io.berth.runtime.ContainerStateException)) {
             message = e.getClass().getSimpleName() + ": " + message;
-            if ("debug".equals(((Main) line.getCommandSpec().root().userObject()).logLevel)) {
+            if (((Main) line.getCommandSpec().root().userObject()).logLevel == LogLevel.debug) {
                 e.printStackTrace(err);
             }
         }

@@ -525,7 +525,7 @@ final class RegistryCommands {
 
     @Command(name = "image", description = "Manage images.", subcommands = {
         ImageInspect.class, Prune.class, ImageRm.class, Tag.class, History.class, Pull.class,
-        Push.class, Save.class})
+        Push.class, Save.class, ImageCommands.ImageLs.class})
     static final class ImageGroup implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -33,9 +33,15 @@ final class SystemCommands {
             v.put("Os", "linux");
             v.put("Arch", arch());
             v.put("KernelVersion", System.getProperty("os.version"));
+            Map<String, Object> both = new LinkedHashMap<>();
+            both.put("Client", v);
+            both.put("Server", v);
+            if ("json".equals(format)) {
+                System.out.println(Template.parse("{{json .}}").execute(both));
+                return 0;
+            }
             if (format != null) {
-                System.out.println(Template.parse(format).execute(Map.of("Client", v,
-                        "Server", v)));
+                System.out.println(Template.parse(format).execute(both));
                 return 0;
             }
             System.out.println("Berth:");
