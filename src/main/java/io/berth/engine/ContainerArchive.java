@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * stops at the root, and symlinks lead where they lead inside the container. A stopped
  * container's overlay is mounted for the copy and unmounted after it.
  *
- * <p>Not yet: the container's own mounts (volumes, and the /etc/hosts, /etc/hostname and
- * /etc/resolv.conf the engine binds in) are not seen; the copy sees the overlay beneath them.
- * Not yet: a start racing a copy into a stopped container finds its root mounted by the copy;
+ * <p>A running container's own mounts (binds, and the /etc/hosts, /etc/hostname and
+ * /etc/resolv.conf the engine binds in) are seen, through /proc/PID/root; a stopped one's copy
+ * sees the overlay beneath them, as docker's sees the volumes' folders. Not yet: a start racing a copy into a stopped container finds its root mounted by the copy;
  * a lock per container, taken by start and by the copy, would order them.
  */
 final class ContainerArchive {
@@ -151,6 +151,13 @@ final class ContainerArchive {
     }
 
     private MountedRoot mount(Container c) {
+        // A running container is read and written as its processes see it: through its mount
+        // namespace, so that the engine's /etc files and bind mounts are there too.
+        Path seen = c.running() && c.pid() > 0 ? Path.of("/proc", Long.toString(c.pid()), "root")
+                : null;
+        if (seen != null && Files.isDirectory(seen)) {
+            return new MountedRoot(seen, null);
+        }
         ContainerFiles files = new ContainerFiles(engine.config().root().resolve("containers")
                 .resolve(c.id()));
         Path rootfs = files.rootfs();

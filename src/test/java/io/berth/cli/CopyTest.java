@@ -31,9 +31,7 @@ class CopyTest {
 
     @BeforeAll
     static void start() throws IOException {
-        berth = new BerthCli();
-        assertEquals(0, berth.run("load", "-i",
-                BerthCli.fixtures().resolve("busybox-docker-archive.tar").toString()).code());
+        berth = BerthCli.withBusybox();
         local = Files.createDirectory(berth.dir.resolve("local"));
         assertEquals(0, berth.run("run", "-d", "--name", "web", "busybox", "sleep", "600")
                 .code());
@@ -58,6 +56,29 @@ class CopyTest {
         List<String> all = new ArrayList<>(List.of("cp"));
         all.addAll(List.of(args));
         return berth.run(all.toArray(String[]::new));
+    }
+
+    @Test
+    void aRunningContainersMountsAreCopiedAsItSeesThem() throws IOException {
+        Path dir = fresh("mounted");
+        assertEquals(0, cp("web:/etc/hosts", dir.resolve("hosts").toString()).code());
+        assertEquals(inWeb("cat /etc/hosts"), Files.readString(dir.resolve("hosts")));
+        assertTrue(Files.readString(dir.resolve("hosts")).contains("localhost"));
+
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.writeString(shared.resolve("note"), "through the bind\n");
+        assertEquals(0, berth.run("run", "-d", "--name", "binds", "--network", "none", "-v",
+                shared + ":/srv", "busybox", "sleep", "600").code());
+        try {
+            assertEquals(0, cp("binds:/srv/note", dir.resolve("note").toString()).code());
+            assertEquals("through the bind\n", Files.readString(dir.resolve("note")));
+            Files.writeString(dir.resolve("in"), "copied in\n");
+            assertEquals(0, cp(dir.resolve("in").toString(), "binds:/srv/").code());
+            assertEquals("copied in\n", Files.readString(shared.resolve("in")),
+                    "written into the bind, where the container sees it");
+        } finally {
+            berth.run("rm", "-f", "binds");
+        }
     }
 
     @Test
