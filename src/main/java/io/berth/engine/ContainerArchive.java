@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>A running container's own mounts (binds, and the /etc/hosts, /etc/hostname and
  * /etc/resolv.conf the engine binds in) are seen, through /proc/PID/root; a stopped one's copy
- * sees the overlay beneath them, as docker's sees the volumes' folders. Not yet: a start racing a copy into a stopped container finds its root mounted by the copy;
- * a lock per container, taken by start and by the copy, would order them.
+ * sees the overlay beneath them. Not yet: a start racing a copy into a stopped container finds
+ * its root mounted by the copy; a lock per container, taken by start and by the copy, would
+ * order them.
  */
 final class ContainerArchive {
     private final Engine engine;
