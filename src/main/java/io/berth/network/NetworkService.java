@@ -179,6 +179,7 @@ public final class NetworkService {
         Network n = inspect(network);
         validate(n, o);
         try (StateLock.Held held = lock.hold()) {
+            BridgeOwners.claim(n.bridge(), stateDir);
             if (endpoint(containerId, n).isPresent()) {
                 throw new NetworkConflictException("container "
                         + CniPlugins.shortId(containerId) + " is already attached to network "
@@ -397,8 +398,12 @@ public final class NetworkService {
         }
     }
 
-    private static void deleteBridge(String device) {
-        if (device == null || !HostFacts.linkExists(device)) {
+    private void deleteBridge(String device) {
+        if (device == null) {
+            return;
+        }
+        BridgeOwners.release(device, stateDir);
+        if (!HostFacts.linkExists(device)) {
             return;
         }
         // The bridge plugin never deletes bridges (other containers may use them); the network

@@ -68,8 +68,15 @@ final class BerthCli implements AutoCloseable {
     }
 
     synchronized Result runWithInput(InputStream stdin, String... args) {
+        return runOn(bridge, subnet, stdin, args);
+    }
+
+    /** Runs a command line on this root with another default bridge (another root's, say). */
+    synchronized Result runOn(String otherBridge, String otherSubnet, InputStream stdin,
+            String... args) {
         List<String> all = new ArrayList<>(List.of("--root", root.toString(), "--runroot",
-                runroot.toString(), "--bridge-name", bridge, "--bridge-subnet", subnet));
+                runroot.toString(), "--bridge-name", otherBridge, "--bridge-subnet",
+                otherSubnet));
         all.addAll(List.of(args));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -213,6 +220,7 @@ final class BerthCli implements AutoCloseable {
         if (Files.exists(Path.of("/sys/class/net", bridge))) {
             exec("ip", "link", "delete", bridge);
         }
+        Files.deleteIfExists(Path.of("/run/berth-bridges", bridge));
         awaitExitCommands();
         List<String> left = mounts();
         for (int i = left.size() - 1; i >= 0; i--) {

@@ -115,4 +115,17 @@ class NetworkingTest {
         assertEquals(links, count("ip", "-o", "link"));
         assertEquals(rules, count("iptables-save"));
     }
+
+    @Test
+    void aSecondRootIsRefusedTheBridgeOfTheFirst() throws Exception {
+        assertEquals(0, berth.run("run", "--rm", "busybox", "true").code(), "claims the bridge");
+        try (BerthCli second = BerthCli.withBusybox()) {
+            BerthCli.Result taken = second.runOn(berth.bridge, berth.subnet,
+                    java.io.InputStream.nullInputStream(), "run", "--rm", "busybox", "true");
+            assertEquals(125, taken.code());
+            assertTrue(taken.err().contains("bridge " + berth.bridge + " serves another Berth "
+                    + "root"), taken.err());
+            assertEquals("", second.run("ps", "-a", "-q").out(), "nothing left of the run");
+        }
+    }
 }
