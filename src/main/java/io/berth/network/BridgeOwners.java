@@ -8,11 +8,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Which Berth root a bridge device serves, host-wide, in {@code /run/berth-bridges/<bridge>}.
- * Each root keeps its own address leases, so two roots on one bridge would hand out the same
- * address twice: a root finding its bridge claimed by another root that still exists is refused
- * (a second root names its own with --bridge-name and --bridge-subnet). A claim whose root is
- * gone is taken over; /run is emptied at boot.
+ * Which Berth root's network a bridge device serves, host-wide, in
+ * {@code /run/berth-bridges/<bridge>} (the root's network state folder and the network's name).
+ * Each root keeps its own address leases, so two roots on one bridge at once would hand out the
+ * same address twice: a root finding its bridge claimed by another root that holds leases on it
+ * is refused (a second root names its own with --bridge-name and --bridge-subnet). A claim
+ * whose root holds no lease there any more is taken over; /run is emptied at boot.
  */
 final class BridgeOwners {
     static final Path DIR = Path.of("/run/berth-bridges");
@@ -20,16 +21,17 @@ final class BridgeOwners {
     private BridgeOwners() {
     }
 
-    /** Claims the bridge for the root of stateDir, or refuses when another root has it. */
-    static void claim(String bridge, Path stateDir) {
+    /** Claims the bridge for the root of stateDir, or refuses when another root uses it. */
+    static void claim(String bridge, Path stateDir, String network) {
         Path file = DIR.resolve(bridge);
-        String mine = stateDir.toAbsolutePath().normalize().toString();
+        String mine = stateDir.toAbsolutePath().normalize() + "\n" + network;
         try {
             String owner = read(file);
-            if (owner != null && !owner.equals(mine) && Files.isDirectory(Path.of(owner))) {
+            if (owner != null && !owner.equals(mine) && holdsLeases(owner)) {
                 throw new NetworkConflictException("bridge " + bridge + " serves another Berth"
-                        + " root (its network state is " + owner + "); give this root a bridge"
-                        + " of its own with --bridge-name and --bridge-subnet");
+                        + " root (its network state is " + owner.lines().findFirst().orElse("")
+                        + "); give this root a bridge of its own with --bridge-name and"
+                        + " --bridge-subnet");
             }
             if (!mine.equals(owner)) {
                 Files.createDirectories(DIR, PosixFilePermissions.asFileAttribute(
@@ -45,11 +47,27 @@ final class BridgeOwners {
         }
     }
 
+    /** Whether the claiming root's network has an address leased (host-local's files). */
+    private static boolean holdsLeases(String owner) throws IOException {
+        String[] lines = owner.split("\n");
+        if (lines.length != 2) {
+            return false;
+        }
+        Path leases = Path.of(lines[0], "ipam", lines[1]);
+        if (!Files.isDirectory(leases)) {
+            return false;
+        }
+        try (var files = Files.list(leases)) {
+            return files.map(f -> f.getFileName().toString())
+                    .anyMatch(name -> Character.isDigit(name.charAt(0)) || name.contains(":"));
+        }
+    }
+
     /** Drops this root's claim (its bridge is gone). */
-    static void release(String bridge, Path stateDir) {
+    static void release(String bridge, Path stateDir, String network) {
         Path file = DIR.resolve(bridge);
         try {
-            if (stateDir.toAbsolutePath().normalize().toString().equals(read(file))) {
+            if ((stateDir.toAbsolutePath().normalize() + "\n" + network).equals(read(file))) {
                 Files.deleteIfExists(file);
             }
         } catch (IOException e) {

@@ -148,7 +148,7 @@ public final class NetworkService {
                                 .map(e -> CniPlugins.shortId(e.containerId())).toList()));
             }
             networks.delete(n);
-            deleteBridge(n.bridge());
+            deleteBridge(n.bridge(), n.name());
         }
     }
 
@@ -179,7 +179,7 @@ public final class NetworkService {
         Network n = inspect(network);
         validate(n, o);
         try (StateLock.Held held = lock.hold()) {
-            BridgeOwners.claim(n.bridge(), stateDir);
+            BridgeOwners.claim(n.bridge(), stateDir, n.name());
             if (endpoint(containerId, n).isPresent()) {
                 throw new NetworkConflictException("container "
                         + CniPlugins.shortId(containerId) + " is already attached to network "
@@ -398,11 +398,11 @@ public final class NetworkService {
         }
     }
 
-    private void deleteBridge(String device) {
+    private void deleteBridge(String device, String network) {
         if (device == null) {
             return;
         }
-        BridgeOwners.release(device, stateDir);
+        BridgeOwners.release(device, stateDir, network);
         if (!HostFacts.linkExists(device)) {
             return;
         }

@@ -117,15 +117,21 @@ class NetworkingTest {
     }
 
     @Test
-    void aSecondRootIsRefusedTheBridgeOfTheFirst() throws Exception {
-        assertEquals(0, berth.run("run", "--rm", "busybox", "true").code(), "claims the bridge");
-        try (BerthCli second = BerthCli.withBusybox()) {
-            BerthCli.Result taken = second.runOn(berth.bridge, berth.subnet,
+    void aSecondRootIsRefusedTheBridgeOfTheFirstWhileTheFirstUsesIt() throws Exception {
+        try (BerthCli first = BerthCli.withBusybox(); BerthCli second = BerthCli.withBusybox()) {
+            assertEquals(0, first.run("run", "-d", "--name", "holder", "busybox", "sleep", "60")
+                    .code(), "claims the bridge, and holds a lease on it");
+            BerthCli.Result taken = second.runOn(first.bridge, first.subnet,
                     java.io.InputStream.nullInputStream(), "run", "--rm", "busybox", "true");
             assertEquals(125, taken.code());
-            assertTrue(taken.err().contains("bridge " + berth.bridge + " serves another Berth "
+            assertTrue(taken.err().contains("bridge " + first.bridge + " serves another Berth "
                     + "root"), taken.err());
             assertEquals("", second.run("ps", "-a", "-q").out(), "nothing left of the run");
+            first.run("rm", "-f", "holder");
+            BerthCli.Result free = second.runOn(first.bridge, first.subnet,
+                    java.io.InputStream.nullInputStream(), "run", "--rm", "busybox", "true");
+            assertEquals(0, free.code(), "a bridge nobody holds a lease on is taken over: "
+                    + free.err());
         }
     }
 }
