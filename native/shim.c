@@ -31,6 +31,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* errno values by number, generated from the libc's <errno.h> at build time (Makefile). */
+static const char *const errno_names[] = {
+#include "errnames.h"
+};
+
+/* EPERM for 1 and so on; a number the table lacks is printed as one. */
+static const char *errno_name(int errnum, char *buf, size_t len)
+{
+    size_t n = sizeof(errno_names) / sizeof(errno_names[0]);
+    if (errnum > 0 && (size_t) errnum < n && errno_names[errnum])
+        return errno_names[errnum];
+    snprintf(buf, len, "errno %d", errnum);
+    return buf;
+}
+
 int fail(struct shim_err *err, int errnum, const char *fmt, ...)
 {
     va_list ap;
@@ -38,8 +53,11 @@ int fail(struct shim_err *err, int errnum, const char *fmt, ...)
     int n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
     va_end(ap);
     /* Only the names of errno values: Java words the description itself. */
-    if (n >= 0 && (size_t) n < sizeof(err->msg) && errnum != 0 && !strstr(err->msg, "exec: "))
-        snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", strerrorname_np(errnum));
+    if (n >= 0 && (size_t) n < sizeof(err->msg) && errnum != 0 && !strstr(err->msg, "exec: ")) {
+        char unknown[24];
+        snprintf(err->msg + n, sizeof(err->msg) - n, ": %s",
+                 errno_name(errnum, unknown, sizeof(unknown)));
+    }
     err->errnum = errnum;
     return -1;
 }
