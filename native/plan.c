@@ -336,3 +336,49 @@ int plan_read(const char *path, struct plan *p, struct shim_err *err)
         return fail(err, EINVAL, "plan %s: no root, no argv or over 16 joins", path);
     return 0;
 }
+
+static size_t kept_size(const struct plan *p)
+{
+    size_t size = (p->nexit_argv + 1) * sizeof(char *) + strlen(p->log_path ? p->log_path : "");
+    for (int i = 0; i < p->nexit_argv; i++)
+        size += strlen(p->exit_argv[i]) + 1;
+    return size + 1;
+}
+
+static void free_all(struct plan *p)
+{
+    for (int i = 0; i < p->nhooks; i++) {
+        free(p->hooks[i].argv);
+        free(p->hooks[i].env);
+    }
+    void *blocks[] = {p->joins, p->mounts, p->devices, p->symlinks, p->masked, p->readonly,
+                      p->rlimits, p->sysctls, p->env, p->argv, p->exit_argv, p->groups,
+                      p->hooks, p->text};
+    for (size_t i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++)
+        free(blocks[i]);
+}
+
+int plan_shrink(struct plan *p)
+{
+    char **argv = malloc(kept_size(p));
+    if (argv == NULL)
+        return -1;
+    char *at = (char *) (argv + p->nexit_argv + 1);
+    for (int i = 0; i < p->nexit_argv; i++) {
+        argv[i] = strcpy(at, p->exit_argv[i]);
+        at += strlen(at) + 1;
+    }
+    argv[p->nexit_argv] = NULL;
+    const char *log_path = strcpy(at, p->log_path ? p->log_path : "");
+    int nexit_argv = p->nexit_argv, stdin_open = p->stdin_open;
+
+    free_all(p);
+    memset(p, 0, sizeof(*p));
+    p->exit_argv = (const char **) argv;
+    p->nexit_argv = nexit_argv;
+    p->log_path = log_path;
+    p->stdin_open = stdin_open;
+    p->fifo_fd = -1;
+    p->umask = -1;
+    return 0;
+}

@@ -311,6 +311,7 @@ static int monitor(struct plan *p)
     }
     say("created\n");
     detach_stdio();
+    plan_shrink(p);
     if (tty_fd < 0)
         return monitor_run(p, pid, sync_fd, listen_fd, io.in[1], io.out[0], io.err[0], -1);
 
