@@ -10,10 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,14 +26,22 @@ import picocli.CommandLine.Option;
  * foreground exec exit with the process's own code.
  */
 @Command(name = "oci", mixinStandardHelpOptions = true,
-        description = "The OCI runtime command line (create, start, state, kill, delete, ...).",
-        subcommands = {
-            Lifecycle.Create.class, Lifecycle.Start.class, Lifecycle.Run.class,
-            Lifecycle.Kill.class, Lifecycle.Delete.class, Lifecycle.Pause.class,
-            Lifecycle.Resume.class, Lifecycle.Exec.class, Queries.State.class,
-            Queries.ListCommand.class, Queries.Ps.class, Queries.Features.class,
-            Queries.SpecCommand.class})
+        description = "The OCI runtime command line (create, start, state, kill, delete, ...).")
 public final class OciMain {
+    /**
+     * The verbs, registered by {@link #run} rather than in the annotation: picocli builds a
+     * model of every registered command (annotation proxies, reflective accessors) on each
+     * call, and another engine calls one verb per process, so only that one is built.
+     */
+    static final Map<String, Class<?>> VERBS = verbs(
+            "create", Lifecycle.Create.class, "start", Lifecycle.Start.class,
+            "run", Lifecycle.Run.class, "kill", Lifecycle.Kill.class,
+            "delete", Lifecycle.Delete.class, "pause", Lifecycle.Pause.class,
+            "resume", Lifecycle.Resume.class, "exec", Lifecycle.Exec.class,
+            "state", Queries.State.class, "list", Queries.ListCommand.class,
+            "ps", Queries.Ps.class, "features", Queries.Features.class,
+            "spec", Queries.SpecCommand.class);
+
     /** Where state lives when --root is not given. */
     public static final Path DEFAULT_ROOT = Path.of("/run/berth/oci");
 
@@ -70,8 +81,11 @@ public final class OciMain {
     public static int run(String... args) {
         OciMain main = new OciMain();
         CommandLine cli = new CommandLine(main);
-        for (String name : new String[] {"exec"}) {
-            cli.getSubcommands().get(name).setStopAtPositional(true);
+        String verb = verb(cli.getCommandSpec(), args);
+        if (verb != null) {
+            register(cli, verb);
+        } else {
+            VERBS.keySet().forEach(name -> register(cli, name));
         }
         cli.setExecutionExceptionHandler((e, line, parsed) -> main.fail(line, e));
         cli.setParameterExceptionHandler((e, a) -> main.fail(e.getCommandLine(), e));
@@ -82,6 +96,47 @@ public final class OciMain {
                 main.runtime.close();
             }
         }
+    }
+
+    private static void register(CommandLine cli, String name) {
+        CommandLine sub = new CommandLine(VERBS.get(name));
+        if (name.equals("exec")) {
+            sub.setStopAtPositional(true); // the process's own arguments follow the id
+        }
+        cli.addSubcommand(name, sub);
+    }
+
+    /**
+     * The verb of a command line: the first word that is neither a global option nor an
+     * option's value. Null for help, version, no verb, or an unknown word, which all need
+     * every verb registered (for the usage text or picocli's own error).
+     */
+    static String verb(CommandSpec root, String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("-")) {
+                return VERBS.containsKey(arg) ? arg : null;
+            }
+            OptionSpec option = arg.contains("=") ? null : root.findOption(arg);
+            if (option == null) {
+                continue;
+            }
+            if (option.usageHelp() || option.versionHelp()) {
+                return null;
+            }
+            if (option.arity().max() > 0) {
+                i++; // its value, which may look like a verb
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, Class<?>> verbs(Object... namesAndClasses) {
+        Map<String, Class<?>> verbs = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndClasses.length; i += 2) {
+            verbs.put((String) namesAndClasses[i], (Class<?>) namesAndClasses[i + 1]);
+        }
+        return Collections.unmodifiableMap(verbs);
     }
 
     private int fail(CommandLine line, Exception e) {
