@@ -220,8 +220,11 @@ public final class OciRuntime implements AutoCloseable {
      * die first, our own byte ends the wait.
      */
     private static void startThroughFifo(StateFolder folder, ProcessId process, String what) {
+        // A platform thread: a virtual one starts the JDK's scheduler and its poller thread,
+        // classes and threads an `oci run` or `start` would make only for this one read.
         try (RandomAccessFile fifo = new RandomAccessFile(folder.fifo().toFile(), "rw");
-                ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+                ExecutorService executor = Executors.newThreadPerTaskExecutor(
+                        Thread.ofPlatform().daemon().name("exec-fifo").factory())) {
             Future<Integer> read = executor.submit(() -> fifo.read());
             while (true) {
                 try {
