@@ -231,10 +231,15 @@ public final class OciRuntime implements AutoCloseable {
                     read.get(20, TimeUnit.MILLISECONDS);
                     break;
                 } catch (TimeoutException e) {
+                    // A quick process (true) may have written its "0", exec'd and exited
+                    // before the reader ran: whichever byte is first says whether it started.
                     if (!process.alive()) {
                         fifo.write('x');
-                        throw new ContainerStartException(what + ": the process exited before "
-                                + "it started", Errno.ESRCH);
+                        if (read.get() != '0') {
+                            throw new ContainerStartException(what + ": the process exited "
+                                    + "before it started", Errno.ESRCH);
+                        }
+                        break;
                     }
                 }
             }
