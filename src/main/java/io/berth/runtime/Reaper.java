@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * carries that monitor's handshake.
  *
  * <p>It is started on first need, as a child of this JVM. It exits once idle while this JVM
- * lives (which then reaps it); when this JVM has gone first, it stays for the next caller.
+ * lives (which then reaps it); when this JVM has gone first, it stays for the next caller, so
+ * that one reaper serves every container of a state root.
  */
 final class Reaper {
     /** Serialises "connect, else start one" among this JVM's threads; a file lock among JVMs. */
@@ -79,10 +80,27 @@ final class Reaper {
             return;
         }
         process.destroy();
+        if (hasChildren(process.pid())) {
+            return; // it serves its monitors, and later callers, until they are gone
+        }
         try {
             process.waitFor(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Whether the reaper has monitors: it then stays, and waiting for it would hold up every
+     * `run -d` for the full timeout. Unknown (no /proc children file) counts as none.
+     */
+    private static boolean hasChildren(long pid) {
+        Path children = Path.of("/proc", Long.toString(pid), "task", Long.toString(pid),
+                "children");
+        try {
+            return !Files.readString(children).isBlank();
+        } catch (IOException e) {
+            return false;
         }
     }
 
