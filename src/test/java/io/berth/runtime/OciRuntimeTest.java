@@ -479,6 +479,32 @@ class OciRuntimeTest {
     }
 
     @Test
+    void aClosedRuntimesReaperServesTheNextRuntimeWhileItsContainersRun() throws Exception {
+        bundle.args("sleep", "100");
+        runtime.create("c1", bundle.write(), logged());
+        runtime.start("c1");
+        long start = System.nanoTime();
+        runtime.close();
+        long closeMs = (System.nanoTime() - start) / 1_000_000;
+        Thread.sleep(300); // time for the reaper to act on close's SIGTERM, whatever it does
+        runtime = new OciRuntime(stateRoot, OciRuntime.defaultShim(), new TestCgroups(),
+                Sys.linux());
+        runtime.create("c2", bundle.write(), logged());
+        runtime.start("c2");
+        assertEquals(parentOf(monitorOf("c1")), parentOf(monitorOf("c2")),
+                "one reaper for both monitors");
+        assertTrue(closeMs < 1000, "close waited " + closeMs + " ms for a reaper that stays");
+    }
+
+    private long monitorOf(String id) {
+        return new StateFolder(stateRoot.resolve(id)).readState().shimPid();
+    }
+
+    private static long parentOf(long pid) {
+        return ProcessHandle.of(pid).flatMap(ProcessHandle::parent).orElseThrow().pid();
+    }
+
+    @Test
     void capabilitiesRlimitsAndNoNewPrivilegesAreThePlans() throws Exception {
         String status = stdoutOf("grep -E '^(CapBnd|CapEff|NoNewPrivs)' /proc/self/status",
                 "ulimit -n");
