@@ -11,9 +11,9 @@
  * It exits when it has no children left and the process that started it (Java, which waits
  * for its children) is still its parent. Once orphaned, exiting would only make it a zombie of
  * its own, so it stays: at most one such process per state root, reused by every later call.
- * SIGTERM (the JVM that started it is closing) makes it exit as soon as no monitor is left; while
- * monitors live it keeps serving, so that the next CLI call finds it rather than starting a
- * reaper (and a copy of this binary) of its own for every container. */
+ * SIGTERM (the JVM that started it is closing) makes it exit as soon as no monitor is left,
+ * orphaned or not; while monitors live it keeps serving, so that the next CLI call finds it
+ * rather than starting a reaper (and a copy of this binary) of its own for every container. */
 #define _GNU_SOURCE
 #include "shim.h"
 
@@ -160,15 +160,15 @@ int reaper_run(void)
     int term = 0;
     while (1) {
         struct pollfd p[2] = {{sig_fd, POLLIN, 0}, {listen_fd, POLLIN, 0}};
-        int idle_ok = getppid() == spawner && !has_children();
-        int n = poll(p, 2, idle_ok ? (term ? 0 : IDLE_MS) : -1);
+        int idle = !has_children();
+        int n = poll(p, 2, idle && term ? 0 : idle && getppid() == spawner ? IDLE_MS : -1);
         if (n < 0 && errno != EINTR)
             return 1;
         if (p[0].revents & POLLIN)
             term |= reap_all(sig_fd);
         if (p[1].revents & POLLIN)
             accept_one(listen_fd, sig_fd);
-        if ((term || n == 0) && getppid() == spawner && !has_children())
+        if ((term || (n == 0 && getppid() == spawner)) && !has_children())
             return wind_down(listen_fd, sig_fd);
     }
 }
