@@ -370,15 +370,25 @@ int plan_shrink(struct plan *p)
     }
     argv[p->nexit_argv] = NULL;
     const char *log_path = strcpy(at, p->log_path ? p->log_path : "");
-    int nexit_argv = p->nexit_argv, stdin_open = p->stdin_open;
 
+    /* Every pointer into what is freed goes, with its count; numbers and flags (the log's
+     * rotation limits, say) stay as the plan said. */
     free_all(p);
-    memset(p, 0, sizeof(*p));
+    p->text = NULL;
+    p->joins = NULL;
+    p->hostname = p->domainname = p->root = p->cwd = p->console_socket = NULL;
+    p->mounts = NULL;
+    p->devices = NULL;
+    p->symlinks = p->sysctls = NULL;
+    p->masked = p->readonly = p->env = p->argv = NULL;
+    p->rlimits = NULL;
+    p->groups = NULL;
+    p->hooks = NULL;
+    p->seccomp_filter = NULL; /* it was decoded in place, inside the text */
+    p->njoins = p->nmounts = p->ndevices = p->nsymlinks = p->nmasked = p->nreadonly = 0;
+    p->nrlimits = p->nsysctls = p->nenv = p->nargv = p->ngroups = p->nhooks = 0;
+    p->seccomp_len = 0;
     p->exit_argv = (const char **) argv;
-    p->nexit_argv = nexit_argv;
     p->log_path = log_path;
-    p->stdin_open = stdin_open;
-    p->fifo_fd = -1;
-    p->umask = -1;
     return 0;
 }

@@ -118,9 +118,9 @@ struct plan {
 
 int plan_read(const char *path, struct plan *plan, struct shim_err *err);
 
-/* Keeps only what a monitor needs once its process runs (the log path and the exit command)
- * and frees the rest of the plan: most of an idle monitor's own heap. -1 when out of memory,
- * the plan then left whole. */
+/* Frees what a monitor no longer needs once its process runs (the plan's text and lists: most
+ * of an idle monitor's own heap), keeping copies of the log path and the exit command and every
+ * number and flag. -1 when out of memory, the plan then left whole. */
 int plan_shrink(struct plan *plan);
 
 /* Runs in the cloned process: waits for go, builds the container, reports created, waits for
