@@ -21,8 +21,9 @@ import java.util.concurrent.TimeUnit;
  * carries that monitor's handshake.
  *
  * <p>It is started on first need, as a child of this JVM. It exits once idle while this JVM
- * lives (which then reaps it); when this JVM has gone first, it stays for the next caller, so
- * that one reaper serves every container of a state root.
+ * lives (which then reaps it). Closed with containers still running, it serves every later
+ * caller too, one reaper per state root, and leaves after its last monitor; should this JVM
+ * die without closing, it stays for the next caller.
  */
 final class Reaper {
     /** Serialises "connect, else start one" among this JVM's threads; a file lock among JVMs. */
