@@ -659,14 +659,21 @@ public final class Engine implements AutoCloseable {
                 c.record().manuallyStopped())) {
             return;
         }
-        Thread.sleep(policy.backoff(c.record().restartCount(), c.startedAt(), c.finishedAt())
-                .toMillis());
-        Optional<ContainerRecord> now = store.findById(c.id());
-        if (now.isEmpty() || now.get().manuallyStopped() || !"exited".equals(now.get().state())) {
-            return;
+        try (RestartTurn turn = RestartTurn.tryTake(files(c.id()).dir())) {
+            if (turn == null) {
+                return; // another finisher restarts it
+            }
+            Thread.sleep(policy.backoff(c.record().restartCount(), c.startedAt(),
+                    c.finishedAt()).toMillis());
+            Optional<ContainerRecord> now = store.findById(c.id());
+            if (now.isEmpty() || now.get().manuallyStopped()
+                    || !"exited".equals(now.get().state())
+                    || now.get().restartCount() != c.record().restartCount()) {
+                return; // removed, stopped, or restarted by another finisher meanwhile
+            }
+            store.update(now.get().withRestarts(now.get().restartCount() + 1, false));
+            start(c.id(), false, true);
         }
-        store.update(now.get().withRestarts(now.get().restartCount() + 1, false));
-        start(c.id(), false, true);
     }
 
     /**

@@ -10,23 +10,40 @@ import java.util.List;
  * runroot (volatile: runtime state, sockets), the shim binary it runs containers with, and
  * the default bridge (null for Berth's usual one; tests and second roots choose their own so
  * that two roots never hand out one address twice).
+ *
+ * @param exitCommands whether each container's monitor runs {@code container-cleanup} when the
+ *     container exits; false where a resident process (the API service) follows the exits
+ *     itself, as dockerd does, which saves starting a process (often a JVM) per exit
  */
-public record EngineConfig(Path root, Path runroot, Path shim, Bridge bridge) {
+public record EngineConfig(Path root, Path runroot, Path shim, Bridge bridge,
+        boolean exitCommands) {
 
     /** The default network's bridge device and subnet. */
     public record Bridge(String name, String subnet) {
+    }
+
+    public EngineConfig(Path root, Path runroot, Path shim, Bridge bridge) {
+        this(root, runroot, shim, bridge, true);
     }
 
     public EngineConfig(Path root, Path runroot, Path shim) {
         this(root, runroot, shim, null);
     }
 
+    /** The same places, for a process that finishes the containers it starts by itself. */
+    public EngineConfig withoutExitCommands() {
+        return new EngineConfig(root, runroot, shim, bridge, false);
+    }
+
     /**
      * The command the shim runs when a container exits (conmon's --exit-command): berth's
      * own {@code container-cleanup}, through bin/berth when the launcher set berth.home, else
-     * through this JVM's java and class path.
+     * through this JVM's java and class path. None without {@link #exitCommands()}.
      */
     public List<String> exitCommand(String id) {
+        if (!exitCommands) {
+            return List.of();
+        }
         List<String> argv = new ArrayList<>();
         String home = System.getProperty("berth.home");
         if (home != null && Files.isExecutable(Path.of(home, "bin", "berth"))) {
