@@ -634,12 +634,24 @@ public final class Engine implements AutoCloseable {
                     + "remove");
         }
         if (c.running()) {
-            signal(c, Signals.SIGKILL);
-            runtime.await(c.id());
+            killAndAwait(c);
         }
         releaseRuntime(c.record());
         files(c.id()).delete();
         store.delete(c.id());
+    }
+
+    /**
+     * SIGKILL, then waits for the exit. Another finisher (the service's exit follower, say) may
+     * release the runtime's container meanwhile; then it is gone already, which is all we want.
+     */
+    private void killAndAwait(Container c) throws InterruptedException {
+        try {
+            signal(c, Signals.SIGKILL);
+            runtime.await(c.id());
+        } catch (NoSuchContainerException e) {
+            // Finished and released by another finisher.
+        }
     }
 
     /**
