@@ -39,10 +39,14 @@ final class Exits implements AutoCloseable {
 
     /** Restarts by policy a container found exited (it exited while no service followed it). */
     void restartIfDue(Container c) {
-        if (!c.running() && !"no".equals(RestartPolicy.parse(c.request().restartPolicy())
-                .name())) {
+        if (!c.running() && restarts(c)) {
             followOn(c.id(), "restart-", null);
         }
+    }
+
+    /** Whether the container has a restart policy at all; most have none, and cost no look. */
+    private static boolean restarts(Container c) {
+        return !"no".equals(RestartPolicy.parse(c.request().restartPolicy()).name());
     }
 
     /**
@@ -56,7 +60,7 @@ final class Exits implements AutoCloseable {
         Thread t = Thread.ofVirtual().name(prefix + id.substring(0, 12)).unstarted(() -> {
             try {
                 Container run = running != null ? running : restartedByPolicy(id);
-                while (run != null && awaitAndFinish(run)) {
+                while (run != null && awaitAndFinish(run) && restarts(run)) {
                     run = restartedByPolicy(id);
                 }
             } finally {
