@@ -91,10 +91,15 @@ record StateFolder(Path dir) {
         }
     }
 
+    /** @throws NoSuchContainerException when the folder was removed meanwhile */
     Stored readState() {
         try {
             return MAPPER.readValue(dir.resolve("state.json").toFile(), Stored.class);
         } catch (IOException e) {
+            if (!Files.exists(dir)) {
+                // Removed (moved aside) by another finisher since the caller looked.
+                throw new NoSuchContainerException(dir.getFileName().toString());
+            }
             throw new UncheckedIOException("read state of " + dir, e);
         }
     }
