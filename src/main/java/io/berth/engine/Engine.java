@@ -53,6 +53,9 @@ public final class Engine implements AutoCloseable {
     private static final Duration EXIT_RECORD_WAIT = Duration.ofSeconds(2);
     /** Where Debian's containernetworking-plugins put the CNI plugins. */
     static final Path CNI_PLUGINS = Path.of("/usr/lib/cni");
+    /** Roots whose left-over removed folders this JVM has swept already (once per process). */
+    private static final java.util.Set<Path> SWEPT =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final EngineConfig config;
     private final Store store;
@@ -66,6 +69,8 @@ public final class Engine implements AutoCloseable {
     private final Map<String, io.berth.spec.ImageConfig> imageConfigs =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final Host host = Host.linux();
+    private final java.util.Set<Thread> deletions =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Engine(EngineConfig config, Store store, ImageStore images, OciRuntime runtime,
             NetworkService networks, CgroupDriver cgroups) {
@@ -98,7 +103,23 @@ public final class Engine implements AutoCloseable {
                 : new NetworkService(config.root().resolve("network"), CNI_PLUGINS,
                         config.runroot().resolve("cni"), config.bridge().name(),
                         config.bridge().subnet());
-        return new Engine(config, store, images, runtime, networks, cgroups);
+        Engine engine = new Engine(config, store, images, runtime, networks, cgroups);
+        if (config.resident() && SWEPT.add(config.root().toAbsolutePath().normalize())) {
+            engine.sweepRemovedFolders();
+        }
+        return engine;
+    }
+
+    /** Folders a resident engine moved aside but did not delete before it was stopped. */
+    private void sweepRemovedFolders() {
+        try (var entries = Files.list(config.root().resolve("containers"))) {
+            for (Path p : entries.filter(p -> p.getFileName().toString()
+                    .startsWith(".removed-")).toList()) {
+                deleteInBackground(new ContainerFiles(p), p.getFileName().toString());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("list " + config.root().resolve("containers"), e);
+        }
     }
 
     /**
@@ -637,7 +658,7 @@ public final class Engine implements AutoCloseable {
             killAndAwait(c);
         }
         releaseRuntime(c.record());
-        files(c.id()).delete();
+        deleteFiles(c.id());
         store.delete(c.id());
     }
 
@@ -831,7 +852,7 @@ public final class Engine implements AutoCloseable {
         releaseRuntime(record);
         if (record.request().autoRemove()) {
             store.recordRemovedExit(record.id(), code, Instant.now());
-            files(record.id()).delete();
+            deleteFiles(record.id());
             store.delete(record.id());
         } else if (latest.isPresent()) {
             store.update(done);
@@ -851,6 +872,38 @@ public final class Engine implements AutoCloseable {
         } catch (InvalidRequestException e) {
             return List.of();
         }
+    }
+
+    /**
+     * Deletes a removed container's folder (its upper layer, log and bundle; its mounts are
+     * gone): at once, or in a resident engine moved aside and deleted after the caller has its
+     * answer, since those milliseconds (many more when other writers load the disk) were part
+     * of every `docker rm` and `run --rm`. {@link #close()} waits for what is left.
+     */
+    private void deleteFiles(String id) {
+        if (!config.resident()) {
+            files(id).delete();
+            return;
+        }
+        ContainerFiles aside = files(id).moveAside();
+        if (aside != null) {
+            deleteInBackground(aside, id.substring(0, 12));
+        }
+    }
+
+    private void deleteInBackground(ContainerFiles aside, String name) {
+        Thread t = Thread.ofVirtual().name("delete-" + name).unstarted(() -> {
+            try {
+                aside.delete();
+            } catch (RuntimeException e) {
+                System.getLogger(Engine.class.getName()).log(System.Logger.Level.ERROR,
+                        "delete a removed container's folder", e);
+            } finally {
+                deletions.remove(Thread.currentThread());
+            }
+        });
+        deletions.add(t);
+        t.start();
     }
 
     private ContainerFiles files(String id) {
@@ -975,6 +1028,14 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        for (Thread deletion : List.copyOf(deletions)) {
+            try {
+                deletion.join(java.time.Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         runtime.close();
         store.close();
     }

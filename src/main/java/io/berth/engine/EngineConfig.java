@@ -11,37 +11,38 @@ import java.util.List;
  * the default bridge (null for Berth's usual one; tests and second roots choose their own so
  * that two roots never hand out one address twice).
  *
- * @param exitCommands whether each container's monitor runs {@code container-cleanup} when the
- *     container exits; false where a resident process (the API service) follows the exits
- *     itself, as dockerd does, which saves starting a process (often a JVM) per exit
+ * @param resident whether a long-lived process (the API service) uses the engine: it follows
+ *     its containers' exits itself, as dockerd does, so their monitors run no {@code
+ *     container-cleanup} (a process, often a JVM, per exit), and it deletes a removed
+ *     container's folder after answering, since it lives on to finish that
  */
 public record EngineConfig(Path root, Path runroot, Path shim, Bridge bridge,
-        boolean exitCommands) {
+        boolean resident) {
 
     /** The default network's bridge device and subnet. */
     public record Bridge(String name, String subnet) {
     }
 
     public EngineConfig(Path root, Path runroot, Path shim, Bridge bridge) {
-        this(root, runroot, shim, bridge, true);
+        this(root, runroot, shim, bridge, false);
     }
 
     public EngineConfig(Path root, Path runroot, Path shim) {
         this(root, runroot, shim, null);
     }
 
-    /** The same places, for a process that finishes the containers it starts by itself. */
-    public EngineConfig withoutExitCommands() {
-        return new EngineConfig(root, runroot, shim, bridge, false);
+    /** The same places, for a long-lived process that finishes its containers by itself. */
+    public EngineConfig asResident() {
+        return new EngineConfig(root, runroot, shim, bridge, true);
     }
 
     /**
      * The command the shim runs when a container exits (conmon's --exit-command): berth's
      * own {@code container-cleanup}, through bin/berth when the launcher set berth.home, else
-     * through this JVM's java and class path. None without {@link #exitCommands()}.
+     * through this JVM's java and class path. None for a {@link #resident()} engine.
      */
     public List<String> exitCommand(String id) {
-        if (!exitCommands) {
+        if (resident) {
             return List.of();
         }
         List<String> argv = new ArrayList<>();
