@@ -39,7 +39,7 @@ public final class ApiService implements AutoCloseable {
         this.server = server;
         // The service follows every exit itself (Exits), as dockerd does: a monitor's exit
         // command would start one more process, often a JVM, per container for nothing.
-        this.pool = new EnginePool(config.withoutExitCommands());
+        this.pool = new EnginePool(config.asResident());
         Events events = new Events();
         this.exits = new Exits(pool, events);
         this.serverHeader = "Berth/" + version + " (linux)";
