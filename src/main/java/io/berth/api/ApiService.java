@@ -12,7 +12,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -38,7 +37,9 @@ public final class ApiService implements AutoCloseable {
             String version) {
         this.socket = socket;
         this.server = server;
-        this.pool = new EnginePool(config);
+        // The service follows every exit itself (Exits), as dockerd does: a monitor's exit
+        // command would start one more process, often a JVM, per container for nothing.
+        this.pool = new EnginePool(config.asResident());
         Events events = new Events();
         this.exits = new Exits(pool, events);
         this.serverHeader = "Berth/" + version + " (linux)";
@@ -59,7 +60,10 @@ public final class ApiService implements AutoCloseable {
     /**
      * Listens on {@code socket} (mode 0600: root only, as the engine is root) and serves until
      * closed. Containers already running are followed again, so their exits are recorded and
-     * their AutoRemove honoured by this service.
+     * their AutoRemove honoured by this service; those that exited meanwhile are started again
+     * when their restart policy asks for it. The containers this service starts run no exit
+     * command: while no service runs, their exits wait for the next one (or any CLI call that
+     * lists them) to be finished.
      *
      * @param version Berth's version, shown by `docker version`
      */
@@ -102,10 +106,15 @@ public final class ApiService implements AutoCloseable {
 
     private void followRunning() {
         try {
-            List<Container> running = pool.with(e -> e.list(false));
-            running.forEach(exits::follow);
+            for (Container c : pool.with(e -> e.list(true))) {
+                if (c.running()) {
+                    exits.follow(c);
+                } else {
+                    exits.restartIfDue(c);
+                }
+            }
         } catch (Exception e) {
-            throw new IllegalStateException("list running containers", e);
+            throw new IllegalStateException("list containers", e);
         }
     }
 

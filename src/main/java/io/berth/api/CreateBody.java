@@ -51,7 +51,8 @@ record CreateBody(
             @JsonProperty("DnsOptions") List<String> dnsOptions,
             @JsonProperty("LogConfig") LogConfig logConfig,
             @JsonProperty("Binds") List<String> binds,
-            @JsonProperty("Mounts") List<MountBody> mounts) {
+            @JsonProperty("Mounts") List<MountBody> mounts,
+            @JsonProperty("RestartPolicy") RestartPolicy restartPolicy) {
     }
 
     /** One of HostConfig.Mounts: Berth takes type bind. */
@@ -64,6 +65,22 @@ record CreateBody(
     @JsonIgnoreProperties(ignoreUnknown = true)
     record LogConfig(@JsonProperty("Type") String type,
             @JsonProperty("Config") Map<String, String> config) {
+    }
+
+    /** docker's --restart as the API spells it: a name, and a count for on-failure. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record RestartPolicy(@JsonProperty("Name") String name,
+            @JsonProperty("MaximumRetryCount") Integer maximumRetryCount) {
+
+        /** The CLI's spelling (on-failure:N), or null for none. */
+        String asFlag() {
+            if (name == null || name.isEmpty() || name.equals("no")) {
+                return null;
+            }
+            boolean counted = name.equals("on-failure") && maximumRetryCount != null
+                    && maximumRetryCount > 0;
+            return counted ? name + ":" + maximumRetryCount : name;
+        }
     }
 
     /** One host side of a published port; "" means any address, or a free port. */
@@ -92,7 +109,7 @@ record CreateBody(
     /** The request this body asks for; {@code name} comes from the query. */
     ContainerRequest toRequest(String name) {
         HostConfig host = hostConfig == null ? new HostConfig(null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null) : hostConfig;
+                null, null, null, null, null, null, null, null, null, null, null) : hostConfig;
         LogConfig log = host.logConfig() == null ? new LogConfig(null, null) : host.logConfig();
         EndpointConfig endpoint = endpoint(host.networkMode());
         return ContainerRequest.builder(image)
@@ -111,6 +128,8 @@ record CreateBody(
                 .stopTimeout(stopTimeout)
                 .macAddress(blank(macAddress))
                 .autoRemove(Boolean.TRUE.equals(host.autoRemove()))
+                .restartPolicy(host.restartPolicy() == null ? null
+                        : host.restartPolicy().asFlag())
                 .networkMode(blank(host.networkMode()))
                 .pidMode(blank(host.pidMode()))
                 .ipcMode(blank(host.ipcMode()))

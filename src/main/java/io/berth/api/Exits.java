@@ -2,6 +2,7 @@ package io.berth.api;
 
 import io.berth.engine.Container;
 import io.berth.engine.NotFoundException;
+import io.berth.engine.RestartPolicy;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -9,9 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Follows running containers to their exit, so that the service itself finishes them (records
- * the exit, and removes those created with AutoRemove, as dockerd does for `run --rm`) and
- * wakes the clients waiting on them. The containers are children of their monitors, not of the
- * service: a restarted service follows again whatever it finds running.
+ * the exit, removes those created with AutoRemove, as dockerd does for `run --rm`, and starts
+ * again those whose restart policy asks for it) and wakes the clients waiting on them. The
+ * containers are children of their monitors, not of the service: a restarted service follows
+ * again whatever it finds running, and restarts by policy what exited while it was away.
  */
 final class Exits implements AutoCloseable {
     /** docker's code for a process ended by SIGKILL, as `rm -f` ends it. */
@@ -32,13 +34,35 @@ final class Exits implements AutoCloseable {
 
     /** Follows a running container until it exits; once per container. */
     void follow(Container c) {
-        String id = c.id();
+        followOn(c.id(), "exit-", c);
+    }
+
+    /** Restarts by policy a container found exited (it exited while no service followed it). */
+    void restartIfDue(Container c) {
+        if (!c.running() && restarts(c)) {
+            followOn(c.id(), "restart-", null);
+        }
+    }
+
+    /** Whether the container has a restart policy at all; most have none, and cost no look. */
+    private static boolean restarts(Container c) {
+        return !"no".equals(RestartPolicy.parse(c.request().restartPolicy()).name());
+    }
+
+    /**
+     * One thread per container: awaits each run's exit and finishes it, for as long as the
+     * restart policy starts it again; begins with a restart when no run is given.
+     */
+    private void followOn(String id, String prefix, Container running) {
         if (!followed.add(id)) {
             return;
         }
-        Thread t = Thread.ofVirtual().name("exit-" + id.substring(0, 12)).unstarted(() -> {
+        Thread t = Thread.ofVirtual().name(prefix + id.substring(0, 12)).unstarted(() -> {
             try {
-                awaitAndFinish(c);
+                Container run = running != null ? running : restartedByPolicy(id);
+                while (run != null && awaitAndFinish(run) && restarts(run)) {
+                    run = restartedByPolicy(id);
+                }
             } finally {
                 followed.remove(id);
                 followers.remove(Thread.currentThread());
@@ -68,7 +92,8 @@ final class Exits implements AutoCloseable {
         }
     }
 
-    private void awaitAndFinish(Container c) {
+    /** False when the service closes before the exit. */
+    private boolean awaitAndFinish(Container c) {
         String id = c.id();
         int code;
         try {
@@ -76,7 +101,7 @@ final class Exits implements AutoCloseable {
             // the code, and an AutoRemove container is removed.
             code = pool.with(e -> e.await(id));
         } catch (InterruptedException e) {
-            return;
+            return false;
         } catch (NotFoundException e) {
             code = KILLED;
         } catch (Exception e) {
@@ -89,6 +114,31 @@ final class Exits implements AutoCloseable {
                 events.container("destroy", c, Map.of());
             }
             complete(removal.remove(id), code);
+        }
+        return true;
+    }
+
+    /**
+     * Starts an exited container again when its restart policy says so (after the policy's
+     * back-off); the container as restarted, or null when it was not (or is gone).
+     */
+    private Container restartedByPolicy(String id) {
+        try {
+            // Compared by count: a quick process may have exited again already.
+            Container c = pool.with(e -> {
+                int before = e.get(id).record().restartCount();
+                e.cleanup(id);
+                Container after = e.get(id);
+                return after.record().restartCount() != before ? after : null;
+            });
+            if (c != null) {
+                events.container("start", c, Map.of());
+            }
+            return c;
+        } catch (Exception e) {
+            // Interrupted (the service is closing), removed meanwhile, or the start failed
+            // (recorded on the container by the engine).
+            return null;
         }
     }
 

@@ -3,6 +3,7 @@ package io.berth.api;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +18,7 @@ final class HttpRequest {
     private final String path;
     private final ApiVersion version;
     private final Map<String, String> query;
+    private final Map<String, List<String>> repeated;
     private final Map<String, String> headers;
     private final InputStream body;
 
@@ -26,21 +28,24 @@ final class HttpRequest {
         this.body = body;
         int q = target.indexOf('?');
         String rawPath = q < 0 ? target : target.substring(0, q);
-        this.query = parseQuery(q < 0 ? "" : target.substring(q + 1));
+        this.repeated = parseQuery(q < 0 ? "" : target.substring(q + 1));
+        this.query = new LinkedHashMap<>();
+        repeated.forEach((key, values) -> query.put(key, values.getLast()));
         String decoded = decode(rawPath);
         this.version = ApiVersion.ofPath(decoded);
         this.path = version.explicit() ? decoded.substring(decoded.indexOf('/', 1)) : decoded;
     }
 
-    private static Map<String, String> parseQuery(String raw) {
-        Map<String, String> out = new LinkedHashMap<>();
+    private static Map<String, List<String>> parseQuery(String raw) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
         for (String pair : raw.split("&")) {
             if (pair.isEmpty()) {
                 continue;
             }
             int eq = pair.indexOf('=');
             String key = decodeQuery(eq < 0 ? pair : pair.substring(0, eq));
-            out.put(key, eq < 0 ? "" : decodeQuery(pair.substring(eq + 1)));
+            out.computeIfAbsent(key, k -> new ArrayList<>())
+                    .add(eq < 0 ? "" : decodeQuery(pair.substring(eq + 1)));
         }
         return out;
     }
@@ -78,6 +83,11 @@ final class HttpRequest {
     /** A query parameter, or null when absent. */
     String query(String name) {
         return query.get(name);
+    }
+
+    /** Every value of a parameter given several times ({@code names=a&names=b}), in order. */
+    List<String> queryAll(String name) {
+        return repeated.getOrDefault(name, List.of());
     }
 
     String query(String name, String dflt) {

@@ -4,6 +4,9 @@ import io.berth.engine.Container;
 import io.berth.engine.Inspection;
 import io.berth.image.Image;
 import io.berth.image.ImageStore;
+import io.berth.image.PullResult;
+import io.berth.image.Reference;
+import io.berth.image.registry.RegistryException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 
-/** Images: list, inspect, load, import, tag, remove and prune. */
+/** Images: list, inspect, load, save, import, pull, tag, remove and prune. */
 final class ImageRoutes {
     private final EnginePool pool;
     private final Events events;
@@ -25,6 +28,8 @@ final class ImageRoutes {
     void register(Router r) {
         r.on("GET", "/images/json", this::list);
         r.on("POST", "/images/load", this::load);
+        r.on("GET", "/images/get", this::saveNamed);
+        r.on("GET", "/images/{name*}/get", this::saveOne);
         r.on("POST", "/images/create", this::create);
         r.on("POST", "/images/prune", this::prune);
         r.on("GET", "/images/{name*}/json", this::inspect);
@@ -95,31 +100,103 @@ final class ImageRoutes {
         }
     }
 
-    /**
-     * docker import (fromSrc=-, the tar in the body) and pull (fromImage). Berth has no
-     * registry client here yet, so a pull answers with an error the CLI shows.
-     */
+    /** docker save: GET /images/get?names=a&names=b, one docker-archive for them all. */
+    private void saveNamed(HttpExchange ex, Matcher path) throws Exception {
+        List<String> names = ex.request().queryAll("names");
+        if (names.isEmpty()) {
+            throw new ApiException(400, "no images named: give names=NAME");
+        }
+        save(ex, names);
+    }
+
+    private void saveOne(HttpExchange ex, Matcher path) throws Exception {
+        save(ex, List.of(path.group(1)));
+    }
+
+    /** Every name is looked up before the head goes out, so a missing one is a plain 404. */
+    private void save(HttpExchange ex, List<String> names) throws Exception {
+        for (String name : names) {
+            find(name);
+        }
+        pool.run(e -> {
+            try (OutputStream out = ex.chunked(200, "application/x-tar")) {
+                e.images().save(names, out);
+            }
+        });
+    }
+
+    /** docker import (fromSrc=-, the tar in the body) and docker pull (fromImage). */
     private void create(HttpExchange ex, Matcher path) throws Exception {
         HttpRequest req = ex.request();
         if ("-".equals(req.query("fromSrc"))) {
-            String repo = req.query("repo", null);
-            String tag = req.query("tag", null);
-            String reference = repo == null ? null : tag == null ? repo : repo + ":" + tag;
-            List<String> changes = req.query("changes") == null ? List.of()
-                    : List.of(req.query("changes"));
-            Image image = pool.with(e -> e.images().importRootfs(req.body(), reference,
-                    changes));
-            try (OutputStream out = ex.chunked(200, "application/json")) {
-                out.write(jsonLine(Map.of("status", image.id())));
-            }
-            return;
+            importRootfs(ex, req);
+        } else if (!req.query("fromImage", "").isEmpty()) {
+            pull(ex, pullReference(req.query("fromImage"), req.query("tag", "")));
+        } else {
+            throw new ApiException(400, "give fromImage=NAME to pull, or fromSrc=- to import");
         }
-        String from = req.query("fromImage", "");
-        String tag = req.query("tag", "");
-        String reference = tag.isEmpty() ? from : from + ":" + tag;
-        // Not yet: pulling from a registry; the registry client is not wired into the engine.
-        throw new ApiException(500, "pull " + reference + ": Berth cannot pull images yet; "
-                + "load them with docker load");
+    }
+
+    private void importRootfs(HttpExchange ex, HttpRequest req) throws Exception {
+        String repo = req.query("repo", null);
+        String tag = req.query("tag", null);
+        String reference = repo == null ? null : tag == null ? repo : repo + ":" + tag;
+        List<String> changes = req.query("changes") == null ? List.of()
+                : List.of(req.query("changes"));
+        Image image = pool.with(e -> e.images().importRootfs(req.body(), reference, changes));
+        try (OutputStream out = ex.chunked(200, "application/json")) {
+            out.write(jsonLine(Map.of("status", image.id())));
+        }
+    }
+
+    /** The CLI sends a digest as the tag (fromImage=busybox&tag=sha256:...); none is latest. */
+    static String pullReference(String from, String tag) {
+        if (tag.isEmpty()) {
+            return from.contains("@") ? from : from + ":latest";
+        }
+        return from + (tag.startsWith("sha256:") ? "@" : ":") + tag;
+    }
+
+    /**
+     * Pulls with the service's own credentials (berth login's auth.json).
+     *
+     * <p>Not yet: credentials a client sends in X-Registry-Auth; they would need a way to
+     * hand the puller one credential for one domain besides the stored ones.
+     */
+    private void pull(HttpExchange ex, String reference) throws Exception {
+        Reference name;
+        try {
+            name = Reference.parse(reference);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage());
+        }
+        try (PullProgress progress = new PullProgress(ex)) {
+            try {
+                PullResult result = pool.with(e -> e.images().pull(reference,
+                        e.images().registries(), progress));
+                progress.message("Status: " + (result.downloaded() ? "Downloaded newer image for "
+                        : "Image is up to date for ") + name.familiar());
+                events.publish("image", "pull", result.image().id(),
+                        Map.of("name", name.familiar()));
+            } catch (Exception e) {
+                if (!progress.started()) {
+                    throw pullFailure(e);
+                }
+                progress.error(ApiErrors.message(e));
+            }
+        }
+    }
+
+    /** dockerd's statuses for a pull that failed before it began: 404 for no such image. */
+    private static Exception pullFailure(Exception e) {
+        if (e instanceof RegistryException r) {
+            return new ApiException(r.notFound() ? 404 : r.unauthorized() ? 401 : 500,
+                    r.getMessage());
+        }
+        if (e instanceof IllegalArgumentException) {
+            return new ApiException(400, e.getMessage());
+        }
+        return e;
     }
 
     private void tag(HttpExchange ex, Matcher path) throws Exception {

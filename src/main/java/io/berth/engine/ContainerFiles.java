@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
@@ -130,6 +131,22 @@ record ContainerFiles(Path dir) {
                     StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("write " + file, e);
+        }
+    }
+
+    /**
+     * Moves the folder aside in one rename (to a dot name beside it), so that the id is free at
+     * once and the slow {@link #delete()} can follow; null when there is no folder.
+     */
+    ContainerFiles moveAside() {
+        Path aside = dir.resolveSibling(".removed-" + dir.getFileName() + "-" + System.nanoTime());
+        try {
+            Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
+            return new ContainerFiles(aside);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("remove " + dir, e);
         }
     }
 

@@ -53,6 +53,9 @@ public final class Engine implements AutoCloseable {
     private static final Duration EXIT_RECORD_WAIT = Duration.ofSeconds(2);
     /** Where Debian's containernetworking-plugins put the CNI plugins. */
     static final Path CNI_PLUGINS = Path.of("/usr/lib/cni");
+    /** Roots whose left-over removed folders this JVM has swept already (once per process). */
+    private static final java.util.Set<Path> SWEPT =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final EngineConfig config;
     private final Store store;
@@ -66,6 +69,8 @@ public final class Engine implements AutoCloseable {
     private final Map<String, io.berth.spec.ImageConfig> imageConfigs =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final Host host = Host.linux();
+    private final java.util.Set<Thread> deletions =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Engine(EngineConfig config, Store store, ImageStore images, OciRuntime runtime,
             NetworkService networks, CgroupDriver cgroups) {
@@ -98,7 +103,23 @@ public final class Engine implements AutoCloseable {
                 : new NetworkService(config.root().resolve("network"), CNI_PLUGINS,
                         config.runroot().resolve("cni"), config.bridge().name(),
                         config.bridge().subnet());
-        return new Engine(config, store, images, runtime, networks, cgroups);
+        Engine engine = new Engine(config, store, images, runtime, networks, cgroups);
+        if (config.resident() && SWEPT.add(config.root().toAbsolutePath().normalize())) {
+            engine.sweepRemovedFolders();
+        }
+        return engine;
+    }
+
+    /** Folders a resident engine moved aside but did not delete before it was stopped. */
+    private void sweepRemovedFolders() {
+        try (var entries = Files.list(config.root().resolve("containers"))) {
+            for (Path p : entries.filter(p -> p.getFileName().toString()
+                    .startsWith(".removed-")).toList()) {
+                deleteInBackground(new ContainerFiles(p), p.getFileName().toString());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("list " + config.root().resolve("containers"), e);
+        }
     }
 
     /**
@@ -634,12 +655,24 @@ public final class Engine implements AutoCloseable {
                     + "remove");
         }
         if (c.running()) {
-            signal(c, Signals.SIGKILL);
-            runtime.await(c.id());
+            killAndAwait(c);
         }
         releaseRuntime(c.record());
-        files(c.id()).delete();
+        deleteFiles(c.id());
         store.delete(c.id());
+    }
+
+    /**
+     * SIGKILL, then waits for the exit. Another finisher (the service's exit follower, say) may
+     * release the runtime's container meanwhile; then it is gone already, which is all we want.
+     */
+    private void killAndAwait(Container c) throws InterruptedException {
+        try {
+            signal(c, Signals.SIGKILL);
+            runtime.await(c.id());
+        } catch (NoSuchContainerException e) {
+            // Finished and released by another finisher.
+        }
     }
 
     /**
@@ -659,14 +692,21 @@ public final class Engine implements AutoCloseable {
                 c.record().manuallyStopped())) {
             return;
         }
-        Thread.sleep(policy.backoff(c.record().restartCount(), c.startedAt(), c.finishedAt())
-                .toMillis());
-        Optional<ContainerRecord> now = store.findById(c.id());
-        if (now.isEmpty() || now.get().manuallyStopped() || !"exited".equals(now.get().state())) {
-            return;
+        try (RestartTurn turn = RestartTurn.tryTake(files(c.id()).dir())) {
+            if (turn == null) {
+                return; // another finisher restarts it
+            }
+            Thread.sleep(policy.backoff(c.record().restartCount(), c.startedAt(),
+                    c.finishedAt()).toMillis());
+            Optional<ContainerRecord> now = store.findById(c.id());
+            if (now.isEmpty() || now.get().manuallyStopped()
+                    || !"exited".equals(now.get().state())
+                    || now.get().restartCount() != c.record().restartCount()) {
+                return; // removed, stopped, or restarted by another finisher meanwhile
+            }
+            store.update(now.get().withRestarts(now.get().restartCount() + 1, false));
+            start(c.id(), false, true);
         }
-        store.update(now.get().withRestarts(now.get().restartCount() + 1, false));
-        start(c.id(), false, true);
     }
 
     /**
@@ -812,7 +852,7 @@ public final class Engine implements AutoCloseable {
         releaseRuntime(record);
         if (record.request().autoRemove()) {
             store.recordRemovedExit(record.id(), code, Instant.now());
-            files(record.id()).delete();
+            deleteFiles(record.id());
             store.delete(record.id());
         } else if (latest.isPresent()) {
             store.update(done);
@@ -832,6 +872,38 @@ public final class Engine implements AutoCloseable {
         } catch (InvalidRequestException e) {
             return List.of();
         }
+    }
+
+    /**
+     * Deletes a removed container's folder (its upper layer, log and bundle; its mounts are
+     * gone): at once, or in a resident engine moved aside and deleted after the caller has its
+     * answer, since those milliseconds (many more when other writers load the disk) were part
+     * of every `docker rm` and `run --rm`. {@link #close()} waits for what is left.
+     */
+    private void deleteFiles(String id) {
+        if (!config.resident()) {
+            files(id).delete();
+            return;
+        }
+        ContainerFiles aside = files(id).moveAside();
+        if (aside != null) {
+            deleteInBackground(aside, id.substring(0, 12));
+        }
+    }
+
+    private void deleteInBackground(ContainerFiles aside, String name) {
+        Thread t = Thread.ofVirtual().name("delete-" + name).unstarted(() -> {
+            try {
+                aside.delete();
+            } catch (RuntimeException e) {
+                System.getLogger(Engine.class.getName()).log(System.Logger.Level.ERROR,
+                        "delete a removed container's folder", e);
+            } finally {
+                deletions.remove(Thread.currentThread());
+            }
+        });
+        deletions.add(t);
+        t.start();
     }
 
     private ContainerFiles files(String id) {
@@ -956,6 +1028,14 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        for (Thread deletion : List.copyOf(deletions)) {
+            try {
+                deletion.join(java.time.Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         runtime.close();
         store.close();
     }

@@ -10,23 +10,41 @@ import java.util.List;
  * runroot (volatile: runtime state, sockets), the shim binary it runs containers with, and
  * the default bridge (null for Berth's usual one; tests and second roots choose their own so
  * that two roots never hand out one address twice).
+ *
+ * @param resident whether a long-lived process (the API service) uses the engine: it follows
+ *     its containers' exits itself, as dockerd does, so their monitors run no {@code
+ *     container-cleanup} (a process, often a JVM, per exit), and it deletes a removed
+ *     container's folder after answering, since it lives on to finish that
  */
-public record EngineConfig(Path root, Path runroot, Path shim, Bridge bridge) {
+public record EngineConfig(Path root, Path runroot, Path shim, Bridge bridge,
+        boolean resident) {
 
     /** The default network's bridge device and subnet. */
     public record Bridge(String name, String subnet) {
+    }
+
+    public EngineConfig(Path root, Path runroot, Path shim, Bridge bridge) {
+        this(root, runroot, shim, bridge, false);
     }
 
     public EngineConfig(Path root, Path runroot, Path shim) {
         this(root, runroot, shim, null);
     }
 
+    /** The same places, for a long-lived process that finishes its containers by itself. */
+    public EngineConfig asResident() {
+        return new EngineConfig(root, runroot, shim, bridge, true);
+    }
+
     /**
      * The command the shim runs when a container exits (conmon's --exit-command): berth's
      * own {@code container-cleanup}, through bin/berth when the launcher set berth.home, else
-     * through this JVM's java and class path.
+     * through this JVM's java and class path. None for a {@link #resident()} engine.
      */
     public List<String> exitCommand(String id) {
+        if (resident) {
+            return List.of();
+        }
         List<String> argv = new ArrayList<>();
         String home = System.getProperty("berth.home");
         if (home != null && Files.isExecutable(Path.of(home, "bin", "berth"))) {

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -123,7 +124,11 @@ final class MonitorSocket {
         }
     }
 
-    /** Blocks until the monitor recorded the exit, and returns it. */
+    /**
+     * Blocks until the monitor recorded the exit, and returns it.
+     *
+     * @throws NoSuchContainerException when the state folder was removed meanwhile
+     */
     static ExitStatus awaitExit(StateFolder folder, ProcessId monitor, String what)
             throws InterruptedException {
         while (true) {
@@ -136,6 +141,11 @@ final class MonitorSocket {
             } catch (ClosedByInterruptException e) {
                 throw new InterruptedException("await " + what);
             } catch (IOException e) {
+                if (!Files.exists(folder.dir())) {
+                    // Another finisher released the container between our looks: its exit is
+                    // recorded where that finisher put it, not here.
+                    throw new NoSuchContainerException(folder.dir().getFileName().toString());
+                }
                 if (!monitor.alive() && folder.readExit() == null) {
                     throw new IllegalStateException("the monitor of " + what
                             + " is gone and left no exit status; see " + folder.shimLog());

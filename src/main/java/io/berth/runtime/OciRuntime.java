@@ -509,7 +509,9 @@ public final class OciRuntime implements AutoCloseable {
             return List.of();
         }
         try (Stream<Path> dirs = Files.list(stateRoot)) {
-            return dirs.filter(d -> new StateFolder(d).exists())
+            // Dot names are folders being removed (StateFolder.remove), and the seccomp cache.
+            return dirs.filter(d -> !d.getFileName().toString().startsWith("."))
+                    .filter(d -> new StateFolder(d).exists())
                     .map(d -> d.getFileName().toString()).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("list " + stateRoot, e);

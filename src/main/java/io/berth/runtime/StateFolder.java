@@ -91,10 +91,15 @@ record StateFolder(Path dir) {
         }
     }
 
+    /** @throws NoSuchContainerException when the folder was removed meanwhile */
     Stored readState() {
         try {
             return MAPPER.readValue(dir.resolve("state.json").toFile(), Stored.class);
         } catch (IOException e) {
+            if (!Files.exists(dir)) {
+                // Removed (moved aside) by another finisher since the caller looked.
+                throw new NoSuchContainerException(dir.getFileName().toString());
+            }
             throw new UncheckedIOException("read state of " + dir, e);
         }
     }
@@ -138,6 +143,20 @@ record StateFolder(Path dir) {
      * mount.
      */
     void remove() {
+        // Moved aside first, in one rename: a reader (a wait, a second finisher) then sees the
+        // whole folder or none of it, never one whose exit file is gone but state is not.
+        Path aside = dir.resolveSibling("." + dir.getFileName() + ".removed-" + System.nanoTime());
+        try {
+            Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            return; // removed by another finisher
+        } catch (IOException e) {
+            throw new UncheckedIOException("remove " + dir, e);
+        }
+        new StateFolder(aside).removeTree();
+    }
+
+    private void removeTree() {
         if (!Files.exists(dir)) {
             return;
         }
@@ -146,13 +165,13 @@ record StateFolder(Path dir) {
                 Files.deleteIfExists(f);
             }
         } catch (DirectoryNotEmptyException | NoSuchFileException e) {
-            remove(); // a monitor wrote or removed a last file meanwhile
+            removeTree(); // a monitor wrote or removed a last file meanwhile
         } catch (UncheckedIOException e) {
             // Files.walk reports a file that vanished under it this way, not as IOException.
             if (!(e.getCause() instanceof NoSuchFileException)) {
                 throw e;
             }
-            remove();
+            removeTree();
         } catch (IOException e) {
             throw new UncheckedIOException("remove " + dir, e);
         }

@@ -378,4 +378,32 @@ class DockerCliTest {
             assertTrue(answer.contains("{\"Error\":null,\"StatusCode\":0}"), answer);
         }
     }
+
+    @Test
+    void aRemovedContainersNameIsFreeAtOnceAndItsFolderGoesSoonAfter() throws Exception {
+        ServiceUnderTest.Result run = berth.docker("run", "--name", "brief", "--network", "none",
+                "busybox", "true");
+        assertEquals(0, run.code(), run.err());
+        String id = berth.docker("inspect", "--format", "{{.Id}}", "brief").line();
+        Path containers = berth.config.root().resolve("containers");
+        assertTrue(Files.isDirectory(containers.resolve(id)));
+
+        assertEquals(0, berth.docker("rm", "brief").code());
+        ServiceUnderTest.Result again = berth.docker("create", "--name", "brief", "busybox");
+        assertEquals(0, again.code(), again.err());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline && !leftOf(containers, id).isEmpty()) {
+            Thread.sleep(20);
+        }
+        assertEquals(List.of(), leftOf(containers, id));
+        forceRemove("brief");
+    }
+
+    /** The container's folder, or the one it was moved aside to, while either is there. */
+    private static List<String> leftOf(Path containers, String id) throws IOException {
+        try (var entries = Files.list(containers)) {
+            return entries.map(p -> p.getFileName().toString()).filter(n -> n.contains(id))
+                    .toList();
+        }
+    }
 }

@@ -73,6 +73,78 @@ class ServiceLifeTest {
     }
 
     @Test
+    void theServiceRestartsAContainerByItsPolicyItself() throws Exception {
+        assertEquals(0, berth.docker("run", "-d", "--name", "flaky", "--restart",
+                "on-failure:2", "busybox", "sh", "-c", "exit 3").code());
+
+        assertEquals("2 exited 3", awaitSettled("flaky", "2 exited 3"));
+        assertEquals(0, berth.docker("rm", "flaky").code());
+    }
+
+    @Test
+    void aContainerThatExitedWhileNoServiceRanIsRestartedByPolicyByTheNext() throws Exception {
+        assertEquals(0, berth.docker("run", "-d", "--name", "orphan", "--restart",
+                "on-failure:1", "busybox", "sh", "-c", "sleep 1; exit 5").code());
+        long pid = pid("orphan");
+        berth.stop();
+        while (Files.exists(Path.of("/proc/" + pid))) {
+            Thread.sleep(20);
+        }
+        berth.start();
+
+        assertEquals("1 exited 5", awaitSettled("orphan", "1 exited 5"));
+        assertEquals(0, berth.docker("rm", "orphan").code());
+    }
+
+    @Test
+    void anExitStartsNoProcessBesideTheService() throws Exception {
+        assertEquals(0, berth.docker("run", "-d", "--name", "brief", "busybox", "true").code());
+        assertEquals("0", berth.docker("wait", "brief").line());
+
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (System.nanoTime() < until) {
+            List<Long> cleaners = exitCommandsOfThisRoot();
+            assertTrue(cleaners.isEmpty(), "exit commands running: " + cleaners);
+            Thread.sleep(10);
+        }
+        assertEquals("exited 0", berth.docker("inspect", "--format",
+                "{{.State.Status}} {{.State.ExitCode}}", "brief").line());
+        assertEquals(0, berth.docker("rm", "brief").code());
+    }
+
+    private static List<Long> exitCommandsOfThisRoot() {
+        List<Long> found = new ArrayList<>();
+        for (long pid : ServiceUnderTest.processesMentioning(berth.dir.toString())) {
+            try {
+                String cmdline = Files.readString(Path.of("/proc/" + pid + "/cmdline"));
+                if (cmdline.contains("container-cleanup")) {
+                    found.add(pid);
+                }
+            } catch (IOException e) {
+                // Gone meanwhile.
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Inspects until RestartCount, status and exit code read as expected twice, a second
+     * apart (20 s at most): a restart counts before it starts, so one reading may be between.
+     */
+    private static String awaitSettled(String name, String expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        String seen = "";
+        String before = "";
+        while (System.nanoTime() < deadline && !(seen.equals(expected) && before.equals(seen))) {
+            before = seen;
+            Thread.sleep(before.equals(expected) ? 1000 : 100);
+            seen = berth.docker("inspect", "--format",
+                    "{{.RestartCount}} {{.State.Status}} {{.State.ExitCode}}", name).line();
+        }
+        return seen;
+    }
+
+    @Test
     void manyClientsAtOnceEachGetTheirOwnOutput() throws Exception {
         List<CompletableFuture<ServiceUnderTest.Result>> runs = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
