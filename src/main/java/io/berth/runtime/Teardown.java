@@ -79,18 +79,26 @@ final class Teardown {
 
     private static boolean waitGone(ProcessId id) {
         long deadline = System.nanoTime() + PROCESS_TIMEOUT.toNanos();
-        while (id != null && id.alive()) {
+        for (int tries = 0; id != null && id.alive(); tries++) {
             if (System.nanoTime() > deadline) {
                 return false;
             }
-            pause();
+            pause(tries);
         }
         return true;
     }
 
     private static void pause() {
+        pause(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Short naps first: a monitor exits within a millisecond or two of the exit it recorded,
+     * and a 5 ms nap cost every `run --rm` most of one; longer ones once it takes a while.
+     */
+    private static void pause(int tries) {
         try {
-            Thread.sleep(5);
+            Thread.sleep(tries < 20 ? Duration.ofNanos(250_000) : Duration.ofMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
