@@ -132,8 +132,28 @@ public final class Main {
      * runroot (else on its own), and returns its exit code.
      */
     static int run(Engine warm, String... args) {
-        Main main = new Main();
+        CommandLine cli = warm == null ? null : Reused.commandLine(args);
+        if (cli == null) {
+            cli = commandLine(new Main(), args);
+        }
+        Main main = (Main) cli.getCommandSpec().userObject();
+        main.engine = null;
         main.lent = warm;
+        try {
+            return cli.execute(args);
+        } catch (StackOverflowError e) {
+            // A template nested thousands deep: one line, as for any other bad input.
+            cli.getErr().println("Error: too deeply nested to evaluate");
+            return ExitCodes.FAILURE;
+        } finally {
+            main.closeEngine();
+            main.engine = null;
+            main.lent = null;
+        }
+    }
+
+    /** The command line of main with the verb of args registered (all verbs when none). */
+    private static CommandLine commandLine(Main main, String... args) {
         CommandLine cli = new CommandLine(main);
         String verb = verb(cli.getCommandSpec(), args);
         if (verb != null) {
@@ -148,14 +168,31 @@ public final class Main {
                     + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return ExitCodes.ENGINE;
         });
-        try {
-            return cli.execute(args);
-        } catch (StackOverflowError e) {
-            // A template nested thousands deep: one line, as for any other bad input.
-            cli.getErr().println("Error: too deeply nested to evaluate");
-            return ExitCodes.FAILURE;
-        } finally {
-            main.closeEngine();
+        return cli;
+    }
+
+    /**
+     * picocli's model of a command, kept per thread and verb by the engine's command server:
+     * building it by reflection costs a few milliseconds of every forwarded `run`, and picocli
+     * resets every option and parameter to its initial value before it parses again. Only
+     * verbs whose command objects keep no state of their own besides their options.
+     */
+    private static final class Reused {
+        private static final Set<String> VERBS = Set.of("run", "create", "start", "stop",
+                "kill", "rm", "ps", "inspect", "images", "version", "logs", "wait", "exec",
+                "container-cleanup");
+        private static final ThreadLocal<Map<String, CommandLine>> BY_VERB =
+                ThreadLocal.withInitial(java.util.HashMap::new);
+        /** The bare root, for finding the verb: only its global options are read. */
+        private static final ThreadLocal<CommandSpec> ROOT =
+                ThreadLocal.withInitial(() -> new CommandLine(new Main()).getCommandSpec());
+
+        static CommandLine commandLine(String... args) {
+            String verb = verb(ROOT.get(), args);
+            if (verb == null || !VERBS.contains(verb)) {
+                return null;
+            }
+            return BY_VERB.get().computeIfAbsent(verb, v -> Main.commandLine(new Main(), v));
         }
     }
 

@@ -72,6 +72,19 @@ class CommandServerTest {
     }
 
     @Test
+    void aCommandLineLeavesNothingOfItsOptionsToTheNext() throws Exception {
+        // One client after another takes the same slot, so the same thread and its reused
+        // picocli model serve them.
+        assertEquals(new BerthCli.Result(0, "1 /tmp\n", ""), forward("run", "--rm", "-e", "A=1",
+                "--name", "named", "-w", "/tmp", "busybox", "sh", "-c", "echo $A $(pwd)"));
+        BerthCli.Result plain = forward("run", "--rm", "busybox", "sh", "-c",
+                "echo ${A:-unset} $(pwd)");
+        assertEquals(new BerthCli.Result(0, "unset /\n", ""), plain);
+        assertEquals("", forward("ps", "-a", "--format", "{{.Names}}").out(),
+                "no name kept from the first run");
+    }
+
+    @Test
     void errorsAndFormatsAreTheSameAsInProcess() throws Exception {
         assertEquals(0, forward("run", "-d", "--name", "kept", "busybox", "sleep", "60")
                 .code());
