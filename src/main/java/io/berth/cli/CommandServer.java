@@ -146,7 +146,10 @@ final class CommandServer implements AutoCloseable {
      */
     private static HangUp watchForHangUp(DataInputStream in, Thread command) {
         HangUp hangUp = new HangUp(command);
-        Thread.ofVirtual().start(() -> {
+        // A platform thread: a virtual one blocked reading a FIFO holds its carrier, and two
+        // such watchers took both carriers of a 2-core machine from every other virtual
+        // thread of the engine (a CNI plugin's stderr reader among them), so commands hung.
+        Thread.ofPlatform().daemon(true).name("command-hangup").start(() -> {
             try {
                 while (in.read() >= 0) {
                     // Nothing is expected; anything sent is ignored.

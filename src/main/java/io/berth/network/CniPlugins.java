@@ -131,8 +131,11 @@ final class CniPlugins {
             throw new NetworkException("cni " + what + ": start " + pb.command() + ": "
                     + e.getMessage(), e);
         }
+        // A platform thread: a virtual one blocked on the pipe can hold its carrier, and in a
+        // busy engine no carrier may be left to run it.
         CompletableFuture<String> stderr = CompletableFuture.supplyAsync(
-                () -> drain(p.getErrorStream()), Thread::startVirtualThread);
+                () -> drain(p.getErrorStream()),
+                task -> Thread.ofPlatform().daemon(true).name("cni-stderr").start(task));
         try (OutputStream stdin = p.getOutputStream()) {
             stdin.write(input);
         } catch (IOException e) {

@@ -123,6 +123,29 @@ class CommandServerTest {
     }
 
     @Test
+    void manyClientsAtOnceOnTheBridgeAllFinish() throws Exception {
+        List<Process> runs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            runs.add(client("run", "--rm", "busybox", "sh", "-c", "echo run" + i + "; exit " + i));
+        }
+        for (int i = 0; i < 4; i++) {
+            runs.add(client("ps", "--format", "{{.Names}}"));
+        }
+        for (int i = 0; i < runs.size(); i++) {
+            Process p = runs.get(i);
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(90, TimeUnit.SECONDS), "client " + i + " finished");
+            if (i < 6) {
+                assertEquals("run" + i + "\n", out);
+                assertEquals(i, p.exitValue());
+            } else {
+                assertEquals(0, p.exitValue());
+            }
+        }
+        assertEquals("", forward("ps", "-a", "-q").out(), "every --rm container is gone");
+    }
+
+    @Test
     void aClientThatHangsUpEndsItsCommand() throws Exception {
         assertEquals(0, forward("run", "-d", "--name", "talker", "busybox", "sh", "-c",
                 "while true; do echo tick; sleep 0.2; done").code());
