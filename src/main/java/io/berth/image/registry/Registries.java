@@ -70,7 +70,8 @@ public final class Registries {
 
         private static HttpClient http(SSLContext tls) {
             return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .followRedirects(HttpClient.Redirect.NEVER).sslContext(tls).sslParameters(Tls.parameters())
+                    .followRedirects(HttpClient.Redirect.NEVER).sslContext(tls)
+                    .sslParameters(Tls.parameters())
                     .connectTimeout(Duration.ofSeconds(30)).build();
         }
     }
