@@ -11,9 +11,14 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -64,15 +69,121 @@ final class ArchiveReader implements AutoCloseable {
         }
     }
 
+    /**
+     * A folder's files are independent of each other, so its layers are unpacked several at
+     * once, largest first, as a pull does; a tar stream can only be read in order.
+     */
     void readFolder(Path folder) {
+        List<Path> files;
         try (Stream<Path> walk = Files.walk(folder)) {
-            for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
-                try (InputStream in = Files.newInputStream(file)) {
-                    accept(folder.relativize(file).toString(), in);
+            files = walk.filter(Files::isRegularFile).sorted(largestFirst()).toList();
+        } catch (IOException | UncheckedIOException e) {
+            throw new UncheckedIOException("read " + folder, e instanceof IOException io ? io
+                    : ((UncheckedIOException) e).getCause());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Puller.PARALLEL, r -> {
+            Thread t = new Thread(r, "berth-load");
+            t.setDaemon(true);
+            return t;
+        });
+        Map<String, Future<StagedLayer>> staging = new LinkedHashMap<>();
+        try {
+            for (Path file : files) {
+                String name = normalize(folder.relativize(file).toString());
+                BufferedInputStream in = open(file);
+                if (isLayerOrClose(name, in)) {
+                    staging.put(name, pool.submit(() -> stageAndClose(name, in)));
                 }
             }
+        } catch (RuntimeException e) {
+            try {
+                collect(staging);
+            } catch (RuntimeException later) {
+                e.addSuppressed(later);
+            }
+            throw e;
+        } finally {
+            pool.shutdown();
+        }
+        collect(staging);
+    }
+
+    private static java.util.Comparator<Path> largestFirst() {
+        return java.util.Comparator.comparingLong((Path p) -> {
+            try {
+                return -Files.size(p);
+            } catch (IOException e) {
+                return 0;
+            }
+        }).thenComparing(java.util.Comparator.naturalOrder());
+    }
+
+    private BufferedInputStream open(Path file) {
+        try {
+            return new BufferedInputStream(Files.newInputStream(file), BUFFER);
         } catch (IOException e) {
-            throw new UncheckedIOException("read " + folder, e);
+            throw new UncheckedIOException("read " + file, e);
+        }
+    }
+
+    /** Keeps a file that is no layer (and closes it); true for a layer, left open. */
+    private boolean isLayerOrClose(String name, BufferedInputStream in) {
+        boolean layer = false;
+        try {
+            layer = isLayer(in);
+            if (!layer) {
+                keep(name, in);
+            }
+            return layer;
+        } catch (IOException e) {
+            throw new ImageFormatException(source + " is damaged at " + name + ": "
+                    + ImageFormatException.reason(e) + ".", e);
+        } finally {
+            if (!layer) {
+                closeQuietly(in);
+            }
+        }
+    }
+
+    private StagedLayer stageAndClose(String name, BufferedInputStream in) {
+        try (in) {
+            return stageLayer(name, in);
+        } catch (IOException e) {
+            throw new ImageFormatException(source + " is damaged at " + name + ": "
+                    + ImageFormatException.reason(e) + ".", e);
+        }
+    }
+
+    /**
+     * Waits for every layer, so that each staged folder is known and deleted on close; the
+     * first failure is thrown once all have ended.
+     */
+    private void collect(Map<String, Future<StagedLayer>> staging) {
+        RuntimeException failure = null;
+        for (Map.Entry<String, Future<StagedLayer>> e : staging.entrySet()) {
+            try {
+                layers.put(e.getKey(), e.getValue().get());
+            } catch (ExecutionException ex) {
+                Throwable cause = ex.getCause();
+                RuntimeException thrown = cause instanceof RuntimeException r ? r
+                        : new IllegalStateException(cause);
+                failure = failure == null ? thrown : failure;
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                failure = failure == null ? new IllegalStateException("load interrupted", ex)
+                        : failure;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // Read to the end already, or failed for a reason reported elsewhere.
         }
     }
 

@@ -43,6 +43,10 @@ final class BlobStore {
         }
     }
 
+    boolean has(String digest) {
+        return Files.exists(path(digest));
+    }
+
     Optional<byte[]> get(String digest) {
         try {
             return Optional.of(Files.readAllBytes(path(digest)));

@@ -135,7 +135,16 @@ final class Catalog {
         Path tmp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID());
         try {
             Files.createDirectories(file.getParent());
-            Files.write(tmp, content);
+            // On disk before it replaces the old file: a crash leaves the old or the new one.
+            try (java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(tmp,
+                    java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+                out.force(false);
+            }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {

@@ -29,7 +29,12 @@ final class Digest {
         return digest.substring(7);
     }
 
+    /** OpenSSL's SHA-256 where the machine has it (see {@link NativeSha256}), else the JDK's. */
     static MessageDigest sha256() {
+        java.util.Optional<MessageDigest> fast = NativeSha256.create();
+        if (fast.isPresent()) {
+            return fast.get();
+        }
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

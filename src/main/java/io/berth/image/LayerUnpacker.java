@@ -9,13 +9,16 @@ import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -40,6 +43,10 @@ final class LayerUnpacker {
     private static final int S_IFBLK = 0060000;
     private static final int S_IFIFO = 0010000;
     private static final int EOPNOTSUPP = 95;
+    private static final int EEXIST = 17;
+    private static final int UMASK = umask();
+    private static final int FILE_MODE = UMASK < 0 ? -1 : 0666 & ~UMASK;
+    private static final String DEFAULT_ACL = "system.posix_acl_default";
     private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
     private final Sys sys;
@@ -82,12 +89,33 @@ final class LayerUnpacker {
         private final TarSplit.Recorder recorder;
         private final List<Dated> directories = new ArrayList<>();
         private final byte[] buffer = new byte[128 * 1024];
+        /**
+         * Parent folders already resolved, by their cleaned tar path: a tar lists a folder's
+         * files together, and walking every component again cost three stats each (17 per
+         * entry on a tree of headers). Valid while nothing is removed: a removal clears it.
+         */
+        private final Map<String, Resolved> resolved = new HashMap<>();
+        /**
+         * The mode a new regular file gets (0666 less the umask), or -1 while that is not
+         * known: under a default ACL the ACL decides instead. Folders are always given their
+         * mode, since a set-group-id parent passes that bit on to them.
+         */
+        private int newFileMode;
         private long bytes;
 
         Run(Path root, String what, TarSplit.Recorder recorder) {
             this.root = root;
             this.what = what;
             this.recorder = recorder;
+            this.newFileMode = hasDefaultAcl(root) ? -1 : FILE_MODE;
+        }
+
+        boolean hasDefaultAcl(Path folder) {
+            try {
+                return sys.lgetxattr(folder.toString(), DEFAULT_ACL) != null;
+            } catch (RuntimeException e) {
+                return true; // cannot tell: never skip chmod
+            }
         }
 
         TarArchiveEntry next(TarArchiveInputStream entries) {
@@ -146,10 +174,32 @@ final class LayerUnpacker {
 
         /**
          * The folder that {@code parts} names inside the root, made if missing. A symlink on the
-         * way is followed with the root as "/", and ".." stops at the root.
+         * way is followed with the root as "/", and ".." stops at the root. The walk starts from
+         * the longest prefix resolved before.
          */
         Path resolve(List<String> parts, String tarName) throws IOException {
-            List<String> done = new ArrayList<>();
+            String key = String.join("/", parts);
+            Resolved known = resolved.get(key);
+            if (known != null) {
+                return known.path();
+            }
+            int start = parts.size() - 1;
+            Resolved base = null;
+            for (; start > 0 && base == null; start--) {
+                base = resolved.get(String.join("/", parts.subList(0, start)));
+            }
+            if (base != null) {
+                start++;
+            }
+            List<String> done = base == null ? new ArrayList<>() : new ArrayList<>(base.parts());
+            walk(done, parts.subList(base == null ? 0 : start, parts.size()), tarName);
+            Resolved found = new Resolved(List.copyOf(done), join(done));
+            resolved.put(key, found);
+            return found.path();
+        }
+
+        private void walk(List<String> done, List<String> parts, String tarName)
+                throws IOException {
             java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(parts);
             int links = 0;
             while (!todo.isEmpty()) {
@@ -164,7 +214,8 @@ final class LayerUnpacker {
                     continue;
                 }
                 Path here = join(done).resolve(part);
-                if (Files.isSymbolicLink(here)) {
+                BasicFileAttributes found = attributes(here);
+                if (found != null && found.isSymbolicLink()) {
                     if (++links > MAX_SYMLINKS) {
                         throw new ImageFormatException(what + " has an entry \"" + tarName
                                 + "\" behind too many levels of symlinks.");
@@ -179,15 +230,23 @@ final class LayerUnpacker {
                     }
                     continue;
                 }
-                if (!Files.exists(here, NOFOLLOW)) {
+                if (found == null) {
                     Files.createDirectory(here);
-                } else if (!Files.isDirectory(here, NOFOLLOW)) {
+                } else if (!found.isDirectory()) {
                     throw new ImageFormatException(what + " has an entry \"" + tarName
                             + "\" below something that is not a folder.");
                 }
                 done.add(part);
             }
-            return join(done);
+        }
+
+        /** One lstat; null when nothing is there. */
+        BasicFileAttributes attributes(Path path) throws IOException {
+            try {
+                return Files.readAttributes(path, BasicFileAttributes.class, NOFOLLOW);
+            } catch (java.nio.file.NoSuchFileException e) {
+                return null;
+            }
         }
 
         Path join(List<String> parts) {
@@ -214,35 +273,66 @@ final class LayerUnpacker {
                         + "\" that hides no name.");
             }
             Path hidden = parent.resolve(hiddenName);
-            removeExisting(hidden, false);
-            sys.mknod(hidden.toString(), S_IFCHR, 0, 0);
+            replacing(hidden, () -> sys.mknod(hidden.toString(), S_IFCHR, 0, 0));
         }
 
+        /**
+         * Creates first and removes only when something stands in the way: each layer starts
+         * as an empty folder, so a name is taken twice only by a tar that repeats an entry, and
+         * looking before every creation cost a stat per entry.
+         */
         void create(TarArchiveInputStream entries, TarArchiveEntry entry, Path path)
                 throws IOException {
-            removeExisting(path, entry.isDirectory());
             if (entry.isDirectory()) {
-                if (!Files.isDirectory(path, NOFOLLOW)) {
-                    Files.createDirectory(path);
-                }
+                createDirectory(path);
                 directories.add(new Dated(path, entry.getLastModifiedTime()));
                 applyMetadata(path, entry);
             } else if (entry.isLink()) {
-                Files.createLink(path, linkTarget(entry));
+                Path target = linkTarget(entry);
+                replacing(path, () -> Files.createLink(path, target));
             } else if (entry.isSymbolicLink()) {
                 createSymlink(entry, path);
             } else if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
-                sys.mknod(path.toString(), nodeType(entry) | (entry.getMode() & 07777),
-                        entry.getDevMajor(), entry.getDevMinor());
-                applyMetadata(path, entry);
+                int mode = nodeType(entry) | (entry.getMode() & 07777);
+                replacing(path, () -> sys.mknod(path.toString(), mode, entry.getDevMajor(),
+                        entry.getDevMinor()));
+                applyMetadata(path, entry, -1);
             } else if (entry.isFile()) {
                 if (recorder != null && !entry.isSparse()) {
                     recorder.content(root.relativize(path).toString(), entry.getSize());
                 }
                 copy(entries, path);
-                applyMetadata(path, entry);
+                applyMetadata(path, entry, newFileMode);
             }
             // Other types (GNU volume headers and the like) carry nothing to write.
+        }
+
+        /** A folder stays for a folder; anything else there is replaced. */
+        void createDirectory(Path path) throws IOException {
+            try {
+                Files.createDirectory(path);
+            } catch (FileAlreadyExistsException e) {
+                if (!Files.isDirectory(path, NOFOLLOW)) {
+                    removeExisting(path);
+                    Files.createDirectory(path);
+                }
+            }
+        }
+
+        /** Runs {@code creation}; if the name is taken, removes what has it and runs it again. */
+        void replacing(Path path, Creation creation) throws IOException {
+            try {
+                creation.run();
+            } catch (FileAlreadyExistsException e) {
+                removeExisting(path);
+                creation.run();
+            } catch (SysException e) {
+                if (e.errno() != EEXIST) {
+                    throw e;
+                }
+                removeExisting(path);
+                creation.run();
+            }
         }
 
         void createSymlink(TarArchiveEntry entry, Path path) throws IOException {
@@ -250,8 +340,9 @@ final class LayerUnpacker {
                 throw new ImageFormatException(what + " has a symlink \"" + entry.getName()
                         + "\" with no target.");
             }
-            Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
-            applyMetadata(path, entry);
+            Path target = Path.of(entry.getLinkName());
+            replacing(path, () -> Files.createSymbolicLink(path, target));
+            applyMetadata(path, entry, -1);
         }
 
         /** A hard link's target, resolved inside the root like any name; it must exist. */
@@ -274,24 +365,22 @@ final class LayerUnpacker {
             return entry.isCharacterDevice() ? S_IFCHR : entry.isBlockDevice() ? S_IFBLK : S_IFIFO;
         }
 
-        /** Whatever a later entry replaces goes first; a folder stays for a folder. */
-        void removeExisting(Path path, boolean keepFolder) throws IOException {
-            if (!Files.exists(path, NOFOLLOW)) {
-                return;
-            }
+        /** Removes what a later entry replaces; what was resolved before may be gone with it. */
+        void removeExisting(Path path) throws IOException {
+            resolved.clear();
             if (Files.isDirectory(path, NOFOLLOW)) {
-                if (!keepFolder) {
-                    Tree.delete(path);
-                }
+                Tree.delete(path);
             } else {
-                Files.delete(path);
+                Files.deleteIfExists(path);
             }
         }
 
         /** Streams the entry's content; a read failure is damage, a write failure is not. */
         void copy(TarArchiveInputStream entries, Path path) throws IOException {
-            try (FileChannel out = FileChannel.open(path, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            FileChannel[] opened = new FileChannel[1];
+            replacing(path, () -> opened[0] = FileChannel.open(path, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
+            try (FileChannel out = opened[0]) {
                 int n;
                 while ((n = read(entries)) > 0) {
                     ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
@@ -311,17 +400,25 @@ final class LayerUnpacker {
             }
         }
 
-        /** Owner first: chown clears set-id bits, so the mode follows it. */
-        void applyMetadata(Path path, TarArchiveEntry entry) {
+        /**
+         * Owner first: chown clears set-id bits, so the mode follows it. The mode is left alone
+         * when {@code created}, the mode the file was made with (-1: unknown), is already it.
+         */
+        void applyMetadata(Path path, TarArchiveEntry entry, int created) {
             String file = path.toString();
             sys.lchown(file, entry.getLongUserId(), entry.getLongGroupId());
-            if (!entry.isSymbolicLink()) {
-                sys.chmod(file, entry.getMode() & 07777);
+            int mode = entry.getMode() & 07777;
+            if (!entry.isSymbolicLink() && mode != created) {
+                sys.chmod(file, mode);
             }
             applyXattrs(path, entry.getExtraPaxHeaders());
             if (!entry.isDirectory()) {
                 setTimes(path, entry.getLastModifiedTime());
             }
+        }
+
+        void applyMetadata(Path path, TarArchiveEntry entry) {
+            applyMetadata(path, entry, -1);
         }
 
         // Not yet: binary values in SCHILY.xattr (security.capability) arrive decoded as UTF-8
@@ -350,6 +447,9 @@ final class LayerUnpacker {
         }
 
         void setXattr(Path path, String name, byte[] value) {
+            if (name.equals(DEFAULT_ACL)) {
+                newFileMode = -1; // files made below it take their mode from the ACL
+            }
             try {
                 sys.lsetxattr(path.toString(), name, value);
             } catch (SysException e) {
@@ -373,5 +473,31 @@ final class LayerUnpacker {
     }
 
     private record Dated(Path path, FileTime mtime) {
+    }
+
+    /** A parent folder's real components below the root, and its path. */
+    private record Resolved(List<String> parts, Path path) {
+    }
+
+    /** A creation that fails when its name is taken. */
+    private interface Creation {
+        void run() throws IOException;
+    }
+
+    /**
+     * The process's umask, from /proc/self/status, or -1 when it cannot be read (chmod is then
+     * never skipped). New files get 0666 less these bits, unless a default ACL rules.
+     */
+    private static int umask() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Umask:")) {
+                    return Integer.parseInt(line.substring(6).strip(), 8);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux, or a kernel before 4.7: chmod every entry.
+        }
+        return -1;
     }
 }

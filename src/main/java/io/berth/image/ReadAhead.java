@@ -3,7 +3,6 @@ package io.berth.image;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -16,15 +15,24 @@ import java.util.concurrent.BlockingQueue;
 final class ReadAhead extends InputStream {
     private static final int CHUNK = 256 * 1024;
     private static final int CHUNKS = 16;
-    private static final byte[] END = new byte[0];
+    private static final Chunk END = new Chunk(new byte[0], 0);
 
-    private final BlockingQueue<byte[]> chunks = new ArrayBlockingQueue<>(CHUNKS);
+    private final BlockingQueue<Chunk> chunks = new ArrayBlockingQueue<>(CHUNKS);
+    /**
+     * Arrays the reader has used up, for the producer to fill again: a pull reads about a
+     * gigabyte through these, and fresh arrays cost zeroing and young collections for each.
+     */
+    private final BlockingQueue<byte[]> spare = new ArrayBlockingQueue<>(CHUNKS + 2);
     private final InputStream source;
     private final Thread producer;
     private volatile IOException failure;
-    private byte[] current = new byte[0];
+    private Chunk current = new Chunk(new byte[0], 0);
     private int position;
     private boolean ended;
+
+    /** The first {@code length} bytes of {@code data} are read-ahead content. */
+    private record Chunk(byte[] data, int length) {
+    }
 
     private ReadAhead(InputStream source, String name) {
         this.source = source;
@@ -42,11 +50,13 @@ final class ReadAhead extends InputStream {
     private void fill(InputStream source) {
         try {
             while (true) {
-                byte[] chunk = source.readNBytes(CHUNK);
-                if (chunk.length == 0) {
+                byte[] data = spare.poll();
+                int n = source.readNBytes(data != null ? data : (data = new byte[CHUNK]), 0,
+                        CHUNK);
+                if (n == 0) {
                     break;
                 }
-                chunks.put(chunk.length == CHUNK ? chunk : Arrays.copyOf(chunk, chunk.length));
+                chunks.put(new Chunk(data, n));
             }
         } catch (IOException e) {
             failure = e;
@@ -73,11 +83,11 @@ final class ReadAhead extends InputStream {
         if (len == 0) {
             return 0;
         }
-        if (position == current.length && !next()) {
+        if (position == current.length() && !next()) {
             return -1;
         }
-        int n = Math.min(len, current.length - position);
-        System.arraycopy(current, position, b, off, n);
+        int n = Math.min(len, current.length() - position);
+        System.arraycopy(current.data(), position, b, off, n);
         position += n;
         return n;
     }
@@ -85,6 +95,9 @@ final class ReadAhead extends InputStream {
     private boolean next() throws IOException {
         if (ended) {
             return false;
+        }
+        if (current.data().length == CHUNK) {
+            spare.offer(current.data());
         }
         try {
             current = chunks.take();
@@ -105,7 +118,7 @@ final class ReadAhead extends InputStream {
 
     @Override
     public int available() {
-        return current.length - position;
+        return current.length() - position;
     }
 
     /**

@@ -245,6 +245,7 @@ final class LinuxSys implements Sys {
 
     // Added for the runtime (Unix socket paths longer than sun_path's 108 bytes).
 
+    private static final int O_RDONLY = 0;
     private static final int O_PATH = 010000000;
     private static final int O_DIRECTORY = 0200000;
     private static final int O_CLOEXEC = 02000000;
@@ -252,6 +253,32 @@ final class LinuxSys implements Sys {
     // open(2) is variadic, but without O_CREAT no mode follows, so the fixed form is exact.
     private final Downcall open = new Downcall("open", FunctionDescriptor.of(INT, PTR, INT));
     private final Downcall close = new Downcall("close", FunctionDescriptor.of(INT, INT));
+
+    private final Downcall syncfs = new Downcall("syncfs", FunctionDescriptor.of(INT, INT));
+
+    @Override
+    public void syncfs(String directory) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(STATE);
+            // Not O_PATH: syncfs refuses such descriptors (EBADF).
+            int fd = (int) open.handle().invokeExact(state, cString(arena, directory),
+                    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (fd < 0) {
+                throw new SysException("open " + directory, (int) ERRNO.get(state, 0L));
+            }
+            int rc = (int) syncfs.handle().invokeExact(state, fd);
+            int errno = (int) ERRNO.get(state, 0L);
+            int closed = (int) close.handle().invokeExact(state, fd);
+            if (rc < 0) {
+                throw new SysException("syncfs " + directory, errno);
+            }
+            check(closed, state, "close " + directory);
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("syncfs " + directory, t);
+        }
+    }
 
     @Override
     public int openPath(String directory) {

@@ -53,6 +53,14 @@ public interface Sys {
         throw new UnsupportedOperationException("utimensat " + path + ": not available here");
     }
 
+    /**
+     * syncfs(2) of the filesystem holding the folder {@code directory}: one flush for all of a
+     * pulled image's files instead of an fsync per file.
+     */
+    default void syncfs(String directory) {
+        throw new UnsupportedOperationException("syncfs " + directory + ": not available here");
+    }
+
     // Added for the runtime (Unix socket paths longer than sun_path's 108 bytes).
 
     /** open(2) with O_PATH | O_DIRECTORY | O_CLOEXEC: a handle on a folder, for lookups. */

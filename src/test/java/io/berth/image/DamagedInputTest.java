@@ -86,6 +86,17 @@ class DamagedInputTest {
     }
 
     @Test
+    void anOciLayerBlobCutShortIsRefusedWhileUnpackingBesideTheOthers() throws Exception {
+        Path layout = scratch.copyFixture("busybox-oci");
+        Path blob = layout.resolve("blobs/sha256/"
+                + "5d06538b67b6ce9db44bc731f926ab89a9ed391472b4cec9d06cafd3a7e85dd9");
+        byte[] whole = Files.readAllBytes(blob);
+        Files.write(blob, java.util.Arrays.copyOf(whole, whole.length / 2));
+
+        assertRefused(layout, "busybox-oci");
+    }
+
+    @Test
     void anOciManifestBlobWhoseDigestDoesNotMatchIsRefused() throws IOException {
         Path layout = scratch.copyFixture("busybox-oci");
         Path manifest = layout.resolve("blobs/sha256/"

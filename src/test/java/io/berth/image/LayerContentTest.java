@@ -68,6 +68,53 @@ class LayerContentTest {
     }
 
     @Test
+    void everyModeIsExactWhetherOrNotItIsTheDefaultOneAndFoldersTakeNoSetGidFromParents()
+            throws Exception {
+        Path layer = unpack("""
+                d('shared', mode=0o2775, gid=50)
+                d('shared/sub', mode=0o755)
+                f('shared/plain', b'a', mode=0o644)
+                f('plain', b'a', mode=0o644)
+                f('tool', b'a', mode=0o755)
+                f('secret', b'a', mode=0o600)
+                f('open', b'a', mode=0o666)
+                """, false);
+
+        assertEquals(02775, mode(layer.resolve("shared")) & 07777);
+        assertEquals(0755, mode(layer.resolve("shared/sub")) & 07777);
+        assertEquals(0644, mode(layer.resolve("shared/plain")) & 07777);
+        assertEquals(0, Files.getAttribute(layer.resolve("shared/plain"), "unix:gid"),
+                "the tar's group, not the set-gid parent's");
+        assertEquals(0644, mode(layer.resolve("plain")) & 07777);
+        assertEquals(0755, mode(layer.resolve("tool")) & 07777);
+        assertEquals(0600, mode(layer.resolve("secret")) & 07777);
+        assertEquals(0666, mode(layer.resolve("open")) & 07777);
+    }
+
+    @Test
+    void aRepeatedEntryReplacesTheEarlierOneWhateverEitherIs() throws Exception {
+        Path layer = unpack("""
+                f('twice', b'first', mode=0o600)
+                f('twice', b'second', mode=0o644)
+                d('was-folder')
+                f('was-folder/inside', b'x')
+                f('was-folder', b'now a file')
+                f('was-file', b'x')
+                d('was-file', mode=0o700)
+                f('was-file/inside', b'y')
+                sym('was-link', 'twice')
+                node('was-link', FIFO, mode=0o640)
+                """, false);
+
+        assertEquals("second", Files.readString(layer.resolve("twice")));
+        assertEquals(0644, mode(layer.resolve("twice")) & 07777);
+        assertEquals("now a file", Files.readString(layer.resolve("was-folder")));
+        assertEquals(0700, mode(layer.resolve("was-file")) & 07777);
+        assertEquals("y", Files.readString(layer.resolve("was-file/inside")));
+        assertEquals(0010640, mode(layer.resolve("was-link")));
+    }
+
+    @Test
     void devicesFifosXattrsAndLongNamesAreKept() throws Exception {
         String longName = "d/" + "n".repeat(150) + "/" + "m".repeat(200);
         Path layer = unpack("""

@@ -103,6 +103,29 @@ class LayerSafetyTest {
     }
 
     @Test
+    void aFolderReplacedByASymlinkIsFollowedInsideTheLayerByLaterEntries() throws Exception {
+        Path tar = PyTar.write(scratch.resolve("t.tar"), """
+                d('etc')
+                f('etc/first', b'x')
+                sym('etc', '%1$s')
+                f('etc/pwned1', b'x')
+                d('lib')
+                f('lib/first', b'x')
+                sym('lib', '../../../../../../../..%1$s')
+                f('lib/pwned2', b'x')
+                """.formatted(outside));
+
+        Path layer = layerOf(load(tar));
+
+        assertOutsideUntouched();
+        Path inner = layer.resolve(outside.toString().substring(1));
+        assertTrue(Files.isSymbolicLink(layer.resolve("etc")));
+        assertTrue(Files.exists(inner.resolve("pwned1")));
+        assertTrue(Files.exists(inner.resolve("pwned2")));
+        assertFalse(Files.exists(inner.resolve("first")), "the replaced folders are gone");
+    }
+
+    @Test
     void aHardlinkOutsideIsRefused() throws Exception {
         for (String body : List.of(
                 "hard('h', '../outside/secret')\n",

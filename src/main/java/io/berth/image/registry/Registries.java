@@ -56,14 +56,14 @@ public final class Registries {
 
         synchronized HttpClient verified() {
             if (verified == null) {
-                verified = http(Tls.trusting(caBundle));
+                verified = http(Tls.lazy(() -> Tls.trusting(caBundle)));
             }
             return verified;
         }
 
         synchronized HttpClient unverified() {
             if (unverified == null) {
-                unverified = http(Tls.unverified());
+                unverified = http(Tls.lazy(Tls::unverified));
             }
             return unverified;
         }
@@ -71,6 +71,7 @@ public final class Registries {
         private static HttpClient http(SSLContext tls) {
             return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .followRedirects(HttpClient.Redirect.NEVER).sslContext(tls)
+                    .sslParameters(Tls.parameters())
                     .connectTimeout(Duration.ofSeconds(30)).build();
         }
     }

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.SSLException;
 
 /**
  * The OCI distribution protocol against one registry: manifests and blobs by digest, uploads,
@@ -465,18 +464,10 @@ public final class RegistryClient {
     }
 
     private boolean speaksTls(String https) {
-        HttpRequest probe = HttpRequest.newBuilder(URI.create(https + "/v2/"))
-                .timeout(PROBE_TIMEOUT).GET().header("User-Agent", "berth").build();
         try {
-            http.send(probe, HttpResponse.BodyHandlers.discarding());
-            return true;
-        } catch (SSLException e) {
-            return false;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return true;
+            return TlsProbe.speaksTls(https.substring("https://".length()), PROBE_TIMEOUT);
+        } catch (IOException | IllegalArgumentException e) {
+            return false; // nothing answers: plain HTTP will say so with its own error
         }
     }
 
