@@ -35,6 +35,20 @@ final class ApiErrors {
     /** The message a client shows after "Error response from daemon: ". */
     static String message(Throwable e) {
         String m = e.getMessage();
-        return m == null || m.isEmpty() ? e.getClass().getSimpleName() : m;
+        if (m == null || m.isEmpty()) {
+            return e.getClass().getSimpleName();
+        }
+        return e instanceof io.berth.runtime.ContainerStartException ? goWords(m) : m;
+    }
+
+    /**
+     * The docker CLI reads a failed start's exit code from the words of the error: 127 for "no
+     * such file or directory", 126 for "permission denied" or "is a directory", as Go spells
+     * errno texts, lower case; C's strerror capitalises them.
+     */
+    private static String goWords(String message) {
+        return message.replace("No such file or directory", "no such file or directory")
+                .replace("Permission denied", "permission denied")
+                .replace("Is a directory", "is a directory");
     }
 }

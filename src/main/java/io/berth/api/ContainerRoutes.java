@@ -101,7 +101,22 @@ final class ContainerRoutes {
                 return false;
             }
             boolean attach = attaches.waiting(c.id());
-            Engine.Started s = e.start(c.id(), attach);
+            Engine.Started s;
+            try {
+                s = e.start(c.id(), attach);
+            } catch (RuntimeException failed) {
+                // `docker run` attached before it started: its stream ends with the failure,
+                // or the client would wait for output that never comes. As dockerd does, an
+                // AutoRemove container that cannot start is removed (`docker run --rm` waits
+                // for that).
+                attaches.failed(c.id(), failed);
+                if (c.request().autoRemove()) {
+                    e.remove(c.id(), true);
+                    exits.removed(c);
+                    events.container("destroy", c, Map.of());
+                }
+                throw failed;
+            }
             exits.follow(s.container());
             events.container("start", s.container(), Map.of());
             if (attach) {

@@ -51,6 +51,14 @@ final class PendingAttaches {
         }
     }
 
+    /** The start failed: clients waiting to attach are let go, their streams ended. */
+    void failed(String id, RuntimeException cause) {
+        List<CompletableFuture<Attachment>> list = pending.remove(id);
+        if (list != null) {
+            list.forEach(f -> f.completeExceptionally(cause));
+        }
+    }
+
     /** The container is gone: clients still waiting to attach are let go. */
     void removed(String id) {
         List<CompletableFuture<Attachment>> list = pending.remove(id);

@@ -71,6 +71,18 @@ class DockerCliTest {
     }
 
     @Test
+    void aRunWhoseStartFailsEndsWithTheErrorAndTheExitCode() {
+        ServiceUnderTest.Result missing = berth.docker("run", "--rm", "busybox",
+                "/no/such/program");
+        assertEquals(127, missing.code(), missing.err());
+        assertTrue(missing.err().contains("/no/such/program"), missing.err());
+        ServiceUnderTest.Result dir = berth.docker("run", "--name", "notrunnable", "busybox",
+                "/etc");
+        assertEquals(126, dir.code(), dir.err());
+        forceRemove("notrunnable");
+    }
+
+    @Test
     void runRmPrintsTheOutputAndLeavesNoContainer() {
         ServiceUnderTest.Result r = berth.docker("run", "--rm", "busybox", "echo", "hi");
         assertEquals(0, r.code(), r.err());
