@@ -33,9 +33,24 @@ final class Reaper {
     private final Path shim;
     private Process started;
 
+    /**
+     * The reaper of this shim build lives in a folder of its own under the state root, named
+     * by the binary's size and modification time: a reaper keeps the shim it started with (in
+     * a sealed memfd), and one of an earlier build, still serving its containers' monitors
+     * after an upgrade, would refuse the plans of a newer one. It leaves once idle.
+     */
     Reaper(Path stateRoot, Path shim) {
-        this.stateRoot = stateRoot;
+        this.stateRoot = stateRoot.resolve(".reapers").resolve(build(shim));
         this.shim = shim;
+    }
+
+    private static String build(Path shim) {
+        try {
+            return Long.toHexString(Files.size(shim)) + "-" + Long.toHexString(
+                    Files.getLastModifiedTime(shim).toMillis());
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     /** The berth-shim binary the reaper and the monitors run. */

@@ -496,6 +496,37 @@ class OciRuntimeTest {
         assertTrue(closeMs < 1000, "close waited " + closeMs + " ms for a reaper that stays");
     }
 
+    @Test
+    void anotherShimBuildGetsAReaperOfItsOwnBesideTheRunningOne() throws Exception {
+        bundle.args("sleep", "100");
+        runtime.create("c1", bundle.write(), logged());
+        runtime.start("c1");
+        // A newer build of the shim: another binary, as an upgrade leaves it.
+        Path upgraded = stateRoot.getParent().resolve("berth-shim-upgraded");
+        Files.copy(OciRuntime.defaultShim(), upgraded);
+        Files.setLastModifiedTime(upgraded, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(OciRuntime.defaultShim()).toMillis() + 60_000));
+        try (OciRuntime newer = new OciRuntime(stateRoot, upgraded, new TestCgroups(),
+                Sys.linux())) {
+            newer.create("c2", bundle.write(), logged());
+            newer.start("c2");
+            long oldReaper = parentOf(monitorOf("c1"));
+            long newReaper = parentOf(monitorOf("c2"));
+            assertTrue(oldReaper != newReaper, "the old build's reaper keeps only its own");
+            String oldDir = cmdline(oldReaper);
+            String newDir = cmdline(newReaper);
+            assertTrue(oldDir.contains("/.reapers/") && newDir.contains("/.reapers/")
+                    && !oldDir.equals(newDir), oldDir + " / " + newDir);
+            newer.delete("c2", true);
+        } finally {
+            Files.deleteIfExists(upgraded);
+        }
+    }
+
+    private static String cmdline(long pid) throws IOException {
+        return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+    }
+
     private long monitorOf(String id) {
         return new StateFolder(stateRoot.resolve(id)).readState().shimPid();
     }
