@@ -55,7 +55,9 @@ public record PortMapping(String hostIp, int hostPort, int containerPort, String
         if (!hostIp.isEmpty()) {
             Subnet.parseAddress(hostIp);
         }
-        return expand(dashP, hostIp, range(dashP, host, true), range(dashP, container, false),
+        // docker takes a host port of 0 as "choose a free one", like an empty one.
+        return expand(dashP, hostIp, range(dashP, host.equals("0") ? "" : host, true),
+                range(dashP, container, false),
                 protocol);
     }
 

@@ -34,6 +34,12 @@ class PortMappingTest {
     }
 
     @Test
+    void aHostPortOfZeroAsksForAFreeOneAsAnEmptyOneDoes() {
+        assertEquals(PortMapping.parse("127.0.0.1::80"), PortMapping.parse("127.0.0.1:0:80"));
+        assertEquals(PortMapping.parse(":80"), PortMapping.parse("0:80"));
+    }
+
+    @Test
     void refusesWhatDockerRefuses() {
         for (String bad : new String[] {"", "0", "70000", "80/icmp", "a:b", "1:2:3:4",
                 "300.1.1.1:80:80", "8000-8002:80-81", "81-80"}) {
