@@ -152,10 +152,22 @@ public final class Engine implements AutoCloseable {
         return networks;
     }
 
+    /** docker's words for an image that is not here: a malformed name says so. */
+    private static RuntimeException missing(String image) {
+        try {
+            if (image == null || image.isEmpty()) {
+                throw new IllegalArgumentException("invalid reference format");
+            }
+            io.berth.image.Reference.parse(image);
+        } catch (IllegalArgumentException e) {
+            return new InvalidRequestException(e.getMessage());
+        }
+        return new NotFoundException("Unable to find image '" + image + "' locally");
+    }
+
     /** Creates a container: a record, a name and a folder; no process yet. */
     public Container create(ContainerRequest request) {
-        Image image = images.find(request.image()).orElseThrow(() -> new NotFoundException(
-                "Unable to find image '" + request.image() + "' locally"));
+        Image image = images.find(request.image()).orElseThrow(() -> missing(request.image()));
         String id = Names.newId();
         SpecConverter.args(request, image.config());
         Confinement.check(request, host);

@@ -53,4 +53,16 @@ class DockerWordsTest {
         assertTrue(r.err().startsWith("berth: Invalid value for option '--log-level'"), r.err());
         assertEquals(0, berth.run("--log-level", "debug", "ps").code());
     }
+
+    @Test
+    void aMalformedImageNameIsSaidToBeOneAndAMissingOneMissing() {
+        BerthCli.Result upper = berth.run("run", "--rm", "BusyBox", "true");
+        assertEquals(125, upper.code());
+        assertTrue(upper.err().startsWith("Error: invalid reference format: repository name "
+                + "(library/BusyBox) must be lowercase"), upper.err());
+        assertEquals("Error: invalid reference format\n", berth.run("create", "", "true").err());
+        assertEquals("Error: Unable to find image 'nosuch' locally\n",
+                berth.run("run", "nosuch").err());
+        assertEquals("", berth.run("ps", "-a", "-q").out());
+    }
 }
