@@ -37,9 +37,7 @@ class ContainerArchiveTest {
 
     @BeforeAll
     static void start() {
-        berth = new BerthCli();
-        assertEquals(0, berth.run("load", "-i",
-                BerthCli.fixtures().resolve("busybox-docker-archive.tar").toString()).code());
+        berth = BerthCli.withBusybox();
         assertEquals(0, berth.run("run", "-d", "--name", "api", "busybox", "sleep", "600")
                 .code());
         engine = Engine.open(new EngineConfig(berth.root, berth.runroot,

@@ -17,9 +17,7 @@ class LogsTest {
 
     @BeforeAll
     static void start() {
-        berth = new BerthCli();
-        assertEquals(0, berth.run("load", "-i",
-                BerthCli.fixtures().resolve("busybox-docker-archive.tar").toString()).code());
+        berth = BerthCli.withBusybox();
     }
 
     @AfterAll

@@ -21,9 +21,7 @@ class RestartTest {
 
     @BeforeAll
     static void loadBusybox() {
-        berth = new BerthCli();
-        assertEquals(0, berth.run("load", "-i",
-                BerthCli.fixtures().resolve("busybox-docker-archive.tar").toString()).code());
+        berth = BerthCli.withBusybox();
     }
 
     @AfterAll
