@@ -247,12 +247,12 @@ public final class Engine implements AutoCloseable {
         ContainerRecord record = byPolicy ? c.record() : c.record().withRestarts(0, false);
         leftovers.beforeStart();
         releaseRuntime(record);
+        NetworkAttach network = new NetworkAttach(record, image(record).config());
         try {
             Spec spec = prepare(record);
-            RuntimeState created = runtime.create(record.id(), files(record.id()).bundle(), spec,
-                    createOptions(record));
-            containerNetworks.connect(record, created.pid(), image(record).config(),
-                    files(record.id()));
+            runtime.create(record.id(), files(record.id()).bundle(), spec,
+                    createOptions(record), network::begin);
+            network.await();
             Attachment attachment = attach ? runtime.attach(record.id()) : null;
             runtime.start(record.id());
             RuntimeState state = runtime.state(record.id());
@@ -266,6 +266,7 @@ public final class Engine implements AutoCloseable {
                     started.startedAt(), null, 0, null);
             return new Started(view, attachment);
         } catch (RuntimeException e) {
+            network.awaitQuietly();
             releaseRuntime(record);
             if (store.findById(record.id()).isEmpty()) {
                 files(record.id()).delete();
@@ -274,6 +275,65 @@ public final class Engine implements AutoCloseable {
             store.update(record.withState(record.state(), record.startedAt(),
                     record.finishedAt(), record.exitCode(), e.getMessage(), 0));
             throw e;
+        }
+    }
+
+    /**
+     * A container's network attach, begun on a thread of its own as soon as its process (and
+     * so its network namespace) exists: the CNI plugins' tens of milliseconds then overlap the
+     * kernel's cgroup placement and the shim's making of the root. It touches the network
+     * state and the container's files, never the store, which is this thread's alone.
+     */
+    private final class NetworkAttach {
+        private final ContainerRecord record;
+        private final io.berth.spec.ImageConfig image;
+        private final java.util.concurrent.CompletableFuture<Void> done =
+                new java.util.concurrent.CompletableFuture<>();
+        private volatile boolean begun;
+
+        NetworkAttach(ContainerRecord record, io.berth.spec.ImageConfig image) {
+            this.record = record;
+            this.image = image;
+        }
+
+        void begin(long pid) {
+            begun = true;
+            Thread.ofPlatform().daemon(true).name("network-" + record.id().substring(0, 12))
+                    .start(() -> {
+                        try {
+                            containerNetworks.connect(record, pid, image, files(record.id()));
+                            done.complete(null);
+                        } catch (Throwable t) {
+                            done.completeExceptionally(t);
+                        }
+                    });
+        }
+
+        /** Waits for the attach; its failure is the start's. */
+        void await() {
+            if (!begun) {
+                throw new IllegalStateException("the runtime created " + record.id()
+                        + " without telling its pid");
+            }
+            try {
+                done.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+
+        /** Before undoing a failed start: the attach, if begun, must be over first. */
+        void awaitQuietly() {
+            if (begun) {
+                try {
+                    done.join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    // The start's own failure is the one reported.
+                }
+            }
         }
     }
 

@@ -43,6 +43,7 @@ final class Launch {
     private ProcessId monitor;
     private InheritedStdio inherited;
     private Process direct;
+    private java.util.function.LongConsumer cloned;
 
     Launch(StateFolder folder, Reaper reaper, CgroupDriver cgroups, Sys sys,
             String cgroupsPath) {
@@ -67,6 +68,12 @@ final class Launch {
      */
     Launch inheriting(InheritedStdio stdio) {
         this.inherited = stdio;
+        return this;
+    }
+
+    /** Who is told the process's pid as soon as it is known; null for no one. */
+    Launch whenCloned(java.util.function.LongConsumer listener) {
+        this.cloned = listener;
         return this;
     }
 
@@ -118,6 +125,9 @@ final class Launch {
         try (BufferedReader answers = new BufferedReader(new InputStreamReader(fromShim,
                 StandardCharsets.UTF_8)); toShim) {
             readPids(readLine(answers));
+            if (cloned != null) {
+                cloned.accept(process.pid());
+            }
             cgroups.addProcess(cgroupsPath, process.pid());
             beforeGo.run(process.pid());
             toShim.write("go\n".getBytes(StandardCharsets.US_ASCII));

@@ -113,7 +113,18 @@ public final class OciRuntime implements AutoCloseable {
      * deserializers for every spec record, about 20 ms of a `berth run`.
      */
     public RuntimeState create(String id, Path bundle, Spec spec, CreateOptions options) {
-        launch(id, bundle, spec, options);
+        return create(id, bundle, spec, options, null);
+    }
+
+    /**
+     * As {@link #create(String, Path, Spec, CreateOptions)}, telling {@code cloned} the
+     * process's host pid as soon as it exists, before its cgroup placement and its root are
+     * made: the engine attaches its network meanwhile (the namespace is there from the clone).
+     * It must return at once; null for no one to tell.
+     */
+    public RuntimeState create(String id, Path bundle, Spec spec, CreateOptions options,
+            java.util.function.LongConsumer cloned) {
+        launch(id, bundle, spec, options, cloned);
         return state(id);
     }
 
@@ -123,6 +134,11 @@ public final class OciRuntime implements AutoCloseable {
     }
 
     private Launch launch(String id, Path bundle, Spec spec, CreateOptions options) {
+        return launch(id, bundle, spec, options, null);
+    }
+
+    private Launch launch(String id, Path bundle, Spec spec, CreateOptions options,
+            java.util.function.LongConsumer cloned) {
         checkId(id);
         Path absoluteBundle = bundle.toAbsolutePath().normalize();
         String cgroupsPath = cgroupsPath(spec, id);
@@ -132,7 +148,7 @@ public final class OciRuntime implements AutoCloseable {
         plan.render(); // refuses a bad config.json before anything is made
         StateFolder folder = makeFolder(id);
         Launch launch = new Launch(folder, reaper, cgroups, sys, cgroupsPath)
-                .inheriting(options.inherited());
+                .inheriting(options.inherited()).whenCloned(cloned);
         Spec.Hooks hooks = spec.hooks();
         String bundleName = absoluteBundle.toString();
         try {
