@@ -13,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,7 +46,6 @@ public final class NetworkService {
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
     private static final Pattern DEVICE = Pattern.compile("[a-zA-Z0-9_.-]{1,15}");
     private static final Pattern MAC = Pattern.compile("([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}");
-    private static final String IFNAME = "eth0";
 
     private final Path stateDir;
     private final String defaultBridge;
@@ -480,8 +480,23 @@ public final class NetworkService {
         }
         String args = "IgnoreUnknown=1" + (o.ip() == null ? "" : ";IP=" + o.ip());
         return new Endpoint(newId(), containerId, n.id(), n.name(), netnsPath,
-                Netns.inode(netnsPath), IFNAME, null, 0, null, null, ports, o, plugins, args,
-                null);
+                Netns.inode(netnsPath), freeInterface(containerId), null, 0, null, null, ports,
+                o, plugins, args, null);
+    }
+
+    /**
+     * eth0 for a container's first network, eth1 for the next it is connected to, as docker
+     * names them: a second network's plugin must never be given (and on failure delete) the
+     * interface of the first.
+     */
+    private String freeInterface(String containerId) {
+        Set<String> taken = new HashSet<>();
+        endpoints.ofContainer(containerId).forEach(e -> taken.add(e.ifName()));
+        for (int i = 0; ; i++) {
+            if (!taken.contains("eth" + i)) {
+                return "eth" + i;
+            }
+        }
     }
 
     private Endpoint add(Network n, Endpoint e) {

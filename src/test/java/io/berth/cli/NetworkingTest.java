@@ -132,4 +132,28 @@ class NetworkingTest {
                     + free.err());
         }
     }
+
+    @Test
+    void connectingASecondNetworkAddsEth1AndKeepsEth0() {
+        assertEquals(0, berth.run("network", "create", "--subnet", "10.79.249.0/24", "second")
+                .code());
+        assertEquals(0, berth.run("run", "-d", "--name", "twice", "busybox", "sleep", "60")
+                .code());
+        try {
+            BerthCli.Result connect = berth.run("network", "connect", "second", "twice");
+            assertEquals(0, connect.code(), connect.err());
+            String addresses = berth.run("exec", "twice", "sh", "-c",
+                    "ip -4 -o addr show eth0 | wc -l; ip -4 -o addr show eth1").out();
+            assertTrue(addresses.startsWith("1\n"), "eth0 kept: " + addresses);
+            assertTrue(addresses.contains("10.79.249."), "eth1 on the second network: "
+                    + addresses);
+            assertEquals(0, berth.run("network", "disconnect", "second", "twice").code());
+            assertEquals("1\n0\n", berth.run("exec", "twice", "sh", "-c",
+                    "ip -4 -o addr show eth0 | wc -l; ip -o link show eth1 2>/dev/null | wc -l")
+                    .out());
+        } finally {
+            berth.run("rm", "-f", "twice");
+            berth.run("network", "rm", "second");
+        }
+    }
 }
