@@ -55,8 +55,12 @@ final class ContainerRoutes {
             try {
                 return e.create(request);
             } catch (NotFoundException notFound) {
-                // The CLI pulls, then retries, on a 404 that names the image this way.
-                throw e.images().find(request.image()).isPresent() ? notFound
+                // The CLI pulls, then retries, on any 404 from create: one that names the image
+                // this way when it is missing. Anything else missing (a network, the container
+                // of --network container:) is a 400, or a typo would send the client to a
+                // registry for an image that is here.
+                throw e.images().find(request.image()).isPresent()
+                        ? new ApiException(400, notFound.getMessage())
                         : new ApiException(404, "No such image: " + request.image());
             }
         });

@@ -83,6 +83,15 @@ class DockerCliTest {
     }
 
     @Test
+    void aMissingNetworkIsSaidSoWithoutAPull() {
+        ServiceUnderTest.Result r = berth.docker("run", "--rm", "--network", "nosuchnet",
+                "busybox", "true");
+        assertEquals(125, r.code(), r.err());
+        assertTrue(r.err().contains("network nosuchnet not found"), r.err());
+        assertFalse(r.err().contains("Unable to find image"), "no pull: " + r.err());
+    }
+
+    @Test
     void runRmPrintsTheOutputAndLeavesNoContainer() {
         ServiceUnderTest.Result r = berth.docker("run", "--rm", "busybox", "echo", "hi");
         assertEquals(0, r.code(), r.err());
