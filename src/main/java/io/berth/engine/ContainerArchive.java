@@ -154,8 +154,10 @@ final class ContainerArchive {
     private MountedRoot mount(Container c) {
         // A running container is read and written as its processes see it: through its mount
         // namespace, so that the engine's /etc files and bind mounts are there too.
-        Path seen = c.running() && c.pid() > 0 ? Path.of("/proc", Long.toString(c.pid()), "root")
-                : null;
+        // Its "." end: /proc/PID/root itself is a link, which no-follow checks of the root
+        // (a copy into "/") would take for a file.
+        Path seen = c.running() && c.pid() > 0
+                ? Path.of("/proc", Long.toString(c.pid()), "root", ".") : null;
         if (seen != null && Files.isDirectory(seen)) {
             return new MountedRoot(seen, null);
         }

@@ -76,6 +76,10 @@ class CopyTest {
             assertEquals(0, cp(dir.resolve("in").toString(), "binds:/srv/").code());
             assertEquals("copied in\n", Files.readString(shared.resolve("in")),
                     "written into the bind, where the container sees it");
+            assertEquals(0, cp(dir.resolve("in").toString(), "binds:/at-the-top").code(),
+                    "a new entry right under /");
+            assertEquals("copied in\n", berth.run("exec", "binds", "cat", "/at-the-top")
+                    .out());
         } finally {
             berth.run("rm", "-f", "binds");
         }
