@@ -140,6 +140,10 @@ final class ImageCommands {
         @Option(names = "--format", description = "Format output using a Go template.")
         String format;
 
+        @Parameters(arity = "0..1", paramLabel = "REPOSITORY[:TAG]",
+                description = "Only images of this repository (and tag).")
+        String reference;
+
         @Override
         public Integer call() {
             Instant now = Instant.now();
@@ -148,11 +152,23 @@ final class ImageCommands {
             for (Image image : main.engine().images().list()) {
                 rows.addAll(rows(image, now));
             }
+            if (reference != null) {
+                rows.removeIf(row -> !named(row, reference));
+            }
             String layout = quiet ? "{{.ID}}"
                     : format == null || format.equals("table") ? IMAGES_TABLE : format;
             System.out.print(new io.berth.template.TableFormat(layout, IMAGES_HEADERS)
                     .render(rows));
             return 0;
+        }
+
+        /** docker's `images busybox` and `images busybox:latest`. */
+        private static boolean named(Map<String, Object> row, String wanted) {
+            int colon = wanted.lastIndexOf(':');
+            boolean tagged = colon > wanted.lastIndexOf('/');
+            String repository = tagged ? wanted.substring(0, colon) : wanted;
+            return repository.equals(row.get("Repository"))
+                    && (!tagged || wanted.substring(colon + 1).equals(row.get("Tag")));
         }
 
         private List<Map<String, Object>> rows(Image image, Instant now) {

@@ -216,14 +216,16 @@ final class InspectionCommands {
     }
 
     @Command(name = "container", description = "Manage containers (prune, restart).",
-            subcommands = {InspectionCommands.Prune.class, LifecycleCommands.Restart.class})
+            subcommands = {InspectionCommands.Prune.class, LifecycleCommands.Restart.class,
+                QueryCommands.ContainerLs.class})
     static final class ContainerGroup implements Callable<Integer> {
         @ParentCommand
         Main main;
 
         @Override
         public Integer call() {
-            throw new ExitCodes.UserError("berth container needs a command: prune or restart");
+            throw new ExitCodes.UserError("berth container needs a command: ls, prune or "
+                    + "restart");
         }
     }
 

@@ -15,7 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -35,9 +37,17 @@ final class QueryCommands {
     }
 
     @Command(name = "ps", description = "List containers.")
-    static final class Ps implements Callable<Integer> {
-        @ParentCommand
-        Main main;
+    static class Ps implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"-n", "--last"}, description = "Show n last created containers "
+                + "(includes all states).")
+        Integer last;
+
+        @Option(names = {"-l", "--latest"}, description = "Show the latest created container "
+                + "(includes all states).")
+        boolean latest;
 
         @Option(names = {"-a", "--all"}, description = "Show all containers (default running).")
         boolean all;
@@ -59,9 +69,15 @@ final class QueryCommands {
         public Integer call() {
             Instant now = Instant.now();
             List<Map<String, Object>> rows = new ArrayList<>();
-            Engine engine = main.engine();
+            Engine engine = ((Main) spec.root().userObject()).engine();
             ContainerFilter filter = ContainerFilter.ofWords(filters);
-            for (Container c : engine.list(all || filter.asksForStatus())) {
+            int limit = latest ? 1 : last != null && last >= 0 ? last : -1;
+            List<Container> listed = engine.list(all || limit >= 0 || filter.asksForStatus());
+            if (limit >= 0) {
+                // Newest first, as listed; the last N created.
+                listed = listed.stream().filter(filter::matches).limit(limit).toList();
+            }
+            for (Container c : listed) {
                 if (!filter.matches(c)) {
                     continue;
                 }
@@ -73,6 +89,11 @@ final class QueryCommands {
             System.out.print(new TableFormat(layout, PS_HEADERS).render(rows));
             return 0;
         }
+    }
+
+    /** `container ls`, `container list` and `container ps`: ps under the container group. */
+    @Command(name = "ls", aliases = {"list", "ps"}, description = "List containers.")
+    static final class ContainerLs extends Ps {
     }
 
     @Command(name = "inspect", description = "Return low-level information on objects.")

@@ -38,6 +38,16 @@ public final class ContainerFilter {
             if (!KEYS.contains(e.getKey())) {
                 throw new InvalidRequestException("invalid filter '" + e.getKey() + "'");
             }
+            if (e.getKey().equals("exited")) {
+                e.getValue().stream().filter(v -> !v.matches("-?[0-9]+")).findFirst()
+                        .ifPresent(v -> {
+                            throw new InvalidRequestException("invalid filter 'exited=" + v
+                                    + "'");
+                        });
+            }
+            if (e.getKey().equals("name")) {
+                e.getValue().forEach(ContainerFilter::namePattern);
+            }
             if (e.getKey().equals("status")) {
                 e.getValue().stream().filter(s -> !STATUSES.contains(s)).findFirst()
                         .ifPresent(s -> {
@@ -70,7 +80,7 @@ public final class ContainerFilter {
 
     public boolean matches(Container c) {
         return any("id", c.id()::startsWith)
-                && any("name", n -> c.name().contains(n.startsWith("/") ? n.substring(1) : n))
+                && any("name", n -> namePattern(n).matcher(c.name()).find())
                 && any("status", c.status()::equals)
                 && any("ancestor", a -> sameImage(c.request().image(), a))
                 && any("exited", code -> !c.running() && "exited".equals(c.status())
@@ -86,6 +96,17 @@ public final class ContainerFilter {
     private boolean all(String key, Predicate<String> test) {
         List<String> wanted = values.get(key);
         return wanted == null || wanted.stream().allMatch(test);
+    }
+
+    /** docker matches a name filter as a regular expression, against the name without "/". */
+    private static java.util.regex.Pattern namePattern(String value) {
+        String v = value.startsWith("/") ? value.substring(1) : value;
+        try {
+            return java.util.regex.Pattern.compile(v.startsWith("^/") ? "^" + v.substring(2) : v);
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw new InvalidRequestException("invalid filter 'name=" + value + "': "
+                    + e.getDescription());
+        }
     }
 
     /** busybox and busybox:latest name one image. */

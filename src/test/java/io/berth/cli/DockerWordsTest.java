@@ -34,6 +34,10 @@ class DockerWordsTest {
         assertEquals(images, berth.run("images", "-a"));
         assertEquals(images, berth.run("image", "ls"));
         assertEquals(berth.run("images", "-q"), berth.run("image", "list", "-q"));
+        assertEquals(images, berth.run("images", "busybox"));
+        assertEquals(images, berth.run("images", "busybox:latest"));
+        assertEquals("", berth.run("images", "-q", "busybox:other").out());
+        assertEquals("", berth.run("images", "-q", "alpine").out());
     }
 
     @Test

@@ -47,6 +47,8 @@ class PsFilterTest {
         assertEquals("up", names("label=tier=web"));
         assertEquals("done,up", names("label=tier", "status=running", "status=exited"));
         assertEquals("up", names("name=u"));
+        assertEquals("up", names("name=^up$"), "a regular expression, as docker's");
+        assertEquals("", names("name=^u$"));
         assertEquals("done", names("exited=3"));
         assertEquals("", names("exited=0"));
         assertEquals("up", names("ancestor=busybox"), "running ones only without -a");
@@ -61,5 +63,16 @@ class PsFilterTest {
         assertEquals(new BerthCli.Result(1, "", "Error: invalid filter 'status=sleepy'\n"),
                 status);
         assertEquals(1, berth.run("ps", "-f", "nonsense").code());
+        assertEquals("Error: invalid filter 'exited=abc'\n",
+                berth.run("ps", "-f", "exited=abc").err());
+    }
+
+    @Test
+    void latestLastAndContainerLsListAsDockerDoes() {
+        assertEquals("done\n", berth.run("ps", "-l", "--format", "{{.Names}}").out());
+        assertEquals("done\nup\n", berth.run("ps", "-n", "2", "--format", "{{.Names}}").out());
+        assertEquals("up\n", berth.run("container", "ls", "--format", "{{.Names}}").out());
+        assertEquals(berth.run("ps", "-a"), berth.run("container", "list", "-a"));
+        assertEquals(berth.run("ps", "-a", "-q"), berth.run("container", "ps", "-a", "-q"));
     }
 }
