@@ -34,6 +34,7 @@ final class BridgeOwners {
                         + " --bridge-subnet");
             }
             if (!mine.equals(owner)) {
+                sweep();
                 Files.createDirectories(DIR, PosixFilePermissions.asFileAttribute(
                         PosixFilePermissions.fromString("rwxr-xr-x")));
                 Path temp = DIR.resolve("." + bridge + "." + ProcessHandle.current().pid());
@@ -44,6 +45,21 @@ final class BridgeOwners {
         } catch (IOException e) {
             throw new UncheckedIOException("claim bridge " + bridge + " in " + DIR + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** Claims of bridges that no longer exist (their roots deleted them) are dropped. */
+    private static void sweep() throws IOException {
+        if (!Files.isDirectory(DIR)) {
+            return;
+        }
+        try (var claims = Files.list(DIR)) {
+            for (Path claim : claims.toList()) {
+                String bridge = claim.getFileName().toString();
+                if (!bridge.startsWith(".") && !Files.exists(Path.of("/sys/class/net", bridge))) {
+                    Files.deleteIfExists(claim);
+                }
+            }
         }
     }
 
