@@ -893,12 +893,17 @@ static int open_terminal(const struct plan *p, int *master, struct shim_err *err
     return 0;
 }
 
+/* Every disposition back to its default: an ignored signal survives exec, and a shell started
+ * with SIGINT ignored (an engine started in the background, say) may not even trap it. */
 static void reset_signals(void)
 {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    signal(SIGPIPE, SIG_DFL);
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig != SIGKILL && sig != SIGSTOP)
+            signal(sig, SIG_DFL);
+    }
 }
 
 static int prepare(struct plan *p, int *master, struct shim_err *err)
