@@ -113,7 +113,9 @@ final class CommandServer implements AutoCloseable {
         try {
             String[] args = readArgs(request);
             served.incrementAndGet();
-            HangUp hangUp = watchForHangUp(request, Thread.currentThread());
+            SignalProxy.Target signals = new SignalProxy.Target();
+            SignalProxy.SERVED.set(signals);
+            HangUp hangUp = watchForHangUp(request, Thread.currentThread(), signals);
             try {
                 Frames frames = new Frames(new DataOutputStream(answer));
                 int code;
@@ -127,6 +129,7 @@ final class CommandServer implements AutoCloseable {
                 frames.exit(code);
             } finally {
                 hangUp.finish();
+                SignalProxy.SERVED.remove();
             }
             if (untilGone) {
                 hangUp.awaitGone();
@@ -144,15 +147,22 @@ final class CommandServer implements AutoCloseable {
      * Once the command has ended, the watch interrupts nothing: a slot's thread goes on to
      * serve the next client.
      */
-    private static HangUp watchForHangUp(DataInputStream in, Thread command) {
+    private static HangUp watchForHangUp(DataInputStream in, Thread command,
+            SignalProxy.Target signals) {
         HangUp hangUp = new HangUp(command);
         // A platform thread: a virtual one blocked reading a FIFO holds its carrier, and two
         // such watchers took both carriers of a 2-core machine from every other virtual
         // thread of the engine (a CNI plugin's stderr reader among them), so commands hung.
         Thread.ofPlatform().daemon(true).name("command-hangup").start(() -> {
             try {
-                while (in.read() >= 0) {
-                    // Nothing is expected; anything sent is ignored.
+                // After its command line a client sends only the signals it gets (sig-proxy).
+                for (int b = in.read(); b >= 0; b = in.read()) {
+                    if (b == Forward.SIGNAL) {
+                        int signal = in.read();
+                        if (signal > 0) {
+                            signals.deliver(signal);
+                        }
+                    }
                 }
             } catch (IOException e) {
                 // Closed by the command's end: the same as a hang-up, and then harmless.

@@ -32,6 +32,8 @@ public final class Forward {
     static final int STDOUT = 1;
     static final int STDERR = 2;
     static final int EXIT = 3;
+    /** Client to engine, after the command line: a signal it got, one byte of number next. */
+    static final int SIGNAL = 'S';
 
     private Forward() {
     }
@@ -86,6 +88,7 @@ public final class Forward {
             // Held open until we exit: its end tells the engine we are gone.
             FileOutputStream request = new FileOutputStream(new File(slot, "in"));
             sendArgs(request, args);
+            proxySignals(request, args);
             return readAnswer(new FileInputStream(new File(slot, "out")));
         }
         return null;
@@ -111,7 +114,47 @@ public final class Forward {
     static int relay(OutputStream request, InputStream answer, String[] args)
             throws IOException {
         sendArgs(request, args);
+        proxySignals(request, args);
         return readAnswer(answer);
+    }
+
+    /**
+     * INT, TERM and HUP go to the engine, which sends them on to a followed container (docker's
+     * sig-proxy) and otherwise ignores them; the answer says when to stop, as it does without.
+     */
+    private static void proxySignals(OutputStream request, String[] args) {
+        if (!"run".equals(verb(args))) {
+            return; // ^C ends this client, and its hang-up the engine's command
+        }
+        for (String name : new String[] {"INT", "TERM", "HUP"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), s -> {
+                    synchronized (request) {
+                        try {
+                            request.write(new byte[] {(byte) SIGNAL, (byte) s.getNumber()});
+                            request.flush();
+                        } catch (IOException e) {
+                            System.exit(128 + s.getNumber()); // the engine is gone
+                        }
+                    }
+                });
+            } catch (IllegalArgumentException e) {
+                // A signal the JVM keeps for itself: not proxied.
+            }
+        }
+    }
+
+    /** The first word after the global options (each of which takes a value). */
+    private static String verb(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("-")) {
+                return args[i];
+            }
+            if (!args[i].contains("=")) {
+                i++;
+            }
+        }
+        return null;
     }
 
     private static void sendArgs(OutputStream to, String[] args) throws IOException {

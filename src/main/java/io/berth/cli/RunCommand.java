@@ -40,12 +40,16 @@ final class RunCommand implements Callable<Integer>, ExitCodes.RunLike {
             throw new ExitCodes.UserError("the input device is not a TTY");
         }
         Engine.Started started = startOrRemove(engine, created, true);
-        if (follow(started.attachment(), flags.tty, flags.interactive,
-                (rows, columns) -> engine.resize(created.id(), rows, columns))) {
-            return 0;
+        // With a terminal, ^C reaches the container through it; without one, as a signal.
+        try (SignalProxy proxy = flags.tty ? null
+                : SignalProxy.to(started.container().pid())) {
+            if (follow(started.attachment(), flags.tty, flags.interactive,
+                    (rows, columns) -> engine.resize(created.id(), rows, columns))) {
+                return 0;
+            }
+            // With --rm the engine removes the container as it records the exit.
+            return engine.await(created.id());
         }
-        // With --rm the engine removes the container as it records the exit.
-        return engine.await(created.id());
     }
 
     /**

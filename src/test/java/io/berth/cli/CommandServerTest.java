@@ -146,6 +146,22 @@ class CommandServerTest {
     }
 
     @Test
+    void signalsTheClientGetsGoToTheContainerItFollows() throws Exception {
+        for (String signal : List.of("INT", "TERM")) {
+            Process p = client("run", "--rm", "--network", "none", "busybox", "sh", "-c",
+                    "trap 'echo got-" + signal + "; exit 3' " + signal
+                            + "; echo ready; sleep 30 & wait");
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    p.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("ready", out.readLine());
+            new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor();
+            assertEquals("got-" + signal, out.readLine(), "the container trapped it");
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+            assertEquals(3, p.exitValue(), "the client follows the container to its end");
+        }
+    }
+
+    @Test
     void aClientThatHangsUpEndsItsCommand() throws Exception {
         assertEquals(0, forward("run", "-d", "--name", "talker", "busybox", "sh", "-c",
                 "while true; do echo tick; sleep 0.2; done").code());
