@@ -13,8 +13,6 @@ import io.berth.store.StoreException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine;
@@ -39,7 +37,7 @@ public final class Main {
      * cost about 50 ms for all of them on every call; so only the verb being called is
      * registered, and all of them only for help and for words that are no verb.
      */
-    static final Map<String, Class<?>> COMMANDS = commands(
+    static final Map<String, Class<?>> COMMANDS = io.berth.oci.Verbs.of(
             "run", RunCommand.class, "create", RunCommand.Create.class,
             "start", LifecycleCommands.Start.class, "ps", QueryCommands.Ps.class,
             "inspect", QueryCommands.Inspect.class, "stop", LifecycleCommands.Stop.class,
@@ -214,41 +212,9 @@ public final class Main {
         command.getSubcommands().values().forEach(Main::addHelp);
     }
 
-    /**
-     * The verb of a command line when it is one of {@link #COMMANDS}: the first word that is
-     * neither a global option nor an option's value. Null for help, version, no verb, or a word
-     * that is no verb, which all need every command registered.
-     */
+    /** The verb of a command line when it is one of {@link #COMMANDS} (see Verbs). */
     static String verb(CommandSpec root, String... args) {
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("-") || arg.equals("-")) {
-                return COMMANDS.containsKey(arg) ? arg : null;
-            }
-            if (arg.equals("--")) {
-                return null;
-            }
-            OptionSpec option = arg.contains("=") ? null : root.findOption(arg);
-            if (option == null) {
-                continue;
-            }
-            if (option.usageHelp() || option.versionHelp()) {
-                return null;
-            }
-            if (option.arity().max() > 0) {
-                i++; // its value, which may look like a verb
-            }
-        }
-        return null;
-    }
-
-    /** {@code name, class, name, class, ...} as an ordered map. */
-    private static Map<String, Class<?>> commands(Object... namesAndClasses) {
-        Map<String, Class<?>> commands = new LinkedHashMap<>();
-        for (int i = 0; i < namesAndClasses.length; i += 2) {
-            commands.put((String) namesAndClasses[i], (Class<?>) namesAndClasses[i + 1]);
-        }
-        return Collections.unmodifiableMap(commands);
+        return io.berth.oci.Verbs.find(root, COMMANDS, args);
     }
 
     /**

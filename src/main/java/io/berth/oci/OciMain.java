@@ -10,13 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,7 +31,7 @@ public final class OciMain {
      * model of every registered command (annotation proxies, reflective accessors) on each
      * call, and another engine calls one verb per process, so only that one is built.
      */
-    static final Map<String, Class<?>> VERBS = verbs(
+    static final Map<String, Class<?>> VERBS = Verbs.of(
             "create", Lifecycle.Create.class, "start", Lifecycle.Start.class,
             "run", Lifecycle.Run.class, "kill", Lifecycle.Kill.class,
             "delete", Lifecycle.Delete.class, "pause", Lifecycle.Pause.class,
@@ -106,37 +104,8 @@ public final class OciMain {
         cli.addSubcommand(name, sub);
     }
 
-    /**
-     * The verb of a command line: the first word that is neither a global option nor an
-     * option's value. Null for help, version, no verb, or an unknown word, which all need
-     * every verb registered (for the usage text or picocli's own error).
-     */
     static String verb(CommandSpec root, String... args) {
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("-")) {
-                return VERBS.containsKey(arg) ? arg : null;
-            }
-            OptionSpec option = arg.contains("=") ? null : root.findOption(arg);
-            if (option == null) {
-                continue;
-            }
-            if (option.usageHelp() || option.versionHelp()) {
-                return null;
-            }
-            if (option.arity().max() > 0) {
-                i++; // its value, which may look like a verb
-            }
-        }
-        return null;
-    }
-
-    private static Map<String, Class<?>> verbs(Object... namesAndClasses) {
-        Map<String, Class<?>> verbs = new LinkedHashMap<>();
-        for (int i = 0; i < namesAndClasses.length; i += 2) {
-            verbs.put((String) namesAndClasses[i], (Class<?>) namesAndClasses[i + 1]);
-        }
-        return Collections.unmodifiableMap(verbs);
+        return Verbs.find(root, VERBS, args);
     }
 
     private int fail(CommandLine line, Exception e) {
