@@ -18,9 +18,7 @@ class DockerLogRotationTest {
 
     @BeforeAll
     static void startServiceAndLoadBusybox() {
-        berth = new ServiceUnderTest();
-        assertEquals(0, berth.docker("load", "-i", ServiceUnderTest.fixtures()
-                .resolve("busybox-docker-archive.tar").toString()).code());
+        berth = ServiceUnderTest.withBusybox();
     }
 
     @AfterAll

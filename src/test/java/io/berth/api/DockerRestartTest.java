@@ -17,10 +17,7 @@ class DockerRestartTest {
 
     @BeforeAll
     static void startServiceAndLoadBusybox() {
-        berth = new ServiceUnderTest();
-        ServiceUnderTest.Result load = berth.docker("load", "-i",
-                ServiceUnderTest.fixtures().resolve("busybox-docker-archive.tar").toString());
-        assertEquals(0, load.code(), load.err());
+        berth = ServiceUnderTest.withBusybox();
     }
 
     @AfterAll

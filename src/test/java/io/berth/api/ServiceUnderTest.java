@@ -56,6 +56,17 @@ final class ServiceUnderTest implements AutoCloseable {
         start();
     }
 
+    /** A service on a fresh root with the busybox fixture loaded through the docker CLI. */
+    static ServiceUnderTest withBusybox() {
+        ServiceUnderTest service = new ServiceUnderTest();
+        Result load = service.docker("load", "-i", fixtures().resolve("busybox-docker-archive.tar")
+                .toString());
+        if (load.code() != 0) {
+            throw new IllegalStateException("docker load of the busybox fixture: " + load.err());
+        }
+        return service;
+    }
+
     static Path fixtures() {
         return Path.of(System.getProperty("berth.fixtures", "../shared/fixtures"));
     }

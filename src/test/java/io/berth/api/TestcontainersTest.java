@@ -24,9 +24,7 @@ class TestcontainersTest {
 
     @BeforeAll
     static void startServiceAndLoadBusybox() {
-        berth = new ServiceUnderTest();
-        assertEquals(0, berth.docker("load", "-i", ServiceUnderTest.fixtures()
-                .resolve("busybox-docker-archive.tar").toString()).code());
+        berth = ServiceUnderTest.withBusybox();
     }
 
     @AfterAll
