@@ -30,7 +30,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* How long an idle reaper whose spawner still lives waits for more work before it exits. */
+/* How long an idle reaper waits for more work before it exits: briefly while its spawner
+ * lives; a while longer once orphaned (a CLI killed, or a JVM that never closed it), for the
+ * next CLI to find it, but not for ever (one of an earlier build is never found again). */
+#define ORPHAN_IDLE_MS 60000
 #define IDLE_MS 2000
 
 static int listen_on(const char *name, struct shim_err *err)
@@ -161,14 +164,15 @@ int reaper_run(void)
     while (1) {
         struct pollfd p[2] = {{sig_fd, POLLIN, 0}, {listen_fd, POLLIN, 0}};
         int idle = !has_children();
-        int n = poll(p, 2, idle && term ? 0 : idle && getppid() == spawner ? IDLE_MS : -1);
+        int timeout = !idle ? -1 : term ? 0 : getppid() == spawner ? IDLE_MS : ORPHAN_IDLE_MS;
+        int n = poll(p, 2, timeout);
         if (n < 0 && errno != EINTR)
             return 1;
         if (p[0].revents & POLLIN)
             term |= reap_all(sig_fd);
         if (p[1].revents & POLLIN)
             accept_one(listen_fd, sig_fd);
-        if ((term || (n == 0 && getppid() == spawner)) && !has_children())
+        if ((term || (n == 0 && idle)) && !has_children())
             return wind_down(listen_fd, sig_fd);
     }
 }
