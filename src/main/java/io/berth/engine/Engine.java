@@ -247,9 +247,11 @@ public final class Engine implements AutoCloseable {
         ContainerRecord record = byPolicy ? c.record() : c.record().withRestarts(0, false);
         leftovers.beforeStart();
         releaseRuntime(record);
-        NetworkAttach network = new NetworkAttach(record, image(record).config());
+        NetworkAttach network = null;
         try {
-            Spec spec = prepare(record);
+            Image image = image(record);
+            network = new NetworkAttach(record, image.config());
+            Spec spec = prepare(record, image);
             runtime.create(record.id(), files(record.id()).bundle(), spec,
                     createOptions(record), network::begin);
             network.await();
@@ -266,7 +268,9 @@ public final class Engine implements AutoCloseable {
                     started.startedAt(), null, 0, null);
             return new Started(view, attachment);
         } catch (RuntimeException e) {
-            network.awaitQuietly();
+            if (network != null) {
+                network.awaitQuietly();
+            }
             releaseRuntime(record);
             if (store.findById(record.id()).isEmpty()) {
                 files(record.id()).delete();
@@ -349,9 +353,8 @@ public final class Engine implements AutoCloseable {
      * Mounts the root filesystem, writes the container's /etc files and its config.json; returns
      * the spec written.
      */
-    private Spec prepare(ContainerRecord record) {
+    private Spec prepare(ContainerRecord record, Image image) {
         ContainerFiles files = files(record.id());
-        Image image = image(record);
         IdShift shift = record.usernsHostId() == null ? null
                 : new IdShift(record.usernsHostId(), USERNS_SIZE);
         files.create();
