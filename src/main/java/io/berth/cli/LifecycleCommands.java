@@ -6,9 +6,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** start, stop, restart, kill, rm and wait: docker's verbs on existing containers. */
 final class LifecycleCommands {
@@ -67,11 +70,8 @@ final class LifecycleCommands {
         }
     }
 
-    @Command(name = "stop", description = "Stop one or more running containers.")
-    static final class Stop implements Callable<Integer> {
-        @ParentCommand
-        Main main;
-
+    /** What stop and restart both take: -t, -s and the containers. */
+    static final class StopFlags {
         @Option(names = {"-t", "--time"}, description = "Seconds to wait before killing it.")
         Integer time;
 
@@ -81,13 +81,32 @@ final class LifecycleCommands {
         @Parameters(arity = "1..*", paramLabel = "CONTAINER")
         List<String> containers;
 
-        @Override
-        public Integer call() throws Exception {
-            Engine engine = main.engine();
-            return forEach(containers, c -> {
-                engine.stop(c, stopWait(engine, c, time), signal);
+        /** A stop of one container: how long it waits before KILL, and the signal to send. */
+        interface Stopping {
+            void apply(Engine engine, String container, Duration wait, String signal)
+                    throws InterruptedException;
+        }
+
+        /** Each container stopped (or restarted) in turn, its name printed as docker does. */
+        int forEach(Engine engine, Stopping stopping) throws Exception {
+            return LifecycleCommands.forEach(containers, c -> {
+                stopping.apply(engine, c, stopWait(engine, c, time), signal);
                 System.out.println(c);
             });
+        }
+    }
+
+    @Command(name = "stop", description = "Stop one or more running containers.")
+    static final class Stop implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Mixin
+        StopFlags flags;
+
+        @Override
+        public Integer call() throws Exception {
+            return flags.forEach(main.engine(), Engine::stop);
         }
     }
 
@@ -98,29 +117,18 @@ final class LifecycleCommands {
         return Duration.ofSeconds(Math.max(0, seconds));
     }
 
+    /** `berth restart` and `berth container restart`. */
     @Command(name = "restart", description = "Restart one or more containers.")
     static final class Restart implements Callable<Integer> {
-        /** Main for `berth restart`, the group for `berth container restart`. */
-        @ParentCommand
-        Object parent;
+        @Spec
+        CommandSpec spec;
 
-        @Option(names = {"-t", "--time"}, description = "Seconds to wait before killing it.")
-        Integer time;
-
-        @Option(names = {"-s", "--signal"}, description = "Signal to send to the container.")
-        String signal;
-
-        @Parameters(arity = "1..*", paramLabel = "CONTAINER")
-        List<String> containers;
+        @Mixin
+        StopFlags flags;
 
         @Override
         public Integer call() throws Exception {
-            Engine engine = parent instanceof Main m ? m.engine()
-                    : ((InspectionCommands.ContainerGroup) parent).main.engine();
-            return forEach(containers, c -> {
-                engine.restart(c, stopWait(engine, c, time), signal);
-                System.out.println(c);
-            });
+            return flags.forEach(((Main) spec.root().userObject()).engine(), Engine::restart);
         }
     }
 
