@@ -148,7 +148,7 @@ final class ImageCommands {
         public Integer call() {
             Instant now = Instant.now();
             List<Map<String, Object>> rows = new ArrayList<>();
-            Main main = (Main) spec.root().userObject();
+            Main main = Main.of(spec);
             for (Image image : main.engine().images().list()) {
                 rows.addAll(rows(image, now));
             }

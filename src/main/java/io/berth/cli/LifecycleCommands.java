@@ -128,7 +128,7 @@ final class LifecycleCommands {
 
         @Override
         public Integer call() throws Exception {
-            return flags.forEach(((Main) spec.root().userObject()).engine(), Engine::restart);
+            return flags.forEach(Main.of(spec).engine(), Engine::restart);
         }
     }
 

@@ -93,6 +93,11 @@ public final class Main {
     /** A warm engine lent by the service that runs this command line; not ours to close. */
     private Engine lent;
 
+    /** The berth command a (sub)command runs under, wherever it sits in the tree. */
+    static Main of(CommandSpec command) {
+        return (Main) command.root().userObject();
+    }
+
     /** The engine, opened on first use so that --help costs nothing. */
     Engine engine() {
         if (engine == null) {
@@ -241,7 +246,7 @@ public final class Main {
                 || e instanceof IllegalArgumentException
                 || e instanceof io.berth.runtime.ContainerStateException)) {
             message = e.getClass().getSimpleName() + ": " + message;
-            if (((Main) line.getCommandSpec().root().userObject()).logLevel == LogLevel.debug) {
+            if (of(line.getCommandSpec()).logLevel == LogLevel.debug) {
                 e.printStackTrace(err);
             }
         }

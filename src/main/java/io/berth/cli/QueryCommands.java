@@ -69,7 +69,7 @@ final class QueryCommands {
         public Integer call() {
             Instant now = Instant.now();
             List<Map<String, Object>> rows = new ArrayList<>();
-            Engine engine = ((Main) spec.root().userObject()).engine();
+            Engine engine = Main.of(spec).engine();
             ContainerFilter filter = ContainerFilter.ofWords(filters);
             int limit = latest ? 1 : last != null && last >= 0 ? last : -1;
             List<Container> listed = engine.list(all || limit >= 0 || filter.asksForStatus());

@@ -53,7 +53,7 @@ final class RegistryCommands {
         CommandSpec spec;
 
         Main main() {
-            return (Main) spec.root().userObject();
+            return Main.of(spec);
         }
 
         ImageStore images() {
