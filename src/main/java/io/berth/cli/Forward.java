@@ -15,6 +15,8 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The thin CLI: hands a command line to a resident engine (`berth system service`) on its
@@ -102,9 +104,9 @@ public final class Forward {
 
     private static int runAlone(String[] args) throws IOException, InterruptedException {
         String home = System.getProperty("berth.home", ".");
-        java.util.List<String> command = new java.util.ArrayList<>();
+        List<String> command = new ArrayList<>();
         command.add(Path.of(home, "bin", "berth").toString());
-        command.addAll(java.util.List.of(args));
+        command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         builder.environment().put("BERTH_NO_ENGINE", "1");
         return builder.start().waitFor();

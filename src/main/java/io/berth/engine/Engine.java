@@ -23,6 +23,7 @@ import io.berth.runtime.NoSuchContainerException;
 import io.berth.runtime.OciRuntime;
 import io.berth.runtime.RuntimeState;
 import io.berth.runtime.Status;
+import io.berth.spec.ImageConfig;
 import io.berth.spec.Spec;
 import io.berth.spec.SpecJson;
 import io.berth.store.ContainerRecord;
@@ -40,6 +41,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The engine: containers as users know them. Every front end (CLI, Docker API, OCI CLI, and a
@@ -290,12 +293,11 @@ public final class Engine implements AutoCloseable {
      */
     private final class NetworkAttach {
         private final ContainerRecord record;
-        private final io.berth.spec.ImageConfig image;
-        private final java.util.concurrent.CompletableFuture<Void> done =
-                new java.util.concurrent.CompletableFuture<>();
+        private final ImageConfig image;
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
         private volatile boolean begun;
 
-        NetworkAttach(ContainerRecord record, io.berth.spec.ImageConfig image) {
+        NetworkAttach(ContainerRecord record, ImageConfig image) {
             this.record = record;
             this.image = image;
         }
@@ -321,7 +323,7 @@ public final class Engine implements AutoCloseable {
             }
             try {
                 done.join();
-            } catch (java.util.concurrent.CompletionException e) {
+            } catch (CompletionException e) {
                 if (e.getCause() instanceof RuntimeException r) {
                     throw r;
                 }
@@ -334,7 +336,7 @@ public final class Engine implements AutoCloseable {
             if (begun) {
                 try {
                     done.join();
-                } catch (java.util.concurrent.CompletionException e) {
+                } catch (CompletionException e) {
                     // The start's own failure is the one reported.
                 }
             }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
@@ -39,8 +40,8 @@ final class BridgeOwners {
                         PosixFilePermissions.fromString("rwxr-xr-x")));
                 Path temp = DIR.resolve("." + bridge + "." + ProcessHandle.current().pid());
                 Files.writeString(temp, mine);
-                Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("claim bridge " + bridge + " in " + DIR + ": "

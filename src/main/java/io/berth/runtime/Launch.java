@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
 
 /**
  * One process creation (a container's or an exec's): has the reaper fork a monitor, answers
@@ -43,7 +44,7 @@ final class Launch {
     private ProcessId monitor;
     private InheritedStdio inherited;
     private Process direct;
-    private java.util.function.LongConsumer cloned;
+    private LongConsumer cloned;
 
     Launch(StateFolder folder, Reaper reaper, CgroupDriver cgroups, Sys sys,
             String cgroupsPath) {
@@ -72,7 +73,7 @@ final class Launch {
     }
 
     /** Who is told the process's pid as soon as it is known; null for no one. */
-    Launch whenCloned(java.util.function.LongConsumer listener) {
+    Launch whenCloned(LongConsumer listener) {
         this.cloned = listener;
         return this;
     }

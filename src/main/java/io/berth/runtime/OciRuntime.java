@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -123,7 +124,7 @@ public final class OciRuntime implements AutoCloseable {
      * It must return at once; null for no one to tell.
      */
     public RuntimeState create(String id, Path bundle, Spec spec, CreateOptions options,
-            java.util.function.LongConsumer cloned) {
+            LongConsumer cloned) {
         launch(id, bundle, spec, options, cloned);
         return state(id);
     }
@@ -138,7 +139,7 @@ public final class OciRuntime implements AutoCloseable {
     }
 
     private Launch launch(String id, Path bundle, Spec spec, CreateOptions options,
-            java.util.function.LongConsumer cloned) {
+            LongConsumer cloned) {
         checkId(id);
         Path absoluteBundle = bundle.toAbsolutePath().normalize();
         String cgroupsPath = cgroupsPath(spec, id);
