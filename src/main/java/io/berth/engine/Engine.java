@@ -677,7 +677,8 @@ public final class Engine implements AutoCloseable {
      */
     private void signal(Container c, int signal) {
         runtime.kill(c.id(), signal);
-        if ("paused".equals(c.status())) {
+        // Asked of the runtime, not of c: a first signal of the same stop has thawed it.
+        if (runtime.state(c.id()).status() == Status.PAUSED) {
             runtime.resume(c.id());
         }
     }
@@ -714,7 +715,11 @@ public final class Engine implements AutoCloseable {
         if (number == Signals.SIGKILL || number == Signals.SIGTERM) {
             markStopped(c);
         }
-        runtime.kill(c.id(), number);
+        if (number == Signals.SIGKILL) {
+            signal(c, number); // a paused one dies too, as docker's does
+        } else {
+            runtime.kill(c.id(), number);
+        }
     }
 
     /** A container a user stopped is not started again by its restart policy. */

@@ -53,6 +53,22 @@ class LivingContainerTest {
     }
 
     @Test
+    void aPausedContainerIsKilledAndStoppedToo() {
+        assertEquals(0, berth.run("run", "-d", "--name", "iced", "busybox", "sleep", "600")
+                .code());
+        assertEquals(0, berth.run("pause", "iced").code());
+        assertEquals(new BerthCli.Result(0, "iced\n", ""), berth.run("kill", "iced"));
+        assertEquals("137", berth.run("wait", "iced").line());
+        assertEquals(0, berth.run("start", "iced").code());
+        assertEquals(0, berth.run("pause", "iced").code());
+        BerthCli.Result stop = berth.run("stop", "-t", "1", "iced");
+        assertEquals(new BerthCli.Result(0, "iced\n", ""), stop);
+        assertEquals("exited", berth.run("inspect", "--format", "{{.State.Status}}", "iced")
+                .line());
+        assertEquals(0, berth.run("rm", "iced").code());
+    }
+
+    @Test
     void pauseFreezesAndPsShowsIt() {
         berth.run("run", "-d", "--name", "frozen", "busybox", "sleep", "600");
         assertEquals(0, berth.run("pause", "frozen").code());
