@@ -677,9 +677,17 @@ public final class Engine implements AutoCloseable {
      */
     private void signal(Container c, int signal) {
         runtime.kill(c.id(), signal);
-        // Asked of the runtime, not of c: a first signal of the same stop has thawed it.
-        if (runtime.state(c.id()).status() == Status.PAUSED) {
+        if ("paused".equals(c.status()) && stillPaused(c.id())) {
             runtime.resume(c.id());
+        }
+    }
+
+    /** Asked of the runtime, not of a view: a first signal of the same stop has thawed it. */
+    private boolean stillPaused(String id) {
+        try {
+            return runtime.state(id).status() == Status.PAUSED;
+        } catch (NoSuchContainerException e) {
+            return false; // finished and released by another client meanwhile
         }
     }
 
