@@ -1,5 +1,6 @@
 package io.berth.cli;
 
+import io.berth.convert.InvalidRequestException;
 import io.berth.engine.Engine;
 import io.berth.runtime.ContainerStartException;
 import io.berth.runtime.ExecSession;
@@ -50,8 +51,14 @@ final class ExecCommand implements Callable<Integer> {
             session = engine.exec(container, new Engine.ExecRequest(command, env, workdir, user,
                     tty, interactive, detach));
         } catch (ContainerStartException e) {
+            // docker's exec: 127 when the command is not found, else 126 (it could not run).
             System.err.println("berth: " + e.getMessage());
-            return e.exitCode();
+            return e.exitCode() == ExitCodes.NOT_FOUND ? ExitCodes.NOT_FOUND
+                    : ExitCodes.CANNOT_INVOKE;
+        } catch (InvalidRequestException e) {
+            // An unknown -u user or group: the exec cannot run, as docker says with 126.
+            System.err.println("Error: " + e.getMessage());
+            return ExitCodes.CANNOT_INVOKE;
         }
         try (session) {
             if (detach) {

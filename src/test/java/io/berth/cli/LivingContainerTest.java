@@ -37,6 +37,8 @@ class LivingContainerTest {
         assertEquals(id.substring(0, 12), lines[1], "the exec is in the container's uts ns");
         assertEquals(127, berth.run("exec", "host1", "nosuch").code());
         assertEquals(126, berth.run("exec", "host1", "/etc/passwd").code());
+        assertEquals(126, berth.run("exec", "-u", "nosuchuser", "host1", "id").code());
+        assertEquals(126, berth.run("exec", "-w", "/nonexistent", "host1", "pwd").code());
         berth.run("rm", "-f", "host1");
         assertEquals(1, berth.run("exec", "host1", "true").code());
     }
