@@ -250,7 +250,9 @@ public final class Main {
                 e.printStackTrace(err);
             }
         }
-        err.println("Error: " + message);
+        // docker prints a template's error as it is: "template parsing error: ...".
+        err.println(e instanceof io.berth.template.TemplateException ? message
+                : "Error: " + message);
         err.flush();
         return runLike ? ExitCodes.ENGINE : ExitCodes.FAILURE;
     }

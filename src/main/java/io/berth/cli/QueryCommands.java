@@ -8,6 +8,7 @@ import io.berth.engine.NotFoundException;
 import io.berth.image.Image;
 import io.berth.template.TableFormat;
 import io.berth.template.Template;
+import io.berth.template.TemplateException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,9 @@ final class QueryCommands {
             Map.entry("State", "STATE"), Map.entry("Size", "SIZE"), Map.entry("Names", "NAMES"),
             Map.entry("Labels", "LABELS"), Map.entry("Mounts", "MOUNTS"),
             Map.entry("Networks", "NETWORKS"));
+
+    /** The Go type of docker's ps rows, named in a template's error on a field they lack. */
+    static final String PS_ROW = "*formatter.ContainerContext";
 
     private QueryCommands() {
     }
@@ -81,14 +85,23 @@ final class QueryCommands {
                 if (!filter.matches(c)) {
                     continue;
                 }
-                rows.add(Inspection.psRow(c, c.running() ? engine.endpoints(c.id()) : List.of(),
-                        !noTrunc, now));
+                Map<String, Object> row = Inspection.psRow(c, c.running()
+                        ? engine.endpoints(c.id()) : List.of(), !noTrunc, now);
+                row.put("Label", label(c));
+                rows.add(row);
             }
             String layout = quiet ? "{{.ID}}"
                     : format == null || format.equals("table") ? PS_TABLE : format;
-            System.out.print(new TableFormat(layout, PS_HEADERS).render(rows));
+            System.out.print(new TableFormat(layout, PS_HEADERS).rowsOf(PS_ROW).render(rows));
             return 0;
         }
+    }
+
+    /** docker's {@code {{.Label "key"}}}: one label's value, empty when it is not set. */
+    private static Template.Method label(Container c) {
+        Map<String, String> labels = c.request().labels();
+        return args -> labels == null || args.isEmpty() ? ""
+                : labels.getOrDefault(String.valueOf(args.get(0)), "");
     }
 
     /** `container ls`, `container list` and `container ps`: ps under the container group. */
@@ -112,8 +125,16 @@ final class QueryCommands {
 
         @Override
         public Integer call() {
-            Template template = format == null ? null : Template.parse(format);
+            InspectFormat template;
+            try {
+                template = format == null ? null : new InspectFormat(format);
+            } catch (TemplateException e) {
+                // docker's inspect takes a template that does not parse for a usage error.
+                System.err.println(e.getMessage());
+                return ExitCodes.USAGE;
+            }
             List<Object> found = new ArrayList<>();
+            StringBuilder out = new StringBuilder();
             int code = 0;
             for (String name : names) {
                 Optional<Object> object = lookup(name);
@@ -121,15 +142,28 @@ final class QueryCommands {
                     System.err.println("Error: No such object: " + name);
                     code = ExitCodes.FAILURE;
                 } else if (template != null) {
-                    System.out.println(template.execute(object.get()));
+                    code = render(template, object.get(), out) ? code : ExitCodes.FAILURE;
                 } else {
                     found.add(object.get());
                 }
             }
             if (template == null) {
                 System.out.println(GoJson.indent(found));
+            } else {
+                // docker writes a lone newline when nothing rendered.
+                System.out.print(out.isEmpty() ? "\n" : out);
             }
             return code;
+        }
+
+        private static boolean render(InspectFormat template, Object object, StringBuilder out) {
+            try {
+                out.append(template.render(object)).append('\n');
+                return true;
+            } catch (TemplateException e) {
+                System.err.println(e.getMessage());
+                return false;
+            }
         }
 
         private Optional<Object> lookup(String name) {

@@ -214,6 +214,7 @@ public final class Inspection {
         row.put("Size", "0B");
         row.put("Names", c.name());
         row.put("Labels", labels(c.request()));
+        row.put("LocalVolumes", "0");
         row.put("Mounts", "");
         row.put("Networks", String.join(",", endpoints.stream().map(Endpoint::network)
                 .toList()));

@@ -1,0 +1,105 @@
+package io.berth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.berth.api.ApiService;
+import io.berth.engine.EngineConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Differences from docker that fresh users found, each checked on the berth CLI and, where the
+ * docker CLI decides what is printed, against the real docker CLI 28 talking to Berth's API
+ * service on the same root.
+ */
+@Tag("privileged")
+class DockerParityTest {
+    private static final Path DOCKER = Path.of("/usr/local/bin/docker");
+    private static BerthCli berth;
+    private static ApiService service;
+    private static Path socket;
+
+    @BeforeAll
+    static void start() {
+        berth = BerthCli.withBusybox();
+        socket = berth.dir.resolve("d.sock");
+        service = ApiService.start(new EngineConfig(berth.root, berth.runroot,
+                Path.of(System.getProperty("berth.shim")), new EngineConfig.Bridge(berth.bridge,
+                        berth.subnet)), socket, "0.1.0-test");
+    }
+
+    @AfterAll
+    static void cleanUp() throws IOException {
+        if (service != null) {
+            service.close();
+        }
+        berth.close();
+    }
+
+    /** The docker CLI on this test's service. */
+    private static BerthCli.Result docker(String... args) {
+        List<String> argv = new ArrayList<>(List.of(DOCKER.toString()));
+        argv.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.PIPE);
+        pb.environment().put("DOCKER_HOST", "unix://" + socket);
+        pb.environment().put("DOCKER_CONFIG", berth.dir.resolve("docker-config").toString());
+        pb.environment().remove("DOCKER_API_VERSION");
+        Path errFile = berth.dir.resolve("docker-stderr");
+        pb.redirectError(errFile.toFile());
+        try {
+            Process p = pb.start();
+            p.getOutputStream().close();
+            // stderr goes to a file, so reading stdout to its end cannot block on it.
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                throw new AssertionError("docker " + args[0] + " did not finish in 60 s");
+            }
+            return new BerthCli.Result(p.exitValue(), out, Files.readString(errFile));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The same command line through docker and through berth: the same output and code. */
+    private static BerthCli.Result same(String... args) {
+        BerthCli.Result viaDocker = docker(args);
+        BerthCli.Result viaBerth = berth.run(args);
+        assertEquals(viaDocker, viaBerth, String.join(" ", args));
+        return viaBerth;
+    }
+
+    @Test
+    void anUnknownFieldFailsAsDockersInspectAndPsDoWhileAMissingMapKeyPrintsNoValue() {
+        assertEquals(0, berth.run("create", "--name", "fields", "--network", "none", "busybox",
+                "true").code());
+
+        assertEquals(new BerthCli.Result(1, "\n", "template parsing error: template: :1:2: "
+                + "executing \"\" at <.Nope>: map has no entry for key \"Nope\"\n"),
+                same("inspect", "--format", "{{.Nope}}", "fields"));
+        assertEquals(new BerthCli.Result(0, "<no value>\n", ""),
+                same("inspect", "--format", "{{.Config.Labels.nope}}", "fields"));
+        same("inspect", "--format", "{{.Name}} {{.State.Nope}}", "fields");
+        same("inspect", "--format", "{{.HostConfig.LogConfig.Config.nope}}", "fields");
+        same("inspect", "--format", "{{.Nope", "fields");
+
+        assertEquals(new BerthCli.Result(1, "", "failed to execute template: template: :1:2: "
+                + "executing \"\" at <.Nope>: can't evaluate field Nope in type "
+                + "*formatter.ContainerContext\n"), same("ps", "-a", "--format", "{{.Nope}}"));
+        same("ps", "-a", "--format", "{{.Labels.nope}}");
+        same("ps", "-a", "--format", "{{.Names}} {{.LocalVolumes}} {{.Label \"x\"}}");
+        assertEquals(0, berth.run("rm", "fields").code());
+    }
+}
