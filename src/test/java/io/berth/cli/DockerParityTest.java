@@ -102,4 +102,30 @@ class DockerParityTest {
         same("ps", "-a", "--format", "{{.Names}} {{.LocalVolumes}} {{.Label \"x\"}}");
         assertEquals(0, berth.run("rm", "fields").code());
     }
+
+    /**
+     * The docker CLI 28 sends --tail as it is, and dockerd reads a value that is not a number as
+     * "all" (strconv.Atoi fails, tail becomes -1); Berth's service does the same for the docker
+     * CLI. The berth CLI refuses such a value instead, with one line and exit 1, as the
+     * project's rule for bad input asks.
+     */
+    @Test
+    void logsTailTakesAllMinusOneAndNumbersAndRefusesAnythingElse() {
+        assertEquals(0, berth.run("run", "--name", "tails", "--network", "none", "busybox",
+                "sh", "-c", "echo a; echo b; echo c").code());
+
+        assertEquals(new BerthCli.Result(0, "a\nb\nc\n", ""), same("logs", "--tail", "all",
+                "tails"));
+        assertEquals(new BerthCli.Result(0, "a\nb\nc\n", ""), same("logs", "--tail", "-1",
+                "tails"));
+        assertEquals(new BerthCli.Result(0, "b\nc\n", ""), same("logs", "--tail", "2", "tails"));
+        assertEquals(new BerthCli.Result(0, "", ""), same("logs", "-n", "0", "tails"));
+        for (String bad : new String[] {"abc", "1.5", " 2", ""}) {
+            assertEquals(new BerthCli.Result(1, "", "Error: invalid value for --tail: " + bad
+                    + "\n"), berth.run("logs", "--tail", bad, "tails"), bad);
+            assertEquals(new BerthCli.Result(0, "a\nb\nc\n", ""), docker("logs", "--tail", bad,
+                    "tails"), "the service reads it as dockerd does: " + bad);
+        }
+        assertEquals(0, berth.run("rm", "tails").code());
+    }
 }
