@@ -2,6 +2,7 @@ package io.berth.cli;
 
 import io.berth.engine.Container;
 import io.berth.engine.ContainerFilter;
+import io.berth.engine.ContainerSize;
 import io.berth.engine.Engine;
 import io.berth.engine.Inspection;
 import io.berth.engine.NotFoundException;
@@ -62,12 +63,20 @@ final class QueryCommands {
         @Option(names = "--no-trunc", description = "Don't truncate output.")
         boolean noTrunc;
 
+        @Option(names = {"-s", "--size"}, description = "Display total file sizes.")
+        boolean size;
+
         @Option(names = "--format", description = "Format output using a Go template.")
         String format;
 
         @Option(names = {"-f", "--filter"}, description = "Filter output: id, name, status, "
                 + "label, ancestor, exited (e.g. status=exited).")
         List<String> filters = new ArrayList<>();
+
+        /** Sizes cost a walk of each writable layer: docker takes them when shown only. */
+        private boolean wantsSize() {
+            return !quiet && (size || format != null && format.contains(".Size"));
+        }
 
         @Override
         public Integer call() {
@@ -88,13 +97,24 @@ final class QueryCommands {
                 Map<String, Object> row = Inspection.psRow(c, c.running()
                         ? engine.endpoints(c.id()) : List.of(), !noTrunc, now);
                 row.put("Label", label(c));
+                if (wantsSize()) {
+                    row.put("Size", sizeColumn(engine.size(c)));
+                }
                 rows.add(row);
             }
+            boolean plainTable = format == null || format.equals("table");
             String layout = quiet ? "{{.ID}}"
-                    : format == null || format.equals("table") ? PS_TABLE : format;
+                    : plainTable ? (size ? PS_TABLE + "\t{{.Size}}" : PS_TABLE) : format;
             System.out.print(new TableFormat(layout, PS_HEADERS).rowsOf(PS_ROW).render(rows));
             return 0;
         }
+    }
+
+    /** docker's SIZE: "2B (virtual 4.26MB)", the writable layer and the whole root. */
+    static String sizeColumn(ContainerSize size) {
+        String rw = ImageCommands.humanSize(size.rw());
+        return size.rootFs() > 0 ? rw + " (virtual " + ImageCommands.humanSize(size.rootFs())
+                + ")" : rw;
     }
 
     /** docker's {@code {{.Label "key"}}}: one label's value, empty when it is not set. */

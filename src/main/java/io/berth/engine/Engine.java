@@ -520,6 +520,16 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * docker's SizeRw and SizeRootFs of a container: its writable layer's bytes, and those with
+     * its image's (0 for an image removed since).
+     */
+    public ContainerSize size(Container c) {
+        long rw = files(c.id()).layerSize();
+        long image = images.find(c.record().imageId()).map(Image::size).orElse(0L);
+        return new ContainerSize(rw, rw + image);
+    }
+
+    /**
      * docker system prune, with {@code allImages} (-a) every image no container uses rather
      * than the dangling ones only.
      */

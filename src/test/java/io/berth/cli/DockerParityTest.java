@@ -1,6 +1,7 @@
 package io.berth.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.berth.api.ApiService;
 import io.berth.engine.EngineConfig;
@@ -127,5 +128,27 @@ class DockerParityTest {
                     "tails"), "the service reads it as dockerd does: " + bad);
         }
         assertEquals(0, berth.run("rm", "tails").code());
+    }
+
+    @Test
+    void psSizeShowsTheWritableLayerAndTheVirtualTotal() {
+        assertEquals(0, berth.run("run", "--name", "sized", "--network", "none", "busybox",
+                "sh", "-c", "printf hello > /greeting").code());
+        long image = Long.parseLong(berth.run("image", "inspect", "--format", "{{.Size}}",
+                "busybox").line());
+        String expected = "5B (virtual " + ImageCommands.humanSize(image + 5) + ")";
+
+        assertEquals(new BerthCli.Result(0, "sized\t" + expected + "\n", ""), same("ps", "-a",
+                "--filter", "name=sized", "--format", "{{.Names}}\t{{.Size}}"));
+        same("ps", "-a", "-s", "--filter", "name=sized", "--format", "table {{.Names}}\t{{.Size}}");
+        List<String> table = berth.run("ps", "-a", "-s", "--filter", "name=sized").out()
+                .lines().toList();
+        assertEquals(2, table.size(), table.toString());
+        assertTrue(table.get(0).endsWith("NAMES     SIZE"), table.get(0));
+        assertTrue(table.get(1).endsWith("sized     " + expected), table.get(1));
+        assertEquals("0B", berth.run("ps", "-a", "--filter", "name=sized", "--format",
+                "{{json .}}").line().replaceAll(".*\"Size\":\"([^\"]*)\".*", "$1"),
+                "not measured unless asked");
+        assertEquals(0, berth.run("rm", "sized").code());
     }
 }
