@@ -1,6 +1,7 @@
 package io.berth.cli;
 
 import io.berth.convert.ContainerRequest;
+import io.berth.convert.ExposedPorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,6 +83,9 @@ final class CreateFlags {
 
     @Option(names = {"-p", "--publish"}, description = "Publish a container's port(s) to the host.")
     List<String> publish = new ArrayList<>();
+
+    @Option(names = "--expose", description = "Expose a port or a range of ports.")
+    List<String> expose = new ArrayList<>();
 
     @Option(names = {"-P", "--publish-all"},
             description = "Publish all exposed ports to random ports.")
@@ -166,6 +170,7 @@ final class CreateFlags {
                 .stopTimeout(stopTimeout)
                 .publish(nullIfEmpty(publish))
                 .publishAll(publishAll)
+                .expose(ExposedPorts.parse(expose))
                 .networkAliases(nullIfEmpty(networkAliases))
                 .extraHosts(nullIfEmpty(addHosts))
                 .dns(nullIfEmpty(dns))

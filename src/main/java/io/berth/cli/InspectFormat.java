@@ -21,6 +21,9 @@ final class InspectFormat {
             "NetworkSettings.Ports", "NetworkSettings.Networks", "GraphDriver.Data",
             "ContainerConfig.Labels", "Labels", "Options", "IPAM.Options", "Containers");
 
+    /** Go maps that docker's JSON leaves out when empty but its typed value still has. */
+    private static final List<String> OMITTED_MAPS = List.of("Config.ExposedPorts");
+
     private final Template template;
 
     /** @throws TemplateException as docker's {@code template parsing error: ...} */
@@ -53,14 +56,14 @@ final class InspectFormat {
         Object copy = copy(object);
         if (copy instanceof Map<?, ?> root) {
             for (String path : GO_MAPS) {
-                markMap(root, path.split("\\."));
+                markMap(root, path.split("\\."), OMITTED_MAPS.contains(path));
             }
         }
         return copy;
     }
 
     @SuppressWarnings("unchecked")
-    private static void markMap(Map<?, ?> root, String[] path) {
+    private static void markMap(Map<?, ?> root, String[] path, boolean evenIfOmitted) {
         Map<String, Object> parent = (Map<String, Object>) root;
         for (int i = 0; i < path.length - 1; i++) {
             if (!(parent.get(path[i]) instanceof Map<?, ?> next)) {
@@ -71,6 +74,8 @@ final class InspectFormat {
         String last = path[path.length - 1];
         if (parent.get(last) instanceof Map<?, ?> map) {
             parent.put(last, new GoMap(map));
+        } else if (evenIfOmitted && !parent.containsKey(last)) {
+            parent.put(last, new GoMap(Map.of()));
         }
     }
 

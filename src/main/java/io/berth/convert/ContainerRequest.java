@@ -13,7 +13,8 @@ import java.util.Map;
  * <p>Namespace modes follow docker's words: {@code ""} or {@code "private"} for a new one,
  * {@code "host"} to share the host's; network also takes {@code "none"}, {@code "bridge"} and
  * {@code "container:ID"} or a user network's name; userns takes {@code "auto"}; timens (Berth's
- * own) {@code "private"}. Ports are docker's {@code -p} strings, parsed by the network layer.
+ * own) {@code "private"}. Ports are docker's {@code -p} strings, parsed by the network layer;
+ * expose holds the ports the container exposes beyond its image's, each as {@code 80/tcp}.
  * consoleSize is docker's [rows, columns] for a terminal's first size.
  *
  * <p>Resources and privileges keep the names and units of docker's HostConfig: memory sizes in
@@ -50,6 +51,7 @@ public record ContainerRequest(
         Integer stopTimeout,
         List<String> publish,
         boolean publishAll,
+        List<String> expose,
         List<String> networkAliases,
         List<String> extraHosts,
         List<String> dns,
@@ -112,6 +114,7 @@ public record ContainerRequest(
         b.stopTimeout = stopTimeout;
         b.publish = publish;
         b.publishAll = publishAll;
+        b.expose = expose;
         b.networkAliases = networkAliases;
         b.extraHosts = extraHosts;
         b.dns = dns;
@@ -181,6 +184,7 @@ public record ContainerRequest(
         private Integer stopTimeout;
         private List<String> publish;
         private boolean publishAll;
+        private List<String> expose;
         private List<String> networkAliases;
         private List<String> extraHosts;
         private List<String> dns;
@@ -244,6 +248,7 @@ public record ContainerRequest(
         public Builder stopTimeout(Integer v) { stopTimeout = v; return this; }
         public Builder publish(List<String> v) { publish = v; return this; }
         public Builder publishAll(boolean v) { publishAll = v; return this; }
+        public Builder expose(List<String> v) { expose = v; return this; }
         public Builder networkAliases(List<String> v) { networkAliases = v; return this; }
         public Builder extraHosts(List<String> v) { extraHosts = v; return this; }
         public Builder dns(List<String> v) { dns = v; return this; }
@@ -284,9 +289,9 @@ public record ContainerRequest(
             return new ContainerRequest(name, image, cmd, entrypoint, env, workingDir, user,
                     hostname, domainname, tty, openStdin, labels, autoRemove, pidMode, ipcMode,
                     utsMode, networkMode, cgroupnsMode, usernsMode, timensMode, stopSignal,
-                    stopTimeout, publish, publishAll, networkAliases, extraHosts, dns, dnsSearch,
-                    dnsOptions, macAddress, ipAddress, init, restartPolicy, consoleSize, memory,
-                    memorySwap, memoryReservation, nanoCpus, cpuShares, cpuQuota, cpuPeriod,
+                    stopTimeout, publish, publishAll, expose, networkAliases, extraHosts, dns,
+                    dnsSearch, dnsOptions, macAddress, ipAddress, init, restartPolicy, consoleSize,
+                    memory, memorySwap, memoryReservation, nanoCpus, cpuShares, cpuQuota, cpuPeriod,
                     cpusetCpus, cpusetMems, pidsLimit, blkioWeight, ulimits, shmSize, oomScoreAdj,
                     sysctls, devices, privileged, capAdd, capDrop, securityOpt, readonlyRootfs,
                     tmpfs, logDriver, logOpts, binds);

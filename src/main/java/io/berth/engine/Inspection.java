@@ -58,9 +58,11 @@ public final class Inspection {
         m.put("HostConfig", hostConfig(req));
         m.put("GraphDriver", Map.of("Name", "overlay", "Data", paths));
         m.put("Mounts", mounts(req));
-        m.put("Config", config(c, req));
+        ImageConfig image = engine.imageConfig(c);
+        List<String> exposed = ContainerNetworks.exposed(req, image);
+        m.put("Config", config(c, req, exposed));
         m.put("NetworkSettings", networkSettings(c.running() ? engine.endpoints(c.id())
-                : List.of(), engine.imageConfig(c)));
+                : List.of(), exposed));
         return m;
     }
 
@@ -123,7 +125,8 @@ public final class Inspection {
         return h;
     }
 
-    private static Map<String, Object> config(Container c, ContainerRequest req) {
+    private static Map<String, Object> config(Container c, ContainerRequest req,
+            List<String> exposed) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("Hostname", SpecConverter.hostname(c.id(), req));
         m.put("Domainname", orDefault(req.domainname(), ""));
@@ -131,6 +134,12 @@ public final class Inspection {
         m.put("AttachStdin", req.openStdin());
         m.put("AttachStdout", true);
         m.put("AttachStderr", true);
+        if (!exposed.isEmpty()) {
+            // docker leaves ExposedPorts out when there are none.
+            Map<String, Object> ports = new LinkedHashMap<>();
+            exposed.forEach(p -> ports.put(p, Map.of()));
+            m.put("ExposedPorts", ports);
+        }
         m.put("Tty", req.tty());
         m.put("OpenStdin", req.openStdin());
         m.put("StdinOnce", req.openStdin());
@@ -157,13 +166,11 @@ public final class Inspection {
     }
 
     private static Map<String, Object> networkSettings(List<Endpoint> endpoints,
-            ImageConfig image) {
+            List<String> exposed) {
         Map<String, Object> n = new LinkedHashMap<>();
         Endpoint first = endpoints.isEmpty() ? null : endpoints.get(0);
         List<PortMapping> published = new ArrayList<>();
         endpoints.forEach(e -> published.addAll(e.ports()));
-        List<String> exposed = image == null || image.exposedPorts() == null ? List.of()
-                : List.copyOf(image.exposedPorts().keySet());
         n.put("Bridge", "");
         n.put("SandboxID", "");
         n.put("Ports", PublishedPorts.inspect(published, exposed));

@@ -151,4 +151,33 @@ class DockerParityTest {
                 "not measured unless asked");
         assertEquals(0, berth.run("rm", "sized").code());
     }
+
+    @Test
+    void exposedPortsShowInInspectAndArePublishedByPublishAll() {
+        String exposed = "{\"7000/tcp\":{},\"7100/udp\":{},\"7101/udp\":{}}";
+        for (String name : new String[] {"exposed-cli", "exposed-api"}) {
+            String[] run = {"run", "-d", "--name", name, "--expose", "7000", "--expose",
+                    "7100-7101/udp", "--expose", "7000/tcp", "-P", "busybox", "sleep", "60"};
+            BerthCli.Result started = name.endsWith("cli") ? berth.run(run) : docker(run);
+            assertEquals(0, started.code(), started.err());
+            assertEquals(exposed, berth.run("inspect", "--format", "{{json .Config.ExposedPorts}}",
+                    name).line());
+            List<String> ports = berth.run("port", name).out().lines().map(l -> l.split(" ")[0])
+                    .sorted().toList();
+            assertEquals(List.of("7000/tcp", "7100/udp", "7101/udp"), ports, name);
+            assertEquals(0, berth.run("rm", "-f", name).code());
+        }
+
+        String before = berth.run("ps", "-aq").out();
+        for (String bad : new String[] {"70000", "80:80", "8000-7000", "80/xtp", "http"}) {
+            BerthCli.Result r = berth.run("create", "--expose", bad, "busybox", "true");
+            assertEquals(125, r.code(), bad);
+            assertTrue(r.err().startsWith("Error: invalid "), r.err());
+        }
+        assertEquals(before, berth.run("ps", "-aq").out(), "nothing made");
+        assertEquals("map[]", berth.run("create", "--name", "unexposed", "--network",
+                "none", "busybox", "true").code() == 0 ? berth.run("inspect", "--format",
+                "{{.Config.ExposedPorts}}", "unexposed").line() : "create failed");
+        assertEquals(0, berth.run("rm", "unexposed").code());
+    }
 }
