@@ -68,7 +68,7 @@ final class ContainerRoutes {
         events.container("create", c, Map.of());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("Id", c.id());
-        answer.put("Warnings", List.of());
+        answer.put("Warnings", Engine.warnings(request));
         ex.json(201, answer);
     }
 

@@ -62,10 +62,21 @@ final class ContainerNetworks {
             lookup.apply(req.networkMode().substring("container:".length()));
         }
         boolean publishes = !ports(req, image).isEmpty();
-        if (publishes && name == null) {
+        if (publishes && name == null && !"host".equals(req.networkMode())) {
             throw new InvalidRequestException("conflicting options: port publishing and the "
                     + "container type network mode " + req.networkMode());
         }
+    }
+
+    /**
+     * What docker warns of at create and does anyway: ports published on the host's own
+     * network, where the container's ports are the host's already and -p maps nothing.
+     */
+    static List<String> warnings(ContainerRequest req) {
+        boolean published = req.publish() != null && !req.publish().isEmpty();
+        return published && "host".equals(req.networkMode())
+                ? List.of("Published ports are discarded when using host network mode")
+                : List.of();
     }
 
     /** The /proc path of the network namespace a container: mode joins, else null. */

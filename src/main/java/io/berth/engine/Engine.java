@@ -169,6 +169,14 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Creates a container: a record, a name and a folder; no process yet. */
+    /**
+     * The warnings docker gives for a request it creates anyway (create's Warnings; the CLI
+     * prints each as {@code WARNING: ...}).
+     */
+    public static List<String> warnings(ContainerRequest request) {
+        return ContainerNetworks.warnings(request);
+    }
+
     public Container create(ContainerRequest request) {
         Image image = images.find(request.image()).orElseThrow(() -> missing(request.image()));
         String id = Names.newId();

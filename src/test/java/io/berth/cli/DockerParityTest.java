@@ -180,4 +180,14 @@ class DockerParityTest {
                 "{{.Config.ExposedPorts}}", "unexposed").line() : "create failed");
         assertEquals(0, berth.run("rm", "unexposed").code());
     }
+
+    @Test
+    void publishingOnTheHostNetworkWarnsAndRunsAsDockerDoes() {
+        String warning = "WARNING: Published ports are discarded when using host network mode\n";
+        assertEquals(new BerthCli.Result(0, "hi\n", warning), same("run", "--rm", "--network",
+                "host", "-p", "8080:80", "busybox", "echo", "hi"));
+        BerthCli.Result none = berth.run("create", "--network", "none", "-p", "8080:80",
+                "busybox", "true");
+        assertEquals(125, none.code(), "other modes still refuse: " + none);
+    }
 }
