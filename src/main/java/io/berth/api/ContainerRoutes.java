@@ -223,7 +223,7 @@ final class ContainerRoutes {
                 throw new ApiException(409, "You cannot remove a running container " + c.id()
                         + ". Stop the container before attempting removal or force remove");
             }
-            e.remove(c.id(), force);
+            e.remove(c.id(), force, ex.request().flag("v"));
             exits.removed(c);
             attaches.removed(c.id());
             events.container("destroy", c, Map.of());

@@ -31,6 +31,7 @@ record CreateBody(
         @JsonProperty("StopTimeout") Integer stopTimeout,
         @JsonProperty("MacAddress") String macAddress,
         @JsonProperty("ExposedPorts") Map<String, Object> exposedPorts,
+        @JsonProperty("Volumes") Map<String, Object> volumes,
         @JsonProperty("HostConfig") HostConfig hostConfig,
         @JsonProperty("NetworkingConfig") NetworkingConfig networkingConfig) {
 
@@ -148,6 +149,8 @@ record CreateBody(
                 .logDriver(blank(log.type()))
                 .logOpts(log.config() == null || log.config().isEmpty() ? null : log.config())
                 .binds(binds(host))
+                .volumes(volumes == null || volumes.isEmpty() ? null
+                        : List.copyOf(volumes.keySet()))
                 .networkAliases(endpoint == null ? null : empty(endpoint.aliases()))
                 .ipAddress(endpoint == null || endpoint.ipamConfig() == null ? null
                         : blank(endpoint.ipamConfig().ipv4Address()))

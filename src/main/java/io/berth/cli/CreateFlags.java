@@ -127,8 +127,8 @@ final class CreateFlags {
     @Option(names = "--log-opt", description = "Log driver options: max-size=10m, max-file=3.")
     List<String> logOpts = new ArrayList<>();
 
-    @Option(names = {"-v", "--volume"}, description = "Bind mount a host folder or file: "
-            + "/host/path:/container/path[:ro].")
+    @Option(names = {"-v", "--volume"}, description = "Bind mount a host folder or file "
+            + "(/host/path:/container/path[:ro]), or an anonymous volume (/container/path).")
     List<String> volumes = new ArrayList<>();
 
     @Option(names = "--mount", description = "A mount: type=bind,source=/host/path,"
@@ -183,17 +183,21 @@ final class CreateFlags {
                 .logDriver(logDriver)
                 .logOpts(logOptMap())
                 .binds(binds())
+                .volumes(nullIfEmpty(volumes.stream().filter(v -> !v.contains(":")).toList()))
                 .consoleSize(tty ? terminalSize() : null))
                 .build();
     }
 
     /**
-     * -v as given (a host path starting with "." taken from the working folder, as docker's
-     * CLI does), then each --mount as the same kind of string.
+     * -v with a source as given (a host path starting with "." taken from the working folder,
+     * as docker's CLI does), then each --mount as the same kind of string.
      */
     private List<String> binds() {
         List<String> binds = new ArrayList<>();
         for (String volume : volumes) {
+            if (!volume.contains(":")) {
+                continue;
+            }
             binds.add(volume.startsWith(".") && volume.contains(":")
                     ? Path.of(volume.substring(0, volume.indexOf(':'))).toAbsolutePath()
                             .normalize() + volume.substring(volume.indexOf(':'))

@@ -162,6 +162,10 @@ final class LifecycleCommands {
                 description = "Force the removal of a running container.")
         boolean force;
 
+        @Option(names = {"-v", "--volumes"},
+                description = "Remove anonymous volumes associated with the container.")
+        boolean volumes;
+
         @Parameters(arity = "1..*", paramLabel = "CONTAINER")
         List<String> containers;
 
@@ -169,7 +173,7 @@ final class LifecycleCommands {
         public Integer call() throws Exception {
             Engine engine = main.engine();
             return forEach(containers, c -> {
-                engine.remove(c, force);
+                engine.remove(c, force, volumes);
                 System.out.println(c);
             });
         }

@@ -22,7 +22,8 @@ import java.util.Map;
  * memory), nanoCpus in billionths of a CPU, pidsLimit 0 or -1 for unlimited, sysctls and tmpfs
  * (destination to options) as maps. securityOpt holds docker's strings ({@code
  * seccomp=unconfined}, {@code seccomp=<profile JSON>}, {@code no-new-privileges}). binds are
- * docker's HostConfig.Binds strings, {@code /host/path:/container/path[:ro]}.
+ * docker's HostConfig.Binds strings, {@code /host/path:/container/path[:ro]}; volumes are
+ * docker's Config.Volumes, the container paths that get an anonymous volume each.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -86,7 +87,8 @@ public record ContainerRequest(
         Map<String, String> tmpfs,
         String logDriver,
         Map<String, String> logOpts,
-        List<String> binds) {
+        List<String> binds,
+        List<String> volumes) {
 
     /** A builder holding this request's every field, to change a few (docker update). */
     public Builder toBuilder() {
@@ -150,6 +152,7 @@ public record ContainerRequest(
         b.logDriver = logDriver;
         b.logOpts = logOpts;
         b.binds = binds;
+        b.volumes = volumes;
         return b;
     }
 
@@ -220,6 +223,7 @@ public record ContainerRequest(
         private String logDriver;
         private Map<String, String> logOpts;
         private List<String> binds;
+        private List<String> volumes;
 
         private Builder(String image) {
             this.image = image;
@@ -284,6 +288,7 @@ public record ContainerRequest(
         public Builder logDriver(String v) { logDriver = v; return this; }
         public Builder logOpts(Map<String, String> v) { logOpts = v; return this; }
         public Builder binds(List<String> v) { binds = v; return this; }
+        public Builder volumes(List<String> v) { volumes = v; return this; }
 
         public ContainerRequest build() {
             return new ContainerRequest(name, image, cmd, entrypoint, env, workingDir, user,
@@ -294,7 +299,7 @@ public record ContainerRequest(
                     memory, memorySwap, memoryReservation, nanoCpus, cpuShares, cpuQuota, cpuPeriod,
                     cpusetCpus, cpusetMems, pidsLimit, blkioWeight, ulimits, shmSize, oomScoreAdj,
                     sysctls, devices, privileged, capAdd, capDrop, securityOpt, readonlyRootfs,
-                    tmpfs, logDriver, logOpts, binds);
+                    tmpfs, logDriver, logOpts, binds, volumes);
         }
     }
 }

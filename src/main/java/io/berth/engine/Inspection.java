@@ -57,7 +57,7 @@ public final class Inspection {
         m.put("ExecIDs", null);
         m.put("HostConfig", hostConfig(req));
         m.put("GraphDriver", Map.of("Name", "overlay", "Data", paths));
-        m.put("Mounts", mounts(req));
+        m.put("Mounts", mounts(req, engine.volumeMounts(c)));
         ImageConfig image = engine.imageConfig(c);
         List<String> exposed = ContainerNetworks.exposed(req, image);
         m.put("Config", config(c, req, exposed));
@@ -82,8 +82,9 @@ public final class Inspection {
         return s;
     }
 
-    /** docker's Mounts: one entry a bind. */
-    private static List<Map<String, Object>> mounts(ContainerRequest req) {
+    /** docker's Mounts: one entry a bind, then one an anonymous volume. */
+    private static List<Map<String, Object>> mounts(ContainerRequest req,
+            List<Engine.VolumeMount> volumes) {
         List<Map<String, Object>> mounts = new ArrayList<>();
         for (Binds.Bind b : Binds.parse(req)) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -93,6 +94,18 @@ public final class Inspection {
             m.put("Mode", b.readOnly() ? "ro" : "");
             m.put("RW", !b.readOnly());
             m.put("Propagation", b.propagation());
+            mounts.add(m);
+        }
+        for (Engine.VolumeMount v : volumes) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("Type", "volume");
+            m.put("Name", v.name());
+            m.put("Source", v.data().toString());
+            m.put("Destination", v.destination());
+            m.put("Driver", "local");
+            m.put("Mode", "");
+            m.put("RW", true);
+            m.put("Propagation", "");
             mounts.add(m);
         }
         return mounts;
@@ -146,7 +159,14 @@ public final class Inspection {
         m.put("Env", req.env());
         m.put("Cmd", req.cmd());
         m.put("Image", req.image());
-        m.put("Volumes", null);
+        List<String> volumes = Binds.volumes(req);
+        if (volumes.isEmpty()) {
+            m.put("Volumes", null);
+        } else {
+            Map<String, Object> paths = new LinkedHashMap<>();
+            volumes.forEach(v -> paths.put(v, Map.of()));
+            m.put("Volumes", paths);
+        }
         m.put("WorkingDir", orDefault(req.workingDir(), ""));
         m.put("Entrypoint", req.entrypoint());
         m.put("OnBuild", null);
@@ -221,7 +241,7 @@ public final class Inspection {
         row.put("Size", "0B");
         row.put("Names", c.name());
         row.put("Labels", labels(c.request()));
-        row.put("LocalVolumes", "0");
+        row.put("LocalVolumes", String.valueOf(Binds.volumes(c.request()).size()));
         row.put("Mounts", "");
         row.put("Networks", String.join(",", endpoints.stream().map(Endpoint::network)
                 .toList()));

@@ -190,4 +190,52 @@ class DockerParityTest {
                 "busybox", "true");
         assertEquals(125, none.code(), "other modes still refuse: " + none);
     }
+
+    @Test
+    void anAnonymousVolumeOutlivesRmButNotRmVOrPrune() throws IOException {
+        for (String name : new String[] {"anon-cli", "anon-api"}) {
+            String[] run = {"run", "--name", name, "--network", "none", "-v", "/data",
+                    "busybox", "sh", "-c", "echo kept > /data/f"};
+            BerthCli.Result r = name.endsWith("cli") ? berth.run(run) : docker(run);
+            assertEquals(0, r.code(), r.err());
+            String volume = berth.run("inspect", "--format", "{{range .Mounts}}{{.Type}} "
+                    + "{{.Name}} {{.Source}} {{.Destination}} {{.RW}}{{end}}", name).line();
+            String[] fields = volume.split(" ");
+            assertEquals("volume", fields[0], volume);
+            assertTrue(fields[1].matches("[0-9a-f]{64}"), volume);
+            Path data = berth.root.resolve("volumes").resolve(fields[1]).resolve("_data");
+            assertEquals(data + " /data true", fields[2] + " " + fields[3] + " " + fields[4]);
+            assertEquals("kept\n", Files.readString(data.resolve("f")));
+            assertEquals("{\"/data\":{}} 1", berth.run("inspect", "--format",
+                    "{{json .Config.Volumes}}", name).line() + " " + berth.run("ps", "-a",
+                    "--filter", "name=" + name, "--format", "{{.LocalVolumes}}").line());
+
+            assertTrue(same("volume", "ls").out().contains("local     " + fields[1] + "\n"));
+            BerthCli.Result inUse = same("volume", "rm", fields[1]);
+            assertEquals(1, inUse.code());
+            assertTrue(inUse.err().startsWith("Error response from daemon: remove " + fields[1]
+                    + ": volume is in use - ["), inUse.err());
+
+            if (name.endsWith("cli")) {
+                assertEquals(0, berth.run("rm", name).code());
+                assertTrue(Files.isDirectory(data), "plain rm keeps the volume");
+                assertEquals(new BerthCli.Result(0, "Deleted Volumes:\n" + fields[1]
+                        + "\n\nTotal reclaimed space: 5B\n", ""),
+                        berth.run("volume", "prune", "-f"));
+            } else {
+                assertEquals(0, docker("rm", "-v", name).code());
+            }
+            assertTrue(Files.notExists(data.getParent()), name + ": the volume is gone");
+        }
+
+        assertEquals(0, berth.run("run", "--rm", "--network", "none", "-v", "/scratch",
+                "busybox", "true").code());
+        assertEquals(new BerthCli.Result(0, "", ""), same("volume", "ls", "-q"),
+                "--rm takes its anonymous volumes along");
+        BerthCli.Result bad = berth.run("create", "-v", "relative", "busybox", "true");
+        assertEquals(125, bad.code(), bad.toString());
+        assertEquals("", berth.run("volume", "ls", "-q").out());
+        assertEquals(new BerthCli.Result(1, "", "Error response from daemon: get nope: no such "
+                + "volume\n"), same("volume", "rm", "nope"));
+    }
 }
