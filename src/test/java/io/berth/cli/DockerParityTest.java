@@ -238,4 +238,19 @@ class DockerParityTest {
         assertEquals(new BerthCli.Result(1, "", "Error response from daemon: get nope: no such "
                 + "volume\n"), same("volume", "rm", "nope"));
     }
+
+    @Test
+    void statsOfAStoppedContainerIsARowOfZeros() {
+        assertEquals(0, berth.run("create", "--name", "resting", "--network", "none", "busybox",
+                "true").code());
+        BerthCli.Result stats = same("stats", "--no-stream", "resting");
+        List<String> lines = stats.out().lines().toList();
+        assertEquals(2, lines.size(), stats.toString());
+        assertTrue(lines.get(1).matches("[0-9a-f]{12} +resting +0\\.00% +0B / 0B +0\\.00% "
+                + "+0B / 0B +0B / 0B +0"), lines.get(1));
+        assertEquals(new BerthCli.Result(0, "resting 0.00% 0B / 0B 0\n", ""), same("stats",
+                "--no-stream", "--format", "{{.Name}} {{.CPUPerc}} {{.MemUsage}} {{.PIDs}}",
+                "resting"));
+        assertEquals(0, berth.run("rm", "resting").code());
+    }
 }
