@@ -586,6 +586,9 @@ public final class Engine implements AutoCloseable {
     /** Freezes every process of a running container (docker pause). */
     public void pause(String nameOrId) {
         Container c = get(nameOrId);
+        if ("paused".equals(c.status())) {
+            throw new ConflictException("Container " + c.id() + " is already paused");
+        }
         if (!"running".equals(c.status())) {
             throw new ConflictException("Container " + c.id() + " is not running");
         }
@@ -1125,10 +1128,7 @@ public final class Engine implements AutoCloseable {
      * @param user docker's --user (name or uid, optional :group), or null for the container's
      */
     public ExecSession exec(String nameOrId, ExecSpec spec, String user) {
-        Container c = get(nameOrId);
-        if (!"running".equals(c.status())) {
-            throw new ConflictException("container " + c.id() + " is not running");
-        }
+        Container c = execTarget(nameOrId);
         ExecSpec merged = spec;
         if (spec.env() != null) {
             Spec config = SpecJson.read(files(c.id()).bundle().resolve("config.json"));
@@ -1144,6 +1144,22 @@ public final class Engine implements AutoCloseable {
             merged = merged.withUser(resolved.uid(), resolved.gid());
         }
         return runtime.exec(c.id(), merged);
+    }
+
+    /**
+     * The container an exec may run in: a running one. dockerd's words otherwise, naming a
+     * paused container as the caller named it.
+     */
+    public Container execTarget(String nameOrId) {
+        Container c = get(nameOrId);
+        if ("paused".equals(c.status())) {
+            throw new ConflictException("Container " + nameOrId
+                    + " is paused, unpause the container before exec");
+        }
+        if (!"running".equals(c.status())) {
+            throw new ConflictException("container " + c.id() + " is not running");
+        }
+        return c;
     }
 
     /** Connects a running container to one more network (docker network connect). */

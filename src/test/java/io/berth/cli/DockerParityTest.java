@@ -253,4 +253,21 @@ class DockerParityTest {
                 "resting"));
         assertEquals(0, berth.run("rm", "resting").code());
     }
+
+    @Test
+    void execAndPauseOfAPausedContainerAreRefusedInDockersWords() {
+        String id = berth.run("run", "-d", "--name", "frozen", "--network", "none", "busybox",
+                "sleep", "120").line();
+        assertEquals(0, berth.run("pause", "frozen").code());
+
+        assertEquals(new BerthCli.Result(1, "", "Error response from daemon: Container frozen is "
+                + "paused, unpause the container before exec\n"), same("exec", "frozen", "true"));
+        assertEquals(new BerthCli.Result(1, "", "Error response from daemon: Container " + id
+                + " is already paused\n"), same("pause", "frozen"));
+        assertEquals("paused", berth.run("inspect", "--format", "{{.State.Status}}", "frozen")
+                .line());
+        assertEquals(0, berth.run("unpause", "frozen").code());
+        assertEquals(new BerthCli.Result(0, "ok\n", ""), same("exec", "frozen", "echo", "ok"));
+        assertEquals(0, berth.run("rm", "-f", "frozen").code());
+    }
 }
