@@ -172,7 +172,6 @@ public final class Engine implements AutoCloseable {
         return new NotFoundException("Unable to find image '" + image + "' locally");
     }
 
-    /** Creates a container: a record, a name and a folder; no process yet. */
     /**
      * The warnings docker gives for a request it creates anyway (create's Warnings; the CLI
      * prints each as {@code WARNING: ...}).
@@ -181,6 +180,7 @@ public final class Engine implements AutoCloseable {
         return ContainerNetworks.warnings(request);
     }
 
+    /** Creates a container: a record, a name and a folder; no process yet. */
     public Container create(ContainerRequest request) {
         Image image = images.find(request.image()).orElseThrow(() -> missing(request.image()));
         String id = Names.newId();
