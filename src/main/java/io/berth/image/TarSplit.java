@@ -49,7 +49,8 @@ final class TarSplit {
     }
 
     /**
-     * Sits right below the tar reader and sees every byte of the tar. After the reader returns
+     * Sits below the tar reader, with nothing that buffers between, and sees every byte of
+     * the tar. After the reader returns
      * a regular file's header, {@link #content} says that the next {@code size} bytes are that
      * file's content: they are left out of the skeleton, whoever reads them.
      */
