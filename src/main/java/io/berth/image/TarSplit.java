@@ -50,9 +50,9 @@ final class TarSplit {
 
     /**
      * Sits below the tar reader, with nothing that buffers between, and sees every byte of
-     * the tar. After the reader returns
-     * a regular file's header, {@link #content} says that the next {@code size} bytes are that
-     * file's content: they are left out of the skeleton, whoever reads them.
+     * the tar. After the reader returns a regular file's header, {@link #content} says that
+     * the next {@code size} bytes are that file's content: they are left out of the skeleton,
+     * whoever reads them.
      */
     static final class Recorder extends FilterInputStream {
         private final DataOutputStream skeleton;
