@@ -26,6 +26,8 @@ final class RawPaxXattrs extends FilterInputStream {
     private static final int LIMIT = 4 << 20;
 
     private final ByteArrayOutputStream window = new ByteArrayOutputStream();
+    /** Xattrs of global ('g') headers: they hold for every later entry. */
+    private final Map<String, byte[]> global = new HashMap<>();
     private long position;
     private long windowStart;
     private boolean capturing;
@@ -49,7 +51,14 @@ final class RawPaxXattrs extends FilterInputStream {
         capturing = false;
         byte[] bytes = window.toByteArray();
         window.reset();
-        return parse(bytes, (int) ((BLOCK - windowStart % BLOCK) % BLOCK));
+        Map<String, byte[]> own = parse(bytes, (int) ((BLOCK - windowStart % BLOCK) % BLOCK),
+                global);
+        if (global.isEmpty()) {
+            return own;
+        }
+        Map<String, byte[]> all = new HashMap<>(global);
+        all.putAll(own);
+        return all;
     }
 
     @Override
@@ -108,9 +117,9 @@ final class RawPaxXattrs extends FilterInputStream {
     /**
      * Walks the headers in {@code bytes} from the first block boundary that holds a valid
      * header (what comes before it is the previous entry's padding), collecting the 'x'
-     * records, until the entry's own header.
+     * records, until the entry's own header; a 'g' header's go to {@code global}.
      */
-    static Map<String, byte[]> parse(byte[] bytes, int firstBlock) {
+    static Map<String, byte[]> parse(byte[] bytes, int firstBlock, Map<String, byte[]> global) {
         Map<String, byte[]> found = new HashMap<>();
         int at = firstBlock;
         boolean synced = false;
@@ -128,10 +137,12 @@ final class RawPaxXattrs extends FilterInputStream {
             if (size < 0 || size > bytes.length) {
                 break;
             }
+            int length = (int) Math.min(size, bytes.length - at - BLOCK);
             if (type == 'x') {
-                records(bytes, at + BLOCK, (int) Math.min(size, bytes.length - at - BLOCK),
-                        found);
-            } else if (type != 'L' && type != 'K' && type != 'g') {
+                records(bytes, at + BLOCK, length, found);
+            } else if (type == 'g') {
+                records(bytes, at + BLOCK, length, global);
+            } else if (type != 'L' && type != 'K') {
                 break; // the entry itself
             }
             at += BLOCK + (int) ((size + BLOCK - 1) / BLOCK * BLOCK);

@@ -158,6 +158,10 @@ class LayerContentTest {
         Path layer = unpack("""
                 def raw(h):
                     return bytes.fromhex(h).decode('utf-8', 'surrogateescape')
+                g = tarfile.TarInfo.create_pax_global_header(
+                    {'SCHILY.xattr.user.everywhere': raw('ff00fe')})
+                t.fileobj.write(g)
+                t.offset += len(g)
                 i = info('bin/ping', tarfile.REGTYPE, mode=0o755)
                 i.pax_headers = {'SCHILY.xattr.security.capability': raw('%s'),
                                  'SCHILY.xattr.user.bin': raw('%s'),
@@ -178,6 +182,9 @@ class LayerContentTest {
                 "security.capability")));
         assertNull(sys.lgetxattr(layer.resolve("between").toString(), "user.bin"),
                 "one entry's xattrs are not another's");
+        assertEquals("ff00fe", hex(sys.lgetxattr(layer.resolve("between").toString(),
+                "user.everywhere")), "a global header's hold for every entry");
+        assertEquals("ff00fe", hex(sys.lgetxattr(ping, "user.everywhere")));
     }
 
     @Test
