@@ -11,7 +11,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.net.StandardProtocolFamily;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -486,9 +485,6 @@ public final class OciRuntime implements AutoCloseable {
      * as runc does), its monitor, its cgroup and its state folder.
      */
     public void delete(String id, boolean force) {
-        if (discardUnfinished(id)) {
-            return;
-        }
         StateFolder folder = existing(id);
         StateFolder.Stored stored = folder.readState();
         Status status = status(folder, stored);
@@ -503,34 +499,6 @@ public final class OciRuntime implements AutoCloseable {
             LifecycleHooks.runReported("poststop", hooks.poststop(), LifecycleHooks.stateJson(
                     id, Status.STOPPED.ociName(), 0, stored.bundle(), stored.annotations()));
         }
-    }
-
-    /**
-     * Removes the folder of a create that never wrote its state (its caller died between the
-     * monitor's start and the state file, as a CLI killed while it attached the network does),
-     * once no monitor answers on its socket any more: the monitor ends its process itself when
-     * its caller goes away before go. A create still under way has a monitor that listens, or
-     * no socket yet, and is left alone. Returns whether such a folder was removed.
-     */
-    private boolean discardUnfinished(String id) {
-        if (id == null || !ID.matcher(id).matches()) {
-            return false;
-        }
-        StateFolder folder = new StateFolder(stateRoot.resolve(id));
-        if (folder.exists() || !Files.exists(folder.socket())) {
-            return false;
-        }
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            MonitorSocket.connect(channel, folder.socket());
-            return false; // a monitor still serves it: a create under way
-        } catch (IOException e) {
-            // Refused: its monitor is gone.
-        }
-        if (folder.exists()) {
-            return false; // the create finished meanwhile
-        }
-        folder.remove();
-        return true;
     }
 
     /** The hooks of a container's bundle; none when the bundle went first. */
