@@ -63,6 +63,15 @@ class ContainerLifecycleTest {
     }
 
     @Test
+    void argumentsAndEnvironmentKeepTheirNewlinesTabsAndBackslashes() {
+        // A multi-line `sh -c` script and a certificate-like value, as docker passes them.
+        BerthCli.Result r = berth.run("run", "--rm", "-e", "CERT=-----BEGIN\nab\tc\\d",
+                "busybox", "sh", "-c", "echo one\necho \"two\tthree\"\nprintf '%s|' \"$CERT\"");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("one\ntwo\tthree\n-----BEGIN\nab\tc\\d|", r.out());
+    }
+
+    @Test
     void aDetachedContainerHasItsOwnNamespacesAndSharesUserAndTime() throws Exception {
         BerthCli.Result r = berth.run("run", "-d", "--name", "iso", "busybox", "sleep", "600");
         assertEquals(0, r.code(), r.err());
