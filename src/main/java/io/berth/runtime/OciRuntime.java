@@ -148,6 +148,12 @@ public final class OciRuntime implements AutoCloseable {
                 .cachingSeccompIn(stateRoot.resolve(".seccomp"));
         plan.render(); // refuses a bad config.json before anything is made
         StateFolder folder = makeFolder(id);
+        try {
+            refuseBusyCgroup(cgroupsPath);
+        } catch (ContainerStartException e) {
+            folder.remove();
+            throw e;
+        }
         Launch launch = new Launch(folder, reaper, cgroups, sys, cgroupsPath)
                 .inheriting(options.inherited()).whenCloned(cloned);
         Spec.Hooks hooks = spec.hooks();
@@ -582,6 +588,26 @@ public final class OciRuntime implements AutoCloseable {
         } catch (InvalidSpecException | UncheckedIOException e) {
             throw new ContainerStartException("read bundle " + bundle + ": " + e.getMessage(),
                     Errno.EINVAL, e);
+        }
+    }
+
+    /**
+     * A cgroup that already holds processes belongs to another container (the same id in
+     * another state root, or a config.json naming someone else's cgroup): joining it would
+     * mix two containers' limits, and deleting either would kill the other. Refused, as runc
+     * refuses a non-empty cgroup.
+     */
+    private void refuseBusyCgroup(String cgroupsPath) {
+        List<Long> pids;
+        try {
+            pids = cgroups.pids(cgroupsPath);
+        } catch (RuntimeException e) {
+            return; // no such cgroup yet, the usual case
+        }
+        if (!pids.isEmpty()) {
+            throw new ContainerStartException("cgroup " + cgroupsPath + " already holds "
+                    + pids.size() + " process(es) of another container: choose another id or "
+                    + "linux.cgroupsPath", Errno.EBUSY);
         }
     }
 
