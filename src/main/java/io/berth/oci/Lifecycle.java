@@ -259,8 +259,8 @@ final class Lifecycle {
         private ExecSpec fromProcessFile() {
             Spec.Process p;
             try {
-                p = SpecJson.mapper().readValue(process.toFile(), Spec.Process.class);
-            } catch (java.io.IOException e) {
+                p = SpecJson.readProcess(process);
+            } catch (java.io.UncheckedIOException | io.berth.spec.InvalidSpecException e) {
                 throw new IllegalArgumentException("read " + process + ": " + e.getMessage(), e);
             }
             if (p.args() == null || p.args().isEmpty()) {
