@@ -1,11 +1,13 @@
 package io.berth.cli;
 
+import io.berth.oci.OciMain;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -16,6 +18,8 @@ import java.util.List;
 public final class Training {
     private static final List<String> FAILED = new ArrayList<>();
     private static String work;
+    /** Set while training the OCI command line's own cache: oci verbs go straight to OciMain. */
+    private static boolean ociOnly;
 
     private Training() {
     }
@@ -27,6 +31,10 @@ public final class Training {
      * so that its runs on the default network never touch the host's real default bridge.
      */
     public static void main(String[] args) {
+        if (args[0].equals("--oci")) {
+            trainOci(args[1]);
+            return;
+        }
         work = args[0];
         String[] roots = {"--root", work + "/root", "--runroot", work + "/run",
             "--bridge-name", args[1], "--bridge-subnet", args[2]};
@@ -34,6 +42,26 @@ public final class Training {
         System.setErr(new PrintStream(OutputStream.nullOutputStream()));
         try {
             train(roots);
+        } finally {
+            System.setErr(err);
+        }
+        if (!FAILED.isEmpty()) {
+            err.println("training: these commands failed: " + FAILED);
+            System.exit(1);
+        }
+    }
+
+    /**
+     * The training of the OCI command line's own cache (bin/berth starts {@code berth oci}
+     * straight into OciMain): the oci verbs alone, through OciMain as bin/berth calls it.
+     */
+    private static void trainOci(String folder) {
+        work = folder;
+        ociOnly = true;
+        PrintStream err = System.err;
+        System.setErr(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            oci(folder);
         } finally {
             System.setErr(err);
         }
@@ -121,7 +149,10 @@ public final class Training {
         String[] args = new String[roots.length + command.length];
         System.arraycopy(roots, 0, args, 0, roots.length);
         System.arraycopy(command, 0, args, roots.length, command.length);
-        if (Main.run(args) != 0) {
+        // roots is {"oci", ...} there: OciMain takes what follows the word oci.
+        int code = ociOnly ? OciMain.run(Arrays.copyOfRange(args, 1, args.length))
+                : Main.run(args);
+        if (code != 0) {
             // A command that fails here leaves its path out of the cache, silently slow later.
             FAILED.add(String.join(" ", command));
         }

@@ -75,6 +75,14 @@ public final class OciMain {
         return runtime;
     }
 
+    /**
+     * {@code berth oci ...} started by bin/berth straight into this class, with an AOT cache of
+     * its own: none of berth's other commands, its engine or its store is loaded.
+     */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
     /** Runs one {@code berth oci ...} command line (without the word oci). */
     public static int run(String... args) {
         OciMain main = new OciMain();

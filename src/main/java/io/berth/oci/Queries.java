@@ -1,10 +1,9 @@
 package io.berth.oci;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.runtime.RuntimeState;
 import io.berth.spec.Capability;
 import io.berth.spec.Spec;
-import io.berth.spec.SpecJson;
+import io.berth.spec.JsonWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -44,8 +43,7 @@ final class Queries {
 
         @Override
         public Integer call() throws IOException {
-            JsonNode state = SpecJson.mapper().readTree(oci.runtime().stateJson(id));
-            out(command).println(Json.pretty(state));
+            out(command).println(JsonWriter.prettyCopy(oci.runtime().stateJson(id)));
             return OciMain.OK;
         }
     }
