@@ -113,7 +113,25 @@ public final class Training {
         run(root, "create", "--bundle", bundle, "aot-oci");
         run(root, "state", "aot-oci");
         run(root, "start", "aot-oci");
+        awaitExit(Path.of(work, "oci", "aot-oci", "exit"));
         run(root, "delete", "--force", "aot-oci");
+    }
+
+    /**
+     * Waits for /bin/true's exit file, so that delete --force finds it stopped and kills
+     * nothing: whether it had to was a race, and a kill links libc through FFM, whose classes
+     * were then in the cache (and loaded by every later call) or not, from one training to the
+     * next. A kill pays for that link itself.
+     */
+    private static void awaitExit(Path exit) {
+        for (int i = 0; i < 500 && !Files.exists(exit); i++) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** What people type every day, beside run. */
