@@ -117,7 +117,12 @@ public final class OciMain {
     }
 
     private void register(CommandLine cli, Model.Verb verb) {
-        CommandLine sub = new CommandLine(verb.spec(this));
+        CommandSpec spec = verb.spec(this);
+        if (spec.findOption("--help") == null) {
+            spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+                    .description("Show this help message and exit.").build());
+        }
+        CommandLine sub = new CommandLine(spec);
         if (verb.name().equals("exec")) {
             sub.setStopAtPositional(true); // the process's own arguments follow the id
         }

@@ -296,6 +296,17 @@ class OciCommandLineTest {
     }
 
     @Test
+    void everyVerbPrintsItsOwnHelpWithoutAnId() throws Exception {
+        Call create = oci("create", "--help");
+        assertEquals(0, create.code(), create.err());
+        assertTrue(create.out().contains("--bundle=<bundle>"), create.out());
+        assertTrue(create.out().contains("--pid-file=<pidFile>"), create.out());
+        Call kill = oci("kill", "-h");
+        assertEquals(0, kill.code(), kill.err());
+        assertTrue(kill.out().contains("<signal>"), kill.out());
+    }
+
+    @Test
     void theHandBuiltModelListsEveryVerbAndRefusesAMissingIdOrAnUnknownOption() throws Exception {
         Call help = oci("--help");
         assertEquals(0, help.code());
