@@ -101,12 +101,18 @@ class OciCommandLineTest {
 
     /** Runs `berth oci --root ROOT args...` in its own JVM, stdout and stderr to files. */
     private Call oci(String... args) throws Exception {
+        List<String> words = new ArrayList<>(List.of("oci", "--root", root.toString()));
+        words.addAll(List.of(args));
+        return berth(words.toArray(String[]::new));
+    }
+
+    /** Runs `berth args...` in its own JVM, stdout and stderr to files. */
+    private Call berth(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
                 "-Dberth.shim=" + System.getProperty("berth.shim"),
-                "-cp", System.getProperty("java.class.path"), "io.berth.cli.Main", "oci",
-                "--root", root.toString()));
+                "-cp", System.getProperty("java.class.path"), "io.berth.cli.Main"));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(work, "out", ".txt");
         Path err = Files.createTempFile(work, "err", ".txt");
@@ -293,6 +299,24 @@ class OciCommandLineTest {
         JsonNode features = SpecJson.mapper().readTree(oci("features").out());
         assertTrue(features.get("hooks").toString().contains("createRuntime"));
         assertTrue(features.at("/linux/seccomp/enabled").asBoolean());
+    }
+
+    @Test
+    void berthsRunrootHoldsTheOciStateWhenOciHasNoRootOfItsOwn() throws Exception {
+        writeConfig();
+        Path runroot = work.resolve("rr");
+        Call create = berth("--runroot", runroot.toString(), "oci", "create", "--bundle",
+                bundle.toString(), "rr1");
+        assertEquals(0, create.code(), create.err());
+        try {
+            assertTrue(Files.isRegularFile(runroot.resolve("oci/rr1/state.json")),
+                    "state under the runroot");
+            assertFalse(Files.exists(root.resolve("rr1")));
+        } finally {
+            assertEquals(0, berth("--runroot", runroot.toString(), "oci", "delete", "--force",
+                    "rr1").code());
+        }
+        assertFalse(Files.exists(runroot.resolve("oci/rr1")));
     }
 
     @Test
