@@ -136,6 +136,7 @@ public final class Main {
      * runroot (else on its own), and returns its exit code.
      */
     static int run(Engine warm, String... args) {
+        args = withoutContainerWord(args);
         CommandLine cli = warm == null ? null : Reused.commandLine(args);
         if (cli == null) {
             cli = commandLine(new Main(), args);
@@ -216,6 +217,40 @@ public final class Main {
                     .description("Print usage").build());
         }
         command.getSubcommands().values().forEach(Main::addHelp);
+    }
+
+    /** What `berth container` has as verbs of its own; its other words are berth's verbs. */
+    private static final Set<String> CONTAINER_VERBS = Set.of("prune", "restart", "ls", "list",
+            "ps");
+
+    /**
+     * docker's management form `container VERB` is the same command as `VERB` (inspect, rm,
+     * run, logs, exec, ...): the word is dropped, so each verb has one implementation.
+     */
+    static String[] withoutContainerWord(String[] args) {
+        if (!Arrays.asList(args).contains("container")) {
+            return args;
+        }
+        CommandSpec root = new CommandLine(new Main()).getCommandSpec();
+        for (int i = 0; i < args.length - 1; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("-")) {
+                String next = args[i + 1];
+                if (arg.equals("container") && COMMANDS.containsKey(next)
+                        && !CONTAINER_VERBS.contains(next)) {
+                    String[] shorter = new String[args.length - 1];
+                    System.arraycopy(args, 0, shorter, 0, i);
+                    System.arraycopy(args, i + 1, shorter, i, args.length - i - 1);
+                    return shorter;
+                }
+                return args;
+            }
+            OptionSpec option = arg.contains("=") ? null : root.findOption(arg);
+            if (option != null && option.arity().max() > 0) {
+                i++; // its value
+            }
+        }
+        return args;
     }
 
     /** The verb of a command line when it is one of {@link #COMMANDS} (see Verbs). */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -30,6 +31,22 @@ class MainTest {
         assertEquals("run", Main.verb(ROOT, "run", "--rm", "busybox", "true"));
         assertEquals("ps", Main.verb(ROOT, "--root", "/r", "--runroot", "/rr", "ps", "-a"));
         assertEquals("images", Main.verb(ROOT, "--root=/r", "--log-level", "debug", "images"));
+    }
+
+    @Test
+    void containerBeforeAVerbIsDockersManagementFormOfThatVerb() {
+        assertEquals(List.of("--root", "/r", "inspect", "-f", "{{.Name}}", "web"),
+                List.of(Main.withoutContainerWord(new String[] {"--root", "/r", "container",
+                    "inspect", "-f", "{{.Name}}", "web"})));
+        assertEquals(List.of("rm", "-f", "container"), List.of(Main.withoutContainerWord(
+                new String[] {"container", "rm", "-f", "container"})));
+        // The group's own verbs, a value that is the word, and a container named so stay.
+        assertEquals(List.of("container", "prune", "-f"), List.of(Main.withoutContainerWord(
+                new String[] {"container", "prune", "-f"})));
+        assertEquals(List.of("--root", "container", "ps"), List.of(Main.withoutContainerWord(
+                new String[] {"--root", "container", "ps"})));
+        assertEquals(List.of("logs", "container"), List.of(Main.withoutContainerWord(
+                new String[] {"logs", "container"})));
     }
 
     @Test
