@@ -35,6 +35,7 @@ import io.berth.volumes.VolumeStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -418,6 +419,11 @@ public final class Engine implements AutoCloseable {
                         RootedPath.Missing.APPEND, new ArrayList<>()).onHost();
             } catch (IOException e) {
                 source = null;
+            }
+            if (source != null && Files.exists(source, LinkOption.NOFOLLOW_LINKS)
+                    && !Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
+                throw new InvalidRequestException("cannot mount volume over existing file,"
+                        + " file exists " + destination);
             }
             volumes.populate(VolumeStore.anonymousName(record.id(), destination), source,
                     rootId, rootId);

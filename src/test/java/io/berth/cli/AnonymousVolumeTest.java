@@ -199,6 +199,9 @@ class AnonymousVolumeTest {
                 "18085:80", "busybox", "true");
         assertEquals(125, ports.code());
         assertTrue(ports.err().contains("port is already allocated"), ports.err());
+        assertEquals(new BerthCli.Result(125, "", "Error: cannot mount volume over existing"
+                + " file, file exists /etc/passwd\n"), berth.run("run", "--network", "none",
+                "-v", "/etc/passwd", "busybox", "true"));
         BerthCli.Result viaDocker = docker("run", "--rm", "--network", "none", "-v", "/c",
                 "busybox", "/nonexistent");
         assertEquals(127, viaDocker.code(), viaDocker.err());
