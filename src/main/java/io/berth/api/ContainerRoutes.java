@@ -124,7 +124,7 @@ final class ContainerRoutes {
                 // for that).
                 attaches.failed(c.id(), failed);
                 if (c.request().autoRemove()) {
-                    e.remove(c.id(), true);
+                    e.remove(c.id(), true, true);
                     exits.removed(c);
                     events.container("destroy", c, Map.of());
                 }

@@ -54,7 +54,8 @@ record CreateBody(
             @JsonProperty("LogConfig") LogConfig logConfig,
             @JsonProperty("Binds") List<String> binds,
             @JsonProperty("Mounts") List<MountBody> mounts,
-            @JsonProperty("RestartPolicy") RestartPolicy restartPolicy) {
+            @JsonProperty("RestartPolicy") RestartPolicy restartPolicy,
+            @JsonProperty("Tmpfs") Map<String, String> tmpfs) {
     }
 
     /** One of HostConfig.Mounts: Berth takes type bind. */
@@ -111,7 +112,8 @@ record CreateBody(
     /** The request this body asks for; {@code name} comes from the query. */
     ContainerRequest toRequest(String name) {
         HostConfig host = hostConfig == null ? new HostConfig(null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null) : hostConfig;
+                null, null, null, null, null, null, null, null, null, null, null, null)
+                : hostConfig;
         LogConfig log = host.logConfig() == null ? new LogConfig(null, null) : host.logConfig();
         EndpointConfig endpoint = endpoint(host.networkMode());
         return ContainerRequest.builder(image)
@@ -149,6 +151,7 @@ record CreateBody(
                 .logDriver(blank(log.type()))
                 .logOpts(log.config() == null || log.config().isEmpty() ? null : log.config())
                 .binds(binds(host))
+                .tmpfs(host.tmpfs() == null || host.tmpfs().isEmpty() ? null : host.tmpfs())
                 .volumes(volumes == null || volumes.isEmpty() ? null
                         : List.copyOf(volumes.keySet()))
                 .networkAliases(endpoint == null ? null : empty(endpoint.aliases()))

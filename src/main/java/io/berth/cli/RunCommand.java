@@ -39,7 +39,7 @@ final class RunCommand implements Callable<Integer>, ExitCodes.RunLike {
             return 0;
         }
         if (flags.tty && flags.interactive && !Terminal.available()) {
-            engine.remove(created.id(), true);
+            engine.remove(created.id(), true, true);
             throw new ExitCodes.UserError("the input device is not a TTY");
         }
         Engine.Started started = startOrRemove(engine, created, true);
@@ -106,7 +106,7 @@ final class RunCommand implements Callable<Integer>, ExitCodes.RunLike {
         try {
             return engine.start(c.id(), attach);
         } catch (RuntimeException e) {
-            engine.remove(c.id(), true);
+            engine.remove(c.id(), true, true);
             throw e;
         }
     }

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -81,26 +82,88 @@ public final class Binds {
 
     /**
      * The container paths that get an anonymous volume, checked (absolute, not /) and each
-     * once; a path a bind also names is the bind's, as in docker.
+     * once; a path a bind or a tmpfs also names is theirs, as an image's VOLUME is in docker.
      */
     public static List<String> volumes(ContainerRequest req) {
         List<String> out = new ArrayList<>();
         if (req.volumes() == null) {
             return out;
         }
-        List<Bind> binds = parse(req);
+        List<String> taken = new ArrayList<>(parse(req).stream().map(Bind::destination).toList());
+        taken.addAll(tmpfsDestinations(req));
         for (String path : req.volumes()) {
-            String destination = path.isEmpty() ? "" : Path.of(path).normalize().toString();
-            if (!path.startsWith("/") || destination.equals("/")) {
-                throw new InvalidRequestException("invalid volume specification: '" + path
-                        + "': the container path must be absolute and not /");
-            }
-            boolean bound = binds.stream().anyMatch(b -> b.destination().equals(destination));
-            if (!bound && !out.contains(destination)) {
+            String destination = volumeDestination(path);
+            if (!taken.contains(destination) && !out.contains(destination)) {
                 out.add(destination);
             }
         }
         return out;
+    }
+
+    private static String volumeDestination(String path) {
+        String destination = path.isEmpty() ? "" : Path.of(path).normalize().toString();
+        if (!path.startsWith("/") || destination.equals("/")) {
+            throw new InvalidRequestException("invalid volume specification: '" + path
+                    + "': the container path must be absolute and not /");
+        }
+        return destination;
+    }
+
+    private static List<String> tmpfsDestinations(ContainerRequest req) {
+        return req.tmpfs() == null ? List.of() : req.tmpfs().keySet().stream()
+                .map(d -> d.isEmpty() ? d : Path.of(d).normalize().toString()).toList();
+    }
+
+    /**
+     * Refuses, in dockerd's words, a request that mounts two things at one place: two binds,
+     * or a tmpfs and a bind or an anonymous volume. As in docker, an anonymous volume named
+     * twice is one volume and one a bind also names is the bind's: Config.Volumes is a set
+     * that dockerd fills only where nothing else is mounted. Also refused: any of them on the
+     * container's /proc, which would hide its procfs (runc refuses that mount when the
+     * container starts: /proc takes only a procfs).
+     */
+    public static void checkMountPoints(ContainerRequest req) {
+        List<String> binds = parse(req).stream().map(Bind::destination).toList();
+        List<String> volumes = req.volumes() == null ? List.of()
+                : req.volumes().stream().map(Binds::volumeDestination).toList();
+        for (String tmpfs : tmpfsDestinations(req)) {
+            if (binds.contains(tmpfs) || volumes.contains(tmpfs)) {
+                throw new InvalidRequestException("Duplicate mount point: " + tmpfs);
+            }
+        }
+        List<String> all = new ArrayList<>(binds);
+        all.addAll(volumes);
+        all.addAll(tmpfsDestinations(req));
+        if (all.contains("/proc")) {
+            throw new InvalidRequestException("invalid mount point: /proc: the container's"
+                    + " procfs is mounted there and cannot be replaced");
+        }
+    }
+
+    /**
+     * The request with the image's VOLUME paths added to its own anonymous volumes, except
+     * those it mounts something at itself: docker gives each of them a volume of its own.
+     */
+    public static ContainerRequest withImageVolumes(ContainerRequest req,
+            Collection<String> imageVolumes) {
+        if (imageVolumes == null || imageVolumes.isEmpty()) {
+            return req;
+        }
+        List<String> taken = new ArrayList<>(parse(req).stream().map(Bind::destination).toList());
+        taken.addAll(tmpfsDestinations(req));
+        List<String> merged = new ArrayList<>(req.volumes() == null ? List.of() : req.volumes());
+        merged.forEach(v -> taken.add(volumeDestination(v)));
+        for (String path : imageVolumes) {
+            if (!path.startsWith("/")) {
+                continue;
+            }
+            String destination = Path.of(path).normalize().toString();
+            if (!destination.equals("/") && !taken.contains(destination)) {
+                taken.add(destination);
+                merged.add(destination);
+            }
+        }
+        return req.toBuilder().volumes(merged.isEmpty() ? null : merged).build();
     }
 
     /**

@@ -277,15 +277,23 @@ public final class SpecConverter {
         m.add(new Spec.Mount("/dev/shm", "tmpfs", "shm",
                 List.of("nosuid", "noexec", "nodev", "mode=1777",
                         "size=" + kibOrBytes(shmSize(req)))));
-        addFileBind(m, "/etc/resolv.conf", in.resolvConfFile());
-        addFileBind(m, "/etc/hostname", in.hostnameFile());
-        addFileBind(m, "/etc/hosts", in.hostsFile());
         List<Spec.Mount> own = new ArrayList<>(Security.tmpfs(req));
         own.addAll(Binds.mounts(req));
         for (Spec.Mount mount : own) {
             // A --tmpfs or -v on a default mount's place (/dev/shm, say) replaces that mount.
             m.removeIf(existing -> existing.destination().equals(mount.destination()));
             m.add(mount);
+        }
+        // The engine's /etc files come after the user's mounts, so a volume or bind at /etc
+        // does not hide them; a mount of the user's at the file itself still wins.
+        List<Spec.Mount> etc = new ArrayList<>();
+        addFileBind(etc, "/etc/resolv.conf", in.resolvConfFile());
+        addFileBind(etc, "/etc/hostname", in.hostnameFile());
+        addFileBind(etc, "/etc/hosts", in.hostsFile());
+        for (Spec.Mount file : etc) {
+            if (own.stream().noneMatch(o -> o.destination().equals(file.destination()))) {
+                m.add(file);
+            }
         }
         return m;
     }

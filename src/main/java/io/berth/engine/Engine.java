@@ -35,6 +35,7 @@ import io.berth.volumes.VolumeStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -181,8 +182,11 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Creates a container: a record, a name and a folder; no process yet. */
-    public Container create(ContainerRequest request) {
-        Image image = images.find(request.image()).orElseThrow(() -> missing(request.image()));
+    public Container create(ContainerRequest asked) {
+        Image image = images.find(asked.image()).orElseThrow(() -> missing(asked.image()));
+        Binds.checkMountPoints(asked);
+        ContainerRequest request = Binds.withImageVolumes(asked,
+                image.config().volumes() == null ? null : image.config().volumes().keySet());
         String id = Names.newId();
         SpecConverter.args(request, image.config());
         Confinement.check(request, host);
@@ -388,6 +392,7 @@ public final class Engine implements AutoCloseable {
                 files.readInRoot("/etc/passwd"), files.readInRoot("/etc/group"));
         SpecConverter.IdRange range = shift == null ? null
                 : new SpecConverter.IdRange(shift.hostId(), shift.size());
+        populateVolumes(record, files, shift);
         ContainerRequest mounting = Binds.withVolumes(request,
                 v -> volumes.data(VolumeStore.anonymousName(record.id(), v)));
         Spec spec = SpecConverter.convert(new SpecConverter.Input(record.id(), mounting,
@@ -398,6 +403,31 @@ public final class Engine implements AutoCloseable {
         Confinement.forgetOomKill(files.dir());
         SpecJson.write(spec, files.bundle().resolve("config.json"));
         return spec;
+    }
+
+    /**
+     * Fills each new anonymous volume with the image's files at its path, found inside the
+     * container's root (a symlink there never leads out of it); the root is already shifted
+     * for a user namespace, so the copies' owners are the container's.
+     */
+    private void populateVolumes(ContainerRecord record, ContainerFiles files, IdShift shift) {
+        long rootId = shift == null ? 0 : shift.hostId();
+        for (String destination : Binds.volumes(record.request())) {
+            Path source;
+            try {
+                source = RootedPath.rootOf(files.rootfs()).resolve(destination, true,
+                        RootedPath.Missing.APPEND, new ArrayList<>()).onHost();
+            } catch (IOException e) {
+                source = null;
+            }
+            if (source != null && Files.exists(source, LinkOption.NOFOLLOW_LINKS)
+                    && !Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
+                throw new InvalidRequestException("cannot mount volume over existing file,"
+                        + " file exists " + destination);
+            }
+            volumes.populate(VolumeStore.anonymousName(record.id(), destination), source,
+                    rootId, rootId);
+        }
     }
 
     private Image image(ContainerRecord record) {

@@ -24,12 +24,13 @@ import java.util.stream.Stream;
  * {@code volumes}, whose {@code _data} the container mounts. Only anonymous volumes exist so far
  * ({@code -v /path}), each named by 64 hex digits.
  *
- * <p>Not yet: named volumes ({@code -v name:/path}, {@code volume create}) and copying the
- * image's files at the mount point into a fresh volume, as docker does; both need a volume
+ * <p>Not yet: named volumes ({@code -v name:/path}, {@code volume create}); they need a volume
  * record of their own in the store rather than names derived from the container.
  */
 public final class VolumeStore {
     private static final Pattern NAME = Pattern.compile("[0-9a-f]{64}");
+
+    private static final String POPULATED = "populated";
 
     private final Path dir;
 
@@ -67,6 +68,63 @@ public final class VolumeStore {
             return data;
         } catch (IOException e) {
             throw new UncheckedIOException("create volume " + name, e);
+        }
+    }
+
+    /**
+     * Fills a new volume with what the image has at its mount point, once, as docker does the
+     * first time it mounts a volume: files, owners, modes, timestamps, xattrs, hard and
+     * symbolic links (copied as links, never followed). With no folder there, the volume's
+     * root is left empty and given to rootUid:rootGid (the container's root, mapped), so that
+     * root in a user namespace can write it. A volume filled once, or not empty, is left as it
+     * is.
+     *
+     * @param source the folder on the host, already resolved inside the container's root, or
+     *     null when the image has none there
+     */
+    public void populate(String name, Path source, long rootUid, long rootGid) {
+        Path marker = dir.resolve(name).resolve(POPULATED);
+        Path data = data(name);
+        try {
+            if (Files.exists(marker) || !isEmpty(data)) {
+                return;
+            }
+            if (source != null && Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
+                copyTree(source, data);
+            } else {
+                Files.setAttribute(data, "unix:uid", (int) rootUid);
+                Files.setAttribute(data, "unix:gid", (int) rootGid);
+            }
+            Files.createFile(marker);
+        } catch (IOException e) {
+            throw new UncheckedIOException("fill volume " + name + " from the image", e);
+        }
+    }
+
+    private static boolean isEmpty(Path folder) throws IOException {
+        try (Stream<Path> entries = Files.list(folder)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
+    /**
+     * coreutils' cp -a keeps everything a volume's first fill must (owners, modes with set-id
+     * bits, xattrs such as file capabilities, hard links, devices, FIFOs) and follows no
+     * symlink; -T copies the folder's contents and its own owner and mode onto data.
+     */
+    private static void copyTree(Path source, Path data) throws IOException {
+        Process cp = new ProcessBuilder("cp", "-a", "-T", "--", source.toString(),
+                data.toString()).redirectErrorStream(true).redirectInput(
+                ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String output = new String(cp.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (cp.waitFor() != 0) {
+                throw new IOException("cp -a " + source + ": " + output.strip());
+            }
+        } catch (InterruptedException e) {
+            cp.destroy();
+            Thread.currentThread().interrupt();
+            throw new IOException("cp -a " + source + ": interrupted", e);
         }
     }
 
