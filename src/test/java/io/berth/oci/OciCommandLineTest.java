@@ -70,9 +70,19 @@ class OciCommandLineTest {
         List<String> leaks = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
                 .filter(l -> l.contains(prefix)).toList();
         assertEquals(List.of(), leaks, "mounts left under the test folder");
-        try (Stream<Path> files = Files.walk(work)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
+        // The reaper may still be removing its socket: a file gone meanwhile is no error.
+        for (int attempt = 0; ; attempt++) {
+            try (Stream<Path> files = Files.walk(work)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+                return;
+            } catch (java.nio.file.NoSuchFileException
+                    | java.nio.file.DirectoryNotEmptyException
+                    | java.io.UncheckedIOException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
             }
         }
     }

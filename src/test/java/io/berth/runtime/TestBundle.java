@@ -166,9 +166,29 @@ final class TestBundle {
                 .stream().filter(l -> l.contains(prefix)).toList();
         org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(), leaks,
                 "mounts left under the test folder");
-        try (java.util.stream.Stream<Path> files = Files.walk(work)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
+        deleteTree(work);
+    }
+
+    /**
+     * Deletes a folder in which an exiting reaper may still remove its own socket: a file gone
+     * meanwhile is no error, and the walk is taken again when one vanished under it.
+     */
+    static void deleteTree(Path work) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            try (java.util.stream.Stream<Path> files = Files.walk(work)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+                return;
+            } catch (java.nio.file.NoSuchFileException
+                    | java.nio.file.DirectoryNotEmptyException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            } catch (java.io.UncheckedIOException e) {
+                if (attempt == 5 || !(e.getCause() instanceof java.nio.file.NoSuchFileException)) {
+                    throw e;
+                }
             }
         }
     }
