@@ -147,7 +147,9 @@ public final class OciRuntime implements AutoCloseable {
                 new CgroupMounts(cgroups.version(), CgroupMounts.hostHierarchies()))
                 .cachingSeccompIn(stateRoot.resolve(".seccomp"));
         plan.render(); // refuses a bad config.json before anything is made
+        StartTrace.mark(id, "create: plan render #1");
         StateFolder folder = makeFolder(id);
+        StartTrace.mark(id, "create: state folder");
         Launch launch = new Launch(folder, reaper, cgroups, sys, cgroupsPath)
                 .inheriting(options.inherited()).whenCloned(cloned);
         Spec.Hooks hooks = spec.hooks();
@@ -159,10 +161,12 @@ public final class OciRuntime implements AutoCloseable {
                     writeHookStates(folder, id, pid, bundleName, spec.annotations());
                 }
             });
+            StartTrace.mark(id, "create: launch.run");
             folder.writeState(new StateFolder.Stored(id, bundleName,
                     launch.process().pid(), launch.process().startTime(), launch.monitor().pid(),
                     launch.monitor().startTime(), Instant.now().toString(), cgroupsPath,
                     StateFolder.copy(spec.annotations())));
+            StartTrace.mark(id, "create: state written");
             writePidFile(options.pidFile(), launch.process().pid());
             if (hooks != null) {
                 folder.mark(folder.hooks(), true);
@@ -494,7 +498,9 @@ public final class OciRuntime implements AutoCloseable {
         }
         Spec.Hooks hooks = Files.exists(folder.hooks()) ? hooksOf(stored) : null;
         new Teardown(sys, cgroups).run(stored, status == Status.PAUSED);
+        StartTrace.mark(id, "delete: teardown");
         folder.remove();
+        StartTrace.mark(id, "delete: folder removed");
         if (hooks != null) {
             LifecycleHooks.runReported("poststop", hooks.poststop(), LifecycleHooks.stateJson(
                     id, Status.STOPPED.ociName(), 0, stored.bundle(), stored.annotations()));
