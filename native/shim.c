@@ -581,14 +581,32 @@ int shim_serve(void)
     return monitor(&plan);
 }
 
+/* berth-shim hold: a process of Berth's own that does nothing until its stdin closes (its
+ * engine closed it, or died). The engine keeps it in a cgroup of its own under berth/ and moves
+ * it there again to take the kernel's cgroup migration lock ahead of a start (see
+ * MigrationPrimer.java). It runs nothing else, so it needs no sealed copy of this binary. */
+static int hold(void)
+{
+    char buf[64];
+    prctl(PR_SET_NAME, "berth-primer", 0, 0, 0);
+    while (1) {
+        ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+        if (n == 0 || (n < 0 && errno != EINTR))
+            return 0;
+    }
+}
+
 int main(int argc, char **argv)
 {
     struct shim_err err = {0};
 
+    if (argc == 2 && !strcmp(argv[1], "hold"))
+        return hold();
     int oci = argc == 4 && !strcmp(argv[1], "oci");
     if (!oci && (argc != 3 || strcmp(argv[1], "reaper") != 0)) {
         fprintf(stderr, "usage: berth-shim reaper <state root>\n"
-                        "       berth-shim oci <state folder> detach|wait\n");
+                        "       berth-shim oci <state folder> detach|wait\n"
+                        "       berth-shim hold\n");
         return 2;
     }
     if (reexec_sealed(argv, &err) < 0) {

@@ -171,6 +171,7 @@ public final class Engine implements AutoCloseable {
 
     /** Creates a container: a record, a name and a folder; no process yet. */
     public Container create(ContainerRequest request) {
+        primeMigration();
         Image image = images.find(request.image()).orElseThrow(() -> missing(request.image()));
         String id = Names.newId();
         SpecConverter.args(request, image.config());
@@ -194,6 +195,25 @@ public final class Engine implements AutoCloseable {
             throw e;
         }
         return view(record);
+    }
+
+    /**
+     * A resident engine starts containers one after another: it pays the kernel's cgroup
+     * migration toll ahead of each start, while the start makes its root (see {@link
+     * io.berth.runtime.MigrationPrimer}). A CLI makes one container and leaves.
+     */
+    private void primeMigration() {
+        if (config.resident()) {
+            runtime.primeMigration();
+        }
+    }
+
+    /**
+     * For a resident engine's owner that stops: ends what this JVM's engines share to speed
+     * their starts (the migration primer's helper process and its cgroup under berth/).
+     */
+    public static void closeShared() {
+        OciRuntime.closePrimer();
     }
 
     private ContainerRecord insert(ContainerRequest request, Image image, String id) {
@@ -244,6 +264,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private Started start(String nameOrId, boolean attach, boolean byPolicy) {
+        primeMigration();
         StartTrace.mark(nameOrId, "start: begin");
         Container c = get(nameOrId);
         if (c.running()) {

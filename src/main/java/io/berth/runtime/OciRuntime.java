@@ -213,6 +213,19 @@ public final class OciRuntime implements AutoCloseable {
                 state.bundle().toString(), state.annotations());
     }
 
+    /**
+     * Has this JVM's {@link MigrationPrimer} take the kernel's cgroup migration lock now, so
+     * that the cgroup placement of a start about to come finds it warm; returns at once.
+     */
+    public void primeMigration() {
+        MigrationPrimer.shared(cgroups, shim).prime();
+    }
+
+    /** Ends this JVM's migration primer (its helper process and its cgroup), if one runs. */
+    public static void closePrimer() {
+        MigrationPrimer.closeShared();
+    }
+
     /** Lets the waiting process exec its program. */
     public void start(String id) {
         StateFolder folder = existing(id);
