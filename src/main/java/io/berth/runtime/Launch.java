@@ -92,7 +92,8 @@ final class Launch {
         cgroups.create(cgroupsPath, DeviceRules.withDefaults(spec));
         cgroupCreated = true;
         trace("launch: cgroup create");
-        // Rendered now that the cgroup exists: a v1 cgroup mount binds its folders.
+        // Rendered once the cgroup exists, since a v1 cgroup mount binds its folders; a bad
+        // config.json is refused here, and undo() removes the cgroup and the state folder.
         handshake(plan.render(), pid -> {
             writeIdMaps(spec);
             afterClone.run(pid);
@@ -111,7 +112,7 @@ final class Launch {
 
     private void handshake(String plan, AfterClone beforeGo) throws IOException {
         Files.writeString(folder.plan(), plan);
-        trace("launch: plan render #2, write");
+        trace("launch: plan render, write");
         InputStream fromShim;
         OutputStream toShim;
         if (inherited == null) {

@@ -50,6 +50,7 @@ public final class OciRuntime implements AutoCloseable {
     private final CgroupDriver cgroups;
     private final Sys sys;
     private final Reaper reaper;
+    private List<Path> hierarchies;
 
     /**
      * @param stateRoot where container state lives (volatile, e.g. /run/berth/runtime)
@@ -144,10 +145,8 @@ public final class OciRuntime implements AutoCloseable {
         Path absoluteBundle = bundle.toAbsolutePath().normalize();
         String cgroupsPath = cgroupsPath(spec, id);
         ShimPlan plan = new ShimPlan(spec, absoluteBundle, options, cgroupsPath,
-                new CgroupMounts(cgroups.version(), CgroupMounts.hostHierarchies()))
+                new CgroupMounts(cgroups.version(), hostHierarchies()))
                 .cachingSeccompIn(stateRoot.resolve(".seccomp"));
-        plan.render(); // refuses a bad config.json before anything is made
-        StartTrace.mark(id, "create: plan render #1");
         StateFolder folder = makeFolder(id);
         StartTrace.mark(id, "create: state folder");
         Launch launch = new Launch(folder, reaper, cgroups, sys, cgroupsPath)
@@ -602,6 +601,14 @@ public final class OciRuntime implements AutoCloseable {
             throw new ContainerStartException("read bundle " + bundle + ": " + e.getMessage(),
                     Errno.EINVAL, e);
         }
+    }
+
+    /** Read once: the host's v1 hierarchies do not come and go while an engine runs. */
+    private List<Path> hostHierarchies() {
+        if (hierarchies == null) {
+            hierarchies = CgroupMounts.hostHierarchies();
+        }
+        return hierarchies;
     }
 
     private static String cgroupsPath(Spec spec, String id) {
