@@ -853,7 +853,7 @@ public final class Engine implements AutoCloseable {
         try {
             runtime.delete(id, true);
         } catch (NoSuchContainerException e) {
-            // Nothing of the runtime's is left.
+            runtime.deleteUnfinished(id); // a create that died before it recorded its state
         }
         images.unmountSnapshot(files(id).rootfs());
         files(id).delete();

@@ -519,6 +519,29 @@ public final class OciRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Removes what a create left that never recorded its state: its caller died between the
+     * clone and state.json (a CLI killed while the network attached, say). A monitor still in
+     * its handshake cancels by itself once its caller is gone; one past it keeps a created
+     * process waiting for a start that never comes. So every process in the cgroup at the
+     * default path is killed (its monitor then leaves), and the cgroup and the state folder
+     * are removed. Only for an id nothing else uses any more (no row); a container with state
+     * is left alone.
+     */
+    public void deleteUnfinished(String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            return;
+        }
+        StateFolder folder = new StateFolder(stateRoot.resolve(id));
+        if (folder.exists() || !Files.isDirectory(folder.dir())) {
+            return;
+        }
+        Teardown teardown = new Teardown(sys, cgroups);
+        teardown.killRemnants("/berth/" + id);
+        teardown.destroyCgroup("/berth/" + id);
+        folder.remove();
+    }
+
     /** The hooks of a container's bundle; none when the bundle went first. */
     private static Spec.Hooks hooksOf(StateFolder.Stored stored) {
         try {
