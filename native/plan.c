@@ -1,5 +1,6 @@
-/* The plan: what Java decided, one record per line, fields separated by tabs. Java refuses
- * values holding a tab or a newline, so no quoting exists. Numbers are decimal.
+/* The plan: what Java decided, one record per line, fields separated by tabs. A backslash,
+ * tab or newline inside a value comes as \\, \t or \n (io.berth.runtime.PlanText); NUL
+ * never comes. Numbers are decimal.
  *
  *   clone      <CLONE_NEW* flags to create>
  *   join       <CLONE_NEW* type>  <namespace path>
@@ -90,6 +91,21 @@ static int count_lines(const char *text)
     return n;
 }
 
+/* Undoes PlanText's escapes in place: the value only shrinks. */
+static void unescape(char *s)
+{
+    char *to = s;
+    for (char *p = s; *p; p++) {
+        if (*p == '\\' && p[1] != '\0') {
+            p++;
+            *to++ = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
+        } else {
+            *to++ = *p;
+        }
+    }
+    *to = '\0';
+}
+
 static int split(char *line, char **fields)
 {
     int n = 0;
@@ -100,6 +116,8 @@ static int split(char *line, char **fields)
             fields[n++] = p + 1;
         }
     }
+    for (int i = 0; i < n; i++)
+        unescape(fields[i]);
     return n;
 }
 

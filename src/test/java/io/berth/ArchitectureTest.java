@@ -23,6 +23,7 @@ class ArchitectureTest {
                 .layer("image").definedBy("io.berth.image..")
                 .layer("store").definedBy("io.berth.store..")
                 .layer("network").definedBy("io.berth.network..")
+                .layer("volumes").definedBy("io.berth.volumes..")
                 .layer("convert").definedBy("io.berth.convert..")
                 .layer("runtime").definedBy("io.berth.runtime..")
                 .layer("cgroups").definedBy("io.berth.cgroups..")
@@ -37,6 +38,7 @@ class ArchitectureTest {
                 .whereLayer("image").mayOnlyBeAccessedByLayers("engine", "api", "cli")
                 .whereLayer("store").mayOnlyBeAccessedByLayers("engine", "api", "cli")
                 .whereLayer("network").mayOnlyBeAccessedByLayers("engine", "api", "cli")
+                .whereLayer("volumes").mayOnlyBeAccessedByLayers("engine", "api", "cli")
                 .whereLayer("convert").mayOnlyBeAccessedByLayers("engine", "api", "cli",
                         "store")
                 .whereLayer("runtime").mayOnlyBeAccessedByLayers("engine", "api", "oci", "cli")

@@ -3,6 +3,7 @@ package io.berth.api;
 import io.berth.convert.ContainerRequest;
 import io.berth.engine.Container;
 import io.berth.engine.ContainerFilter;
+import io.berth.engine.ContainerSize;
 import io.berth.engine.Engine;
 import io.berth.engine.NotFoundException;
 import java.time.Duration;
@@ -67,7 +68,7 @@ final class ContainerRoutes {
         events.container("create", c, Map.of());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("Id", c.id());
-        answer.put("Warnings", List.of());
+        answer.put("Warnings", Engine.warnings(request));
         ex.json(201, answer);
     }
 
@@ -76,12 +77,20 @@ final class ContainerRoutes {
         Filters filters = Filters.parse(req.query("filters"));
         boolean all = req.flag("all") || !filters.get("status").isEmpty();
         int limit = req.integer("limit", -1);
+        boolean size = req.flag("size");
         Instant now = Instant.now();
         List<Map<String, Object>> items = pool.with(e -> {
             List<Map<String, Object>> out = new ArrayList<>();
             for (Container c : e.list(all)) {
                 if (matches(c, filters) && (limit < 0 || out.size() < limit)) {
-                    out.add(ContainerJson.listItem(c, e.endpoints(c.id()), now));
+                    Map<String, Object> item = ContainerJson.listItem(c, e.endpoints(c.id()),
+                            now);
+                    if (size) {
+                        ContainerSize s = e.size(c);
+                        item.put("SizeRw", s.rw());
+                        item.put("SizeRootFs", s.rootFs());
+                    }
+                    out.add(item);
                 }
             }
             return out;
@@ -214,7 +223,7 @@ final class ContainerRoutes {
                 throw new ApiException(409, "You cannot remove a running container " + c.id()
                         + ". Stop the container before attempting removal or force remove");
             }
-            e.remove(c.id(), force);
+            e.remove(c.id(), force, ex.request().flag("v"));
             exits.removed(c);
             attaches.removed(c.id());
             events.container("destroy", c, Map.of());

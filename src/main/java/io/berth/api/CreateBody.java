@@ -3,6 +3,7 @@ package io.berth.api;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.berth.convert.ContainerRequest;
+import io.berth.convert.ExposedPorts;
 import io.berth.convert.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,7 @@ record CreateBody(
         @JsonProperty("StopTimeout") Integer stopTimeout,
         @JsonProperty("MacAddress") String macAddress,
         @JsonProperty("ExposedPorts") Map<String, Object> exposedPorts,
+        @JsonProperty("Volumes") Map<String, Object> volumes,
         @JsonProperty("HostConfig") HostConfig hostConfig,
         @JsonProperty("NetworkingConfig") NetworkingConfig networkingConfig) {
 
@@ -147,9 +149,10 @@ record CreateBody(
                 .utsMode(blank(host.utsMode()))
                 .usernsMode(blank(host.usernsMode()))
                 .cgroupnsMode(blank(host.cgroupnsMode()))
-                .publish(publish(host.portBindings(), Boolean.TRUE.equals(
-                        host.publishAllPorts()) ? exposedPorts : null))
+                .publish(publish(host.portBindings()))
                 .publishAll(Boolean.TRUE.equals(host.publishAllPorts()))
+                .expose(exposedPorts == null ? null
+                        : ExposedPorts.parse(List.copyOf(exposedPorts.keySet())))
                 .extraHosts(empty(host.extraHosts()))
                 .dns(empty(host.dns()))
                 .dnsSearch(empty(host.dnsSearch()))
@@ -167,6 +170,8 @@ record CreateBody(
                 .cpusetCpus(blank(host.cpusetCpus()))
                 .cpusetMems(blank(host.cpusetMems()))
                 .pidsLimit(set(host.pidsLimit()))
+                .volumes(volumes == null || volumes.isEmpty() ? null
+                        : List.copyOf(volumes.keySet()))
                 .networkAliases(endpoint == null ? null : empty(endpoint.aliases()))
                 .ipAddress(endpoint == null || endpoint.ipamConfig() == null ? null
                         : blank(endpoint.ipamConfig().ipv4Address()))
@@ -212,11 +217,10 @@ record CreateBody(
 
     /**
      * PortBindings as docker's -p strings ([IP:]HOSTPORT:PORT/PROTO, "" host port = a free
-     * one), and with PublishAllPorts each port the body exposes that has no binding, on a free
-     * port (Testcontainers asks that way). The image's own exposed ports the engine adds.
+     * one). Exposed ports without a binding the engine publishes itself under
+     * PublishAllPorts, the body's as the image's (Testcontainers asks that way).
      */
-    static List<String> publish(Map<String, List<PortBinding>> bindings,
-            Map<String, Object> exposedToPublish) {
+    static List<String> publish(Map<String, List<PortBinding>> bindings) {
         List<String> out = new ArrayList<>();
         Map<String, List<PortBinding>> bound = bindings == null ? Map.of() : bindings;
         bound.forEach((port, hosts) -> {
@@ -231,13 +235,6 @@ record CreateBody(
                 out.add((ip.isEmpty() ? "" : ip + ":") + hostPort + ":" + key);
             }
         });
-        if (exposedToPublish != null) {
-            for (String port : exposedToPublish.keySet()) {
-                if (!bound.containsKey(port) && !bound.containsKey(withProtocol(port))) {
-                    out.add(":" + withProtocol(port));
-                }
-            }
-        }
         return out.isEmpty() ? null : out;
     }
 

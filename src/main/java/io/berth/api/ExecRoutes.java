@@ -79,10 +79,7 @@ final class ExecRoutes {
         if (body == null || body.cmd() == null || body.cmd().isEmpty()) {
             throw new ApiException(400, "No exec command specified");
         }
-        Container c = pool.with(e -> e.get(path.group(1)));
-        if (!"running".equals(c.status())) {
-            throw new ApiException(409, "container " + c.id() + " is not running");
-        }
+        Container c = pool.with(e -> e.execTarget(path.group(1)));
         forgetOldExecs();
         String id = Names.newId();
         execs.put(id, new Exec(id, c, body));

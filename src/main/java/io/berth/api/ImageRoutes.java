@@ -1,6 +1,7 @@
 package io.berth.api;
 
 import io.berth.engine.Container;
+import io.berth.engine.ImageFilter;
 import io.berth.engine.Inspection;
 import io.berth.image.Image;
 import io.berth.image.ImageStore;
@@ -40,11 +41,12 @@ final class ImageRoutes {
     private void list(HttpExchange ex, Matcher path) throws Exception {
         Filters filters = Filters.parse(ex.request().query("filters"));
         List<Map<String, Object>> items = pool.with(e -> {
+            ImageFilter filter = ImageFilter.of(filters.asMap(), e.images()::find);
             List<Map<String, Object>> out = new ArrayList<>();
             for (Image image : e.images().list()) {
-                if (filters.labelsMatch(image.config().labels())
-                        && referenceMatches(image, filters.get("reference"))) {
-                    out.add(listItem(image));
+                List<String> tags = filter.listedTags(image);
+                if (tags != null) {
+                    out.add(listItem(image, tags));
                 }
             }
             return out;
@@ -52,12 +54,7 @@ final class ImageRoutes {
         ex.json(200, items);
     }
 
-    private static boolean referenceMatches(Image image, List<String> wanted) {
-        return wanted.isEmpty() || image.repoTags().stream().anyMatch(tag -> wanted.stream()
-                .anyMatch(w -> tag.equals(w) || tag.startsWith(w + ":")));
-    }
-
-    private static Map<String, Object> listItem(Image image) {
+    private static Map<String, Object> listItem(Image image, List<String> tags) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("Containers", -1);
         m.put("Created", image.created().getEpochSecond());
@@ -65,7 +62,7 @@ final class ImageRoutes {
         m.put("Labels", image.config().labels());
         m.put("ParentId", "");
         m.put("RepoDigests", image.repoDigests());
-        m.put("RepoTags", image.repoTags());
+        m.put("RepoTags", tags);
         m.put("SharedSize", -1);
         m.put("Size", image.size());
         m.put("VirtualSize", image.size());

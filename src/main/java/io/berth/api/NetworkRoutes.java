@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 
-/** Networks (list, inspect, create, connect, disconnect, remove, prune) and volumes. */
+/** Networks: list, inspect, create, connect, disconnect, remove, prune. */
 final class NetworkRoutes {
     private final EnginePool pool;
     private final Events events;
@@ -31,8 +31,6 @@ final class NetworkRoutes {
         r.on("POST", "/networks/{id}/connect", this::connect);
         r.on("POST", "/networks/{id}/disconnect", this::disconnect);
         r.on("DELETE", "/networks/{id}", this::remove);
-        r.on("GET", "/volumes", this::volumes);
-        r.on("POST", "/volumes/prune", this::pruneVolumes);
     }
 
     /** The body of network create. */
@@ -141,21 +139,6 @@ final class NetworkRoutes {
         List<String> removed = pool.with(e -> e.networks().prune());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("NetworksDeleted", removed.isEmpty() ? null : removed);
-        ex.json(200, answer);
-    }
-
-    /** Berth has no named volumes yet: the lists are empty. */
-    private void volumes(HttpExchange ex, Matcher path) {
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("Volumes", List.of());
-        answer.put("Warnings", List.of());
-        ex.json(200, answer);
-    }
-
-    private void pruneVolumes(HttpExchange ex, Matcher path) {
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("VolumesDeleted", List.of());
-        answer.put("SpaceReclaimed", 0);
         ex.json(200, answer);
     }
 

@@ -71,6 +71,10 @@ final class UsageRoutes {
     private void stats(HttpExchange ex, Matcher path) throws Exception {
         Container c = pool.with(e -> e.get(path.group(1)));
         boolean stream = ex.request().query("stream") == null || ex.request().flag("stream");
+        if (!c.running() && !stream) {
+            ex.json(200, zeroDocument(c));
+            return;
+        }
         Sample previous = sample(c.id());
         if (!stream) {
             Thread.sleep(SAMPLE_GAP_MS);
@@ -111,6 +115,33 @@ final class UsageRoutes {
             ticks += Long.parseLong(f);
         }
         return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+    }
+
+    /**
+     * What dockerd answers for a container that does not run: its name and id, every figure
+     * zero, so that `docker stats --no-stream` prints a row of zeros rather than failing.
+     */
+    private static Map<String, Object> zeroDocument(Container c) {
+        String never = "0001-01-01T00:00:00Z";
+        Map<String, Object> usage = new LinkedHashMap<>();
+        usage.put("total_usage", 0);
+        usage.put("usage_in_kernelmode", 0);
+        usage.put("usage_in_usermode", 0);
+        Map<String, Object> cpu = Map.of("cpu_usage", usage, "throttling_data",
+                Map.of("periods", 0, "throttled_periods", 0, "throttled_time", 0));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("read", never);
+        m.put("preread", never);
+        m.put("pids_stats", Map.of());
+        m.put("blkio_stats", Map.of());
+        m.put("num_procs", 0);
+        m.put("storage_stats", Map.of());
+        m.put("cpu_stats", cpu);
+        m.put("precpu_stats", cpu);
+        m.put("memory_stats", Map.of());
+        m.put("name", "/" + c.name());
+        m.put("id", c.id());
+        return m;
     }
 
     private static Map<String, Object> document(Container c, Sample now, Sample before) {

@@ -111,6 +111,7 @@ final class CommandServer implements AutoCloseable {
     void serve(DataInputStream request, OutputStream answer, boolean untilGone) {
         active.incrementAndGet();
         try {
+            boolean terminal = (readFlags(request) & Forward.TERMINAL) != 0;
             String[] args = readArgs(request);
             served.incrementAndGet();
             SignalProxy.Target signals = new SignalProxy.Target();
@@ -123,8 +124,8 @@ final class CommandServer implements AutoCloseable {
                         StandardCharsets.UTF_8);
                         PrintStream err = new PrintStream(frames.stream(Forward.STDERR), true,
                                 StandardCharsets.UTF_8)) {
-                    code = ThreadOutput.with(out, err, () -> pool.with(engine -> Main.run(engine,
-                            args)));
+                    code = ThreadOutput.with(out, err, terminal, () -> pool.with(engine ->
+                            Main.run(engine, args)));
                 }
                 frames.exit(code);
             } finally {
@@ -212,10 +213,14 @@ final class CommandServer implements AutoCloseable {
         return served.get();
     }
 
-    private static String[] readArgs(DataInputStream in) throws IOException {
+    private static int readFlags(DataInputStream in) throws IOException {
         if (in.readInt() != Forward.MAGIC) {
             throw new IOException("not a berth command line");
         }
+        return in.readInt();
+    }
+
+    private static String[] readArgs(DataInputStream in) throws IOException {
         int count = in.readInt();
         if (count < 0 || count > MAX_ARGS) {
             throw new IOException("too many arguments: " + count);

@@ -1,6 +1,7 @@
 package io.berth.cli;
 
 import io.berth.convert.ContainerRequest;
+import io.berth.convert.ExposedPorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +84,9 @@ final class CreateFlags {
     @Option(names = {"-p", "--publish"}, description = "Publish a container's port(s) to the host.")
     List<String> publish = new ArrayList<>();
 
+    @Option(names = "--expose", description = "Expose a port or a range of ports.")
+    List<String> expose = new ArrayList<>();
+
     @Option(names = {"-P", "--publish-all"},
             description = "Publish all exposed ports to random ports.")
     boolean publishAll;
@@ -123,8 +127,8 @@ final class CreateFlags {
     @Option(names = "--log-opt", description = "Log driver options: max-size=10m, max-file=3.")
     List<String> logOpts = new ArrayList<>();
 
-    @Option(names = {"-v", "--volume"}, description = "Bind mount a host folder or file: "
-            + "/host/path:/container/path[:ro].")
+    @Option(names = {"-v", "--volume"}, description = "Bind mount a host folder or file "
+            + "(/host/path:/container/path[:ro]), or an anonymous volume (/container/path).")
     List<String> volumes = new ArrayList<>();
 
     @Option(names = "--mount", description = "A mount: type=bind,source=/host/path,"
@@ -166,6 +170,7 @@ final class CreateFlags {
                 .stopTimeout(stopTimeout)
                 .publish(nullIfEmpty(publish))
                 .publishAll(publishAll)
+                .expose(ExposedPorts.parse(expose))
                 .networkAliases(nullIfEmpty(networkAliases))
                 .extraHosts(nullIfEmpty(addHosts))
                 .dns(nullIfEmpty(dns))
@@ -178,17 +183,21 @@ final class CreateFlags {
                 .logDriver(logDriver)
                 .logOpts(logOptMap())
                 .binds(binds())
+                .volumes(nullIfEmpty(volumes.stream().filter(v -> !v.contains(":")).toList()))
                 .consoleSize(tty ? terminalSize() : null))
                 .build();
     }
 
     /**
-     * -v as given (a host path starting with "." taken from the working folder, as docker's
-     * CLI does), then each --mount as the same kind of string.
+     * -v with a source as given (a host path starting with "." taken from the working folder,
+     * as docker's CLI does), then each --mount as the same kind of string.
      */
     private List<String> binds() {
         List<String> binds = new ArrayList<>();
         for (String volume : volumes) {
+            if (!volume.contains(":")) {
+                continue;
+            }
             binds.add(volume.startsWith(".") && volume.contains(":")
                     ? Path.of(volume.substring(0, volume.indexOf(':'))).toAbsolutePath()
                             .normalize() + volume.substring(volume.indexOf(':'))

@@ -1,6 +1,7 @@
 package io.berth.cli;
 
 import io.berth.convert.InvalidRequestException;
+import io.berth.engine.ConflictException;
 import io.berth.engine.Engine;
 import io.berth.runtime.ContainerStartException;
 import io.berth.runtime.ExecSession;
@@ -59,6 +60,10 @@ final class ExecCommand implements Callable<Integer> {
             // An unknown -u user or group: the exec cannot run, as docker says with 126.
             System.err.println("Error: " + e.getMessage());
             return ExitCodes.CANNOT_INVOKE;
+        } catch (ConflictException e) {
+            // Paused or stopped: dockerd refuses the exec, and docker prints its answer so.
+            System.err.println(ExitCodes.DAEMON + e.getMessage());
+            return ExitCodes.FAILURE;
         }
         try (session) {
             if (detach) {

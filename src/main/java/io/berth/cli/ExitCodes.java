@@ -5,6 +5,10 @@ import io.berth.runtime.ContainerStartException;
 /** Docker's exit codes for the CLI. */
 final class ExitCodes {
     static final int FAILURE = 1;
+    /** How docker prints what its daemon refused, where Berth matches docker's words. */
+    static final String DAEMON = "Error response from daemon: ";
+    /** docker's status for a command line it cannot use, such as a broken inspect template. */
+    static final int USAGE = 64;
     /** The engine failed before the container's command could run. */
     static final int ENGINE = 125;
     /** The command was found but cannot be invoked. */

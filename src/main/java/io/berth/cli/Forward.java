@@ -26,11 +26,16 @@ import java.util.List;
  *
  * <p>It touches only a few JDK classes, so that a JVM running it starts in a few tens of
  * milliseconds, while the engine's own classes stay warm in the service. The wire format is
- * Berth's own, written by hand: a length-prefixed argv, answered by frames (stream, length,
- * bytes) and a final exit frame; nothing standard fits a local argv-and-stdio relay this small.
+ * Berth's own, written by hand: flags and a length-prefixed argv, answered by frames (stream,
+ * length, bytes) and a final exit frame; nothing standard fits a local argv-and-stdio relay
+ * this small. The one flag says whether the caller sits at a terminal, which bin/berth tells
+ * with {@code -Dberth.terminal=true} (bash's own test, no JDK console classes here): what a
+ * command prints may depend on it, as a pull's progress does.
  */
 public final class Forward {
-    static final int MAGIC = 0x42525431; // "BRT1"
+    static final int MAGIC = 0x42525432; // "BRT2"
+    /** Request flag: the caller's stdin and stdout are a terminal (progress bars, not lines). */
+    static final int TERMINAL = 1;
     static final int STDOUT = 1;
     static final int STDERR = 2;
     static final int EXIT = 3;
@@ -162,6 +167,7 @@ public final class Forward {
     private static void sendArgs(OutputStream to, String[] args) throws IOException {
         DataOutputStream request = new DataOutputStream(to);
         request.writeInt(MAGIC);
+        request.writeInt(Boolean.getBoolean("berth.terminal") ? TERMINAL : 0);
         request.writeInt(args.length);
         for (String arg : args) {
             byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);

@@ -1,6 +1,7 @@
 package io.berth.cli;
 
 import io.berth.engine.Durations;
+import io.berth.engine.ImageFilter;
 import io.berth.engine.Inspection;
 import io.berth.image.Image;
 import io.berth.image.ImageStore;
@@ -140,6 +141,10 @@ final class ImageCommands {
         @Option(names = "--format", description = "Format output using a Go template.")
         String format;
 
+        @Option(names = {"-f", "--filter"}, description = "Filter output: dangling=true|false, "
+                + "label=KEY[=VALUE], before=IMAGE, since=IMAGE, reference=GLOB.")
+        List<String> filters = new ArrayList<>();
+
         @Parameters(arity = "0..1", paramLabel = "REPOSITORY[:TAG]",
                 description = "Only images of this repository (and tag).")
         String reference;
@@ -148,9 +153,13 @@ final class ImageCommands {
         public Integer call() {
             Instant now = Instant.now();
             List<Map<String, Object>> rows = new ArrayList<>();
-            Main main = Main.of(spec);
-            for (Image image : main.engine().images().list()) {
-                rows.addAll(rows(image, now));
+            ImageStore images = Main.of(spec).engine().images();
+            ImageFilter filter = ImageFilter.ofWords(filters, images::find);
+            for (Image image : images.list()) {
+                List<String> tags = filter.listedTags(image);
+                if (tags != null) {
+                    rows.addAll(rows(image, tags, now));
+                }
             }
             if (reference != null) {
                 rows.removeIf(row -> !named(row, reference));
@@ -171,8 +180,8 @@ final class ImageCommands {
                     && (!tagged || wanted.substring(colon + 1).equals(row.get("Tag")));
         }
 
-        private List<Map<String, Object>> rows(Image image, Instant now) {
-            List<String> tags = image.repoTags().isEmpty() ? List.of("") : image.repoTags();
+        private List<Map<String, Object>> rows(Image image, List<String> listed, Instant now) {
+            List<String> tags = listed.isEmpty() ? List.of("") : listed;
             List<Map<String, Object>> rows = new ArrayList<>();
             for (String tag : tags) {
                 Map<String, Object> row = new LinkedHashMap<>();

@@ -90,7 +90,9 @@ final class InspectionCommands {
         private String render(Engine engine, List<Container> chosen) throws Exception {
             Map<String, Stats> first = new LinkedHashMap<>();
             for (Container c : chosen) {
-                first.put(c.id(), engine.stats(c.id()));
+                if (c.running()) {
+                    first.put(c.id(), engine.stats(c.id()));
+                }
             }
             long start = System.nanoTime();
             Thread.sleep(500);
@@ -98,6 +100,10 @@ final class InspectionCommands {
             List<Map<String, Object>> rows = new ArrayList<>();
             for (Container c : chosen) {
                 Stats then = first.get(c.id());
+                if (then == null) {
+                    rows.add(zeroRow(c));
+                    continue;
+                }
                 Stats now = engine.stats(c.id());
                 double cpu = then.cpuUsageNanos() < 0 ? 0
                         : (now.cpuUsageNanos() - then.cpuUsageNanos()) / elapsed * 100;
@@ -122,6 +128,21 @@ final class InspectionCommands {
             row.put("NetIO", netIo(c.pid()));
             row.put("BlockIO", "0B / 0B");
             row.put("PIDs", Math.max(0, s.pidsCurrent()));
+            return row;
+        }
+
+        /** docker's row for a container that does not run: every figure zero. */
+        private static Map<String, Object> zeroRow(Container c) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("ID", c.shortId());
+            row.put("Container", c.shortId());
+            row.put("Name", c.name());
+            row.put("CPUPerc", "0.00%");
+            row.put("MemUsage", "0B / 0B");
+            row.put("MemPerc", "0.00%");
+            row.put("NetIO", "0B / 0B");
+            row.put("BlockIO", "0B / 0B");
+            row.put("PIDs", 0);
             return row;
         }
 

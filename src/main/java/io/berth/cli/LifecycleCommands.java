@@ -1,5 +1,6 @@
 package io.berth.cli;
 
+import io.berth.engine.ConflictException;
 import io.berth.engine.Engine;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -23,6 +24,15 @@ final class LifecycleCommands {
         void apply(String container) throws Exception;
     }
 
+    /** An engine refusal that docker prints in its daemon's words (pause of a paused one). */
+    static final class DaemonRefusal extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DaemonRefusal(RuntimeException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
     static int forEach(List<String> containers, EachContainer action) throws Exception {
         int code = 0;
         for (String c : containers) {
@@ -30,6 +40,9 @@ final class LifecycleCommands {
                 action.apply(c);
             } catch (InterruptedException e) {
                 throw e;
+            } catch (DaemonRefusal e) {
+                System.err.println(ExitCodes.DAEMON + e.getMessage());
+                code = ExitCodes.FAILURE;
             } catch (RuntimeException e) {
                 System.err.println("Error: " + e.getMessage());
                 code = ExitCodes.FAILURE;
@@ -162,6 +175,10 @@ final class LifecycleCommands {
                 description = "Force the removal of a running container.")
         boolean force;
 
+        @Option(names = {"-v", "--volumes"},
+                description = "Remove anonymous volumes associated with the container.")
+        boolean volumes;
+
         @Parameters(arity = "1..*", paramLabel = "CONTAINER")
         List<String> containers;
 
@@ -169,7 +186,7 @@ final class LifecycleCommands {
         public Integer call() throws Exception {
             Engine engine = main.engine();
             return forEach(containers, c -> {
-                engine.remove(c, force);
+                engine.remove(c, force, volumes);
                 System.out.println(c);
             });
         }
@@ -224,7 +241,11 @@ final class LifecycleCommands {
         @Override
         public Integer call() throws Exception {
             return forEach(containers, c -> {
-                main.engine().pause(c);
+                try {
+                    main.engine().pause(c);
+                } catch (ConflictException e) {
+                    throw new DaemonRefusal(e);
+                }
                 System.out.println(c);
             });
         }

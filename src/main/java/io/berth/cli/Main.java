@@ -58,7 +58,8 @@ public final class Main {
             "push", RegistryCommands.Push.class, "login", RegistryCommands.Login.class,
             "logout", RegistryCommands.Logout.class, "save", RegistryCommands.Save.class,
             "tag", RegistryCommands.Tag.class, "rmi", RegistryCommands.Rmi.class,
-            "history", RegistryCommands.History.class, "image", RegistryCommands.ImageGroup.class);
+            "history", RegistryCommands.History.class, "image", RegistryCommands.ImageGroup.class,
+            "volume", VolumeCommands.Group.class);
 
     /** After the image, every word of these belongs to the container's command, as with docker. */
     private static final Set<String> STOP_AT_POSITIONAL = Set.of("run", "create", "exec");
@@ -250,7 +251,9 @@ public final class Main {
                 e.printStackTrace(err);
             }
         }
-        err.println("Error: " + message);
+        // docker prints a template's error as it is: "template parsing error: ...".
+        err.println(e instanceof io.berth.template.TemplateException ? message
+                : "Error: " + message);
         err.flush();
         return runLike ? ExitCodes.ENGINE : ExitCodes.FAILURE;
     }

@@ -9,7 +9,6 @@ import io.berth.network.NetworkRequest;
 import io.berth.network.NetworkService;
 import io.berth.network.PublishedPorts;
 import io.berth.template.TableFormat;
-import io.berth.template.Template;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -144,7 +143,7 @@ final class NetworkCommands {
             int code = LifecycleCommands.forEach(names, n -> {
                 Map<String, Object> doc = inspect(networks.inspect(n), networks);
                 if (format != null) {
-                    System.out.println(Template.parse(format).execute(doc));
+                    System.out.println(new InspectFormat(format).render(doc));
                 } else {
                     found.add(doc);
                 }

@@ -13,11 +13,22 @@ final class ProgressPrinter {
     private ProgressPrinter() {
     }
 
-    /** Bars when stdout is a terminal, lines otherwise. */
+    /**
+     * Bars when the caller sits at a terminal, lines otherwise: the JDK's console tells for
+     * this process, the thin client's request for a command relayed to the engine. The stream
+     * is the command's own, so the pull's worker threads print to it whatever they inherit.
+     */
     static Progress forStdout() {
-        java.io.Console console = System.console();
-        boolean terminal = console != null && console.isTerminal();
-        return terminal ? new Bars(System.out) : new Lines(System.out);
+        Boolean caller = ThreadOutput.callerTerminal();
+        boolean terminal;
+        if (caller != null) {
+            terminal = caller;
+        } else {
+            java.io.Console console = System.console();
+            terminal = console != null && console.isTerminal();
+        }
+        PrintStream out = ThreadOutput.stdout();
+        return terminal ? new Bars(out) : new Lines(out);
     }
 
     /** A line per step: what a log or a CI job wants to keep. */

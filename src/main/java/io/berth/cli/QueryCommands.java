@@ -2,12 +2,14 @@ package io.berth.cli;
 
 import io.berth.engine.Container;
 import io.berth.engine.ContainerFilter;
+import io.berth.engine.ContainerSize;
 import io.berth.engine.Engine;
 import io.berth.engine.Inspection;
 import io.berth.engine.NotFoundException;
 import io.berth.image.Image;
 import io.berth.template.TableFormat;
 import io.berth.template.Template;
+import io.berth.template.TemplateException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +34,9 @@ final class QueryCommands {
             Map.entry("State", "STATE"), Map.entry("Size", "SIZE"), Map.entry("Names", "NAMES"),
             Map.entry("Labels", "LABELS"), Map.entry("Mounts", "MOUNTS"),
             Map.entry("Networks", "NETWORKS"));
+
+    /** The Go type of docker's ps rows, named in a template's error on a field they lack. */
+    static final String PS_ROW = "*formatter.ContainerContext";
 
     private QueryCommands() {
     }
@@ -58,12 +63,20 @@ final class QueryCommands {
         @Option(names = "--no-trunc", description = "Don't truncate output.")
         boolean noTrunc;
 
+        @Option(names = {"-s", "--size"}, description = "Display total file sizes.")
+        boolean size;
+
         @Option(names = "--format", description = "Format output using a Go template.")
         String format;
 
         @Option(names = {"-f", "--filter"}, description = "Filter output: id, name, status, "
                 + "label, ancestor, exited (e.g. status=exited).")
         List<String> filters = new ArrayList<>();
+
+        /** Sizes cost a walk of each writable layer: docker takes them when shown only. */
+        private boolean wantsSize() {
+            return !quiet && (size || format != null && format.contains(".Size"));
+        }
 
         @Override
         public Integer call() {
@@ -81,14 +94,34 @@ final class QueryCommands {
                 if (!filter.matches(c)) {
                     continue;
                 }
-                rows.add(Inspection.psRow(c, c.running() ? engine.endpoints(c.id()) : List.of(),
-                        !noTrunc, now));
+                Map<String, Object> row = Inspection.psRow(c, c.running()
+                        ? engine.endpoints(c.id()) : List.of(), !noTrunc, now);
+                row.put("Label", label(c));
+                if (wantsSize()) {
+                    row.put("Size", sizeColumn(engine.size(c)));
+                }
+                rows.add(row);
             }
+            boolean plainTable = format == null || format.equals("table");
             String layout = quiet ? "{{.ID}}"
-                    : format == null || format.equals("table") ? PS_TABLE : format;
-            System.out.print(new TableFormat(layout, PS_HEADERS).render(rows));
+                    : plainTable ? (size ? PS_TABLE + "\t{{.Size}}" : PS_TABLE) : format;
+            System.out.print(new TableFormat(layout, PS_HEADERS).rowsOf(PS_ROW).render(rows));
             return 0;
         }
+    }
+
+    /** docker's SIZE: "2B (virtual 4.26MB)", the writable layer and the whole root. */
+    static String sizeColumn(ContainerSize size) {
+        String rw = ImageCommands.humanSize(size.rw());
+        return size.rootFs() > 0 ? rw + " (virtual " + ImageCommands.humanSize(size.rootFs())
+                + ")" : rw;
+    }
+
+    /** docker's {@code {{.Label "key"}}}: one label's value, empty when it is not set. */
+    private static Template.Method label(Container c) {
+        Map<String, String> labels = c.request().labels();
+        return args -> labels == null || args.isEmpty() ? ""
+                : labels.getOrDefault(String.valueOf(args.get(0)), "");
     }
 
     /** `container ls`, `container list` and `container ps`: ps under the container group. */
@@ -112,8 +145,16 @@ final class QueryCommands {
 
         @Override
         public Integer call() {
-            Template template = format == null ? null : Template.parse(format);
+            InspectFormat template;
+            try {
+                template = format == null ? null : new InspectFormat(format);
+            } catch (TemplateException e) {
+                // docker's inspect takes a template that does not parse for a usage error.
+                System.err.println(e.getMessage());
+                return ExitCodes.USAGE;
+            }
             List<Object> found = new ArrayList<>();
+            StringBuilder out = new StringBuilder();
             int code = 0;
             for (String name : names) {
                 Optional<Object> object = lookup(name);
@@ -121,15 +162,28 @@ final class QueryCommands {
                     System.err.println("Error: No such object: " + name);
                     code = ExitCodes.FAILURE;
                 } else if (template != null) {
-                    System.out.println(template.execute(object.get()));
+                    code = render(template, object.get(), out) ? code : ExitCodes.FAILURE;
                 } else {
                     found.add(object.get());
                 }
             }
             if (template == null) {
                 System.out.println(GoJson.indent(found));
+            } else {
+                // docker writes a lone newline when nothing rendered.
+                System.out.print(out.isEmpty() ? "\n" : out);
             }
             return code;
+        }
+
+        private static boolean render(InspectFormat template, Object object, StringBuilder out) {
+            try {
+                out.append(template.render(object)).append('\n');
+                return true;
+            } catch (TemplateException e) {
+                System.err.println(e.getMessage());
+                return false;
+            }
         }
 
         private Optional<Object> lookup(String name) {

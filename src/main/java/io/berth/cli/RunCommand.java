@@ -1,5 +1,6 @@
 package io.berth.cli;
 
+import io.berth.convert.ContainerRequest;
 import io.berth.engine.Container;
 import io.berth.engine.Engine;
 import io.berth.runtime.Attachment;
@@ -29,7 +30,9 @@ final class RunCommand implements Callable<Integer>, ExitCodes.RunLike {
     @Override
     public Integer call() throws Exception {
         Engine engine = main.engine();
-        Container created = engine.create(flags.toRequest());
+        ContainerRequest request = flags.toRequest();
+        Container created = engine.create(request);
+        warn(request);
         if (detach) {
             startOrRemove(engine, created, false);
             System.out.println(created.id());
@@ -131,8 +134,18 @@ final class RunCommand implements Callable<Integer>, ExitCodes.RunLike {
 
         @Override
         public Integer call() {
-            System.out.println(main.engine().create(flags.toRequest()).id());
+            ContainerRequest request = flags.toRequest();
+            Container created = main.engine().create(request);
+            warn(request);
+            System.out.println(created.id());
             return 0;
+        }
+    }
+
+    /** docker prints the create's warnings to stderr, and goes on. */
+    static void warn(ContainerRequest request) {
+        for (String warning : Engine.warnings(request)) {
+            System.err.println("WARNING: " + warning);
         }
     }
 

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * JVM; threads that run no command print to the process's own streams.
  */
 final class ThreadOutput {
-    private static final InheritableThreadLocal<PrintStream[]> CURRENT =
+    private static final InheritableThreadLocal<Current> CURRENT =
             new InheritableThreadLocal<>();
     private static boolean installed;
 
@@ -34,10 +34,21 @@ final class ThreadOutput {
         installed = true;
     }
 
-    /** Runs work with this thread's output sent to out and err. */
-    static int with(PrintStream out, PrintStream err, Work work) throws Exception {
-        PrintStream[] before = CURRENT.get();
-        CURRENT.set(new PrintStream[] {out, err});
+    /** The streams of a command run for a caller, and whether that caller sits at a terminal. */
+    private record Current(PrintStream out, PrintStream err, boolean terminal) {
+        PrintStream stream(int which) {
+            return which == 0 ? out : err;
+        }
+    }
+
+    /**
+     * Runs work with this thread's output sent to out and err, for a caller whose stdin and
+     * stdout are a terminal or not.
+     */
+    static int with(PrintStream out, PrintStream err, boolean terminal, Work work)
+            throws Exception {
+        Current before = CURRENT.get();
+        CURRENT.set(new Current(out, err, terminal));
         try {
             return work.run();
         } finally {
@@ -45,6 +56,21 @@ final class ThreadOutput {
             System.err.flush();
             CURRENT.set(before);
         }
+    }
+
+    /**
+     * Whether the caller of the command this thread runs sits at a terminal; null when the
+     * thread runs no command of a caller (the process's own streams then say).
+     */
+    static Boolean callerTerminal() {
+        Current current = CURRENT.get();
+        return current == null ? null : current.terminal();
+    }
+
+    /** The stdout of the command this thread runs, or the process's own. */
+    static PrintStream stdout() {
+        Current current = CURRENT.get();
+        return current == null ? System.out : current.out();
     }
 
     private static final class Routed extends OutputStream {
@@ -57,8 +83,8 @@ final class ThreadOutput {
         }
 
         private PrintStream target() {
-            PrintStream[] current = CURRENT.get();
-            return current == null ? fallback : current[which];
+            Current current = CURRENT.get();
+            return current == null ? fallback : current.stream(which);
         }
 
         @Override

@@ -24,16 +24,21 @@ public final class Training {
      * Runs the training. Arguments: a work folder of its own whose root already holds the
      * busybox image (scripts/train-aot loads it in a JVM that records nothing, so that the
      * archive code stays out of the cache), and a bridge name and subnet of the training's own,
-     * so that its runs on the default network never touch the host's real default bridge.
+     * so that its runs on the default network never touch the host's real default bridge. An
+     * optional fourth names the same image in a registry on 127.0.0.1, for the pull path.
      */
     public static void main(String[] args) {
         work = args[0];
+        String pullable = args.length > 3 ? args[3] : null;
         String[] roots = {"--root", work + "/root", "--runroot", work + "/run",
             "--bridge-name", args[1], "--bridge-subnet", args[2]};
         PrintStream err = System.err;
         System.setErr(new PrintStream(OutputStream.nullOutputStream()));
         try {
             train(roots);
+            if (pullable != null) {
+                pull(roots, pullable);
+            }
         } finally {
             System.setErr(err);
         }
@@ -115,6 +120,19 @@ public final class Training {
         run(roots, "run", "-d", "--name", "aot-anatomy", "busybox", "sleep", "30");
         run(roots, "anatomy", "aot-anatomy");
         run(roots, "rm", "-f", "aot-anatomy");
+    }
+
+    /**
+     * A daemonless pull from the registry scripts/train-aot started, last: the HTTP client, the
+     * blob pipeline and the unpacker, into a store that no longer holds the layer (busybox is
+     * removed first, so the pull downloads and unpacks it), in a pipe as a script pulls.
+     */
+    private static void pull(String[] roots, String reference) {
+        run(roots, "rmi", "busybox");
+        for (int i = 0; i < 2; i++) {
+            run(roots, "pull", reference);
+            run(roots, "rmi", reference);
+        }
     }
 
     private static void run(String[] roots, String... command) {

@@ -8,12 +8,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Docker's bind mounts: {@code -v /host:/container[:OPTIONS]} and {@code --mount
  * type=bind,...} (both arrive as HostConfig.Binds strings) as runtime spec mounts. Options:
  * ro or rw, a propagation (rprivate by default), and SELinux's z/Z and nocopy, which change
- * nothing here. Named volumes are refused: Berth has none yet.
+ * nothing here. Named volumes are refused: Berth has none yet. Anonymous volumes ({@code -v
+ * /path}, Config.Volumes) become binds of their volume's folder when the container starts.
  */
 public final class Binds {
     private static final Set<String> PROPAGATIONS = Set.of("private", "rprivate", "shared",
@@ -75,6 +77,45 @@ public final class Binds {
             }
         }
         return new Bind(Path.of(parts[0]).normalize(), destination, readOnly, propagation);
+    }
+
+    /**
+     * The container paths that get an anonymous volume, checked (absolute, not /) and each
+     * once; a path a bind also names is the bind's, as in docker.
+     */
+    public static List<String> volumes(ContainerRequest req) {
+        List<String> out = new ArrayList<>();
+        if (req.volumes() == null) {
+            return out;
+        }
+        List<Bind> binds = parse(req);
+        for (String path : req.volumes()) {
+            String destination = path.isEmpty() ? "" : Path.of(path).normalize().toString();
+            if (!path.startsWith("/") || destination.equals("/")) {
+                throw new InvalidRequestException("invalid volume specification: '" + path
+                        + "': the container path must be absolute and not /");
+            }
+            boolean bound = binds.stream().anyMatch(b -> b.destination().equals(destination));
+            if (!bound && !out.contains(destination)) {
+                out.add(destination);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The request with each anonymous volume as one more bind, of the folder dataOf gives for
+     * its container path: what the container mounts when it starts.
+     */
+    public static ContainerRequest withVolumes(ContainerRequest req,
+            Function<String, Path> dataOf) {
+        List<String> volumes = volumes(req);
+        if (volumes.isEmpty()) {
+            return req;
+        }
+        List<String> binds = new ArrayList<>(req.binds() == null ? List.of() : req.binds());
+        volumes.forEach(v -> binds.add(dataOf.apply(v) + ":" + v));
+        return req.toBuilder().binds(binds).build();
     }
 
     /**

@@ -13,7 +13,8 @@ import java.util.Map;
  * <p>Namespace modes follow docker's words: {@code ""} or {@code "private"} for a new one,
  * {@code "host"} to share the host's; network also takes {@code "none"}, {@code "bridge"} and
  * {@code "container:ID"} or a user network's name; userns takes {@code "auto"}; timens (Berth's
- * own) {@code "private"}. Ports are docker's {@code -p} strings, parsed by the network layer.
+ * own) {@code "private"}. Ports are docker's {@code -p} strings, parsed by the network layer;
+ * expose holds the ports the container exposes beyond its image's, each as {@code 80/tcp}.
  * consoleSize is docker's [rows, columns] for a terminal's first size.
  *
  * <p>Resources and privileges keep the names and units of docker's HostConfig: memory sizes in
@@ -21,7 +22,8 @@ import java.util.Map;
  * memory), nanoCpus in billionths of a CPU, pidsLimit 0 or -1 for unlimited, sysctls and tmpfs
  * (destination to options) as maps. securityOpt holds docker's strings ({@code
  * seccomp=unconfined}, {@code seccomp=<profile JSON>}, {@code no-new-privileges}). binds are
- * docker's HostConfig.Binds strings, {@code /host/path:/container/path[:ro]}.
+ * docker's HostConfig.Binds strings, {@code /host/path:/container/path[:ro]}; volumes are
+ * docker's Config.Volumes, the container paths that get an anonymous volume each.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -50,6 +52,7 @@ public record ContainerRequest(
         Integer stopTimeout,
         List<String> publish,
         boolean publishAll,
+        List<String> expose,
         List<String> networkAliases,
         List<String> extraHosts,
         List<String> dns,
@@ -84,7 +87,8 @@ public record ContainerRequest(
         Map<String, String> tmpfs,
         String logDriver,
         Map<String, String> logOpts,
-        List<String> binds) {
+        List<String> binds,
+        List<String> volumes) {
 
     /** A builder holding this request's every field, to change a few (docker update). */
     public Builder toBuilder() {
@@ -112,6 +116,7 @@ public record ContainerRequest(
         b.stopTimeout = stopTimeout;
         b.publish = publish;
         b.publishAll = publishAll;
+        b.expose = expose;
         b.networkAliases = networkAliases;
         b.extraHosts = extraHosts;
         b.dns = dns;
@@ -147,6 +152,7 @@ public record ContainerRequest(
         b.logDriver = logDriver;
         b.logOpts = logOpts;
         b.binds = binds;
+        b.volumes = volumes;
         return b;
     }
 
@@ -181,6 +187,7 @@ public record ContainerRequest(
         private Integer stopTimeout;
         private List<String> publish;
         private boolean publishAll;
+        private List<String> expose;
         private List<String> networkAliases;
         private List<String> extraHosts;
         private List<String> dns;
@@ -216,6 +223,7 @@ public record ContainerRequest(
         private String logDriver;
         private Map<String, String> logOpts;
         private List<String> binds;
+        private List<String> volumes;
 
         private Builder(String image) {
             this.image = image;
@@ -244,6 +252,7 @@ public record ContainerRequest(
         public Builder stopTimeout(Integer v) { stopTimeout = v; return this; }
         public Builder publish(List<String> v) { publish = v; return this; }
         public Builder publishAll(boolean v) { publishAll = v; return this; }
+        public Builder expose(List<String> v) { expose = v; return this; }
         public Builder networkAliases(List<String> v) { networkAliases = v; return this; }
         public Builder extraHosts(List<String> v) { extraHosts = v; return this; }
         public Builder dns(List<String> v) { dns = v; return this; }
@@ -279,17 +288,18 @@ public record ContainerRequest(
         public Builder logDriver(String v) { logDriver = v; return this; }
         public Builder logOpts(Map<String, String> v) { logOpts = v; return this; }
         public Builder binds(List<String> v) { binds = v; return this; }
+        public Builder volumes(List<String> v) { volumes = v; return this; }
 
         public ContainerRequest build() {
             return new ContainerRequest(name, image, cmd, entrypoint, env, workingDir, user,
                     hostname, domainname, tty, openStdin, labels, autoRemove, pidMode, ipcMode,
                     utsMode, networkMode, cgroupnsMode, usernsMode, timensMode, stopSignal,
-                    stopTimeout, publish, publishAll, networkAliases, extraHosts, dns, dnsSearch,
-                    dnsOptions, macAddress, ipAddress, init, restartPolicy, consoleSize, memory,
-                    memorySwap, memoryReservation, nanoCpus, cpuShares, cpuQuota, cpuPeriod,
+                    stopTimeout, publish, publishAll, expose, networkAliases, extraHosts, dns,
+                    dnsSearch, dnsOptions, macAddress, ipAddress, init, restartPolicy, consoleSize,
+                    memory, memorySwap, memoryReservation, nanoCpus, cpuShares, cpuQuota, cpuPeriod,
                     cpusetCpus, cpusetMems, pidsLimit, blkioWeight, ulimits, shmSize, oomScoreAdj,
                     sysctls, devices, privileged, capAdd, capDrop, securityOpt, readonlyRootfs,
-                    tmpfs, logDriver, logOpts, binds);
+                    tmpfs, logDriver, logOpts, binds, volumes);
         }
     }
 }

@@ -51,8 +51,17 @@ record ContainerFiles(Path dir) {
      * it). The snapshot folder holds no mount, so the walk never enters the image's layers.
      */
     long writableSize() {
+        return filesIn(List.of(snapshot(), dir));
+    }
+
+    /** Bytes in the container's writable layer alone: docker's SizeRw as ps -s shows it. */
+    long layerSize() {
+        return filesIn(List.of(snapshot()));
+    }
+
+    private long filesIn(List<Path> folders) {
         long total = 0;
-        for (Path p : List.of(snapshot(), dir)) {
+        for (Path p : folders) {
             if (!Files.isDirectory(p)) {
                 continue;
             }

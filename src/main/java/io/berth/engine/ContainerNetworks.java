@@ -1,6 +1,7 @@
 package io.berth.engine;
 
 import io.berth.convert.ContainerRequest;
+import io.berth.convert.ExposedPorts;
 import io.berth.convert.InvalidRequestException;
 import io.berth.network.Endpoint;
 import io.berth.network.EndpointOptions;
@@ -61,10 +62,21 @@ final class ContainerNetworks {
             lookup.apply(req.networkMode().substring("container:".length()));
         }
         boolean publishes = !ports(req, image).isEmpty();
-        if (publishes && name == null) {
+        if (publishes && name == null && !"host".equals(req.networkMode())) {
             throw new InvalidRequestException("conflicting options: port publishing and the "
                     + "container type network mode " + req.networkMode());
         }
+    }
+
+    /**
+     * What docker warns of at create and does anyway: ports published on the host's own
+     * network, where the container's ports are the host's already and -p maps nothing.
+     */
+    static List<String> warnings(ContainerRequest req) {
+        boolean published = req.publish() != null && !req.publish().isEmpty();
+        return published && "host".equals(req.networkMode())
+                ? List.of("Published ports are discarded when using host network mode")
+                : List.of();
     }
 
     /** The /proc path of the network namespace a container: mode joins, else null. */
@@ -130,18 +142,36 @@ final class ContainerNetworks {
                 .withHosts(nonNull(req.extraHosts()), files.hosts().toString());
     }
 
-    /** -p mappings, and with -P every port the image exposes on a free host port. */
+    /**
+     * -p mappings, and with -P every exposed port (the image's and --expose's) that -p does not
+     * map already, on a free host port.
+     */
     static List<PortMapping> ports(ContainerRequest req, ImageConfig image) {
         List<PortMapping> ports = new ArrayList<>();
         for (String p : nonNull(req.publish())) {
             ports.addAll(PortMapping.parse(p));
         }
-        if (req.publishAll() && image != null && image.exposedPorts() != null) {
-            for (String exposed : image.exposedPorts().keySet()) {
-                ports.add(PortMapping.ofExposed(exposed));
+        if (req.publishAll()) {
+            java.util.Set<String> mapped = new java.util.HashSet<>();
+            ports.forEach(p -> mapped.add(p.key()));
+            for (String exposed : exposed(req, image)) {
+                if (!mapped.contains(exposed)) {
+                    ports.add(PortMapping.ofExposed(exposed));
+                }
             }
         }
         return ports;
+    }
+
+    /** The ports a container exposes, as "80/tcp": its image's, then those it asked for. */
+    static List<String> exposed(ContainerRequest req, ImageConfig image) {
+        java.util.Set<String> all = new java.util.LinkedHashSet<>();
+        if (image != null && image.exposedPorts() != null) {
+            image.exposedPorts().keySet().forEach(p -> all.addAll(ExposedPorts.parse(
+                    List.of(p))));
+        }
+        all.addAll(nonNull(req.expose()));
+        return List.copyOf(all);
     }
 
     /** Detaches every endpoint; safe to call when there are none or the process is gone. */

@@ -2,6 +2,7 @@ package io.berth.engine;
 
 import io.berth.anatomy.Anatomy;
 import io.berth.cgroups.CgroupDriver;
+import io.berth.convert.Binds;
 import io.berth.convert.ContainerRequest;
 import io.berth.convert.Host;
 import io.berth.convert.InvalidRequestException;
@@ -31,6 +32,7 @@ import io.berth.store.ContainerRecord;
 import io.berth.store.NameConflictException;
 import io.berth.store.Store;
 import io.berth.sys.Sys;
+import io.berth.volumes.VolumeStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -64,6 +66,7 @@ public final class Engine implements AutoCloseable {
     private final EngineConfig config;
     private final Store store;
     private final ImageStore images;
+    private final VolumeStore volumes;
     private final OciRuntime runtime;
     private final NetworkService networks;
     private final ContainerNetworks containerNetworks;
@@ -85,6 +88,7 @@ public final class Engine implements AutoCloseable {
         this.runtime = runtime;
         this.networks = networks;
         this.containerNetworks = new ContainerNetworks(networks);
+        this.volumes = new VolumeStore(config.root().resolve("volumes"));
         this.leftovers = new Leftovers(store, runtime, config.runroot().resolve("runtime"),
                 networks, cgroups, config.root().resolve("containers"), this::releaseOrphan);
     }
@@ -169,6 +173,14 @@ public final class Engine implements AutoCloseable {
         return new NotFoundException("Unable to find image '" + image + "' locally");
     }
 
+    /**
+     * The warnings docker gives for a request it creates anyway (create's Warnings; the CLI
+     * prints each as {@code WARNING: ...}).
+     */
+    public static List<String> warnings(ContainerRequest request) {
+        return ContainerNetworks.warnings(request);
+    }
+
     /** Creates a container: a record, a name and a folder; no process yet. */
     public Container create(ContainerRequest request) {
         primeMigration();
@@ -186,11 +198,14 @@ public final class Engine implements AutoCloseable {
         if (request.autoRemove() && !policy.name().equals("no")) {
             throw new InvalidRequestException("Conflicting options: --restart and --rm");
         }
+        List<String> anonymous = Binds.volumes(request);
         ContainerRecord record = insert(request, image, id);
         ContainerFiles files = files(id);
         try {
             files.create();
+            anonymous.forEach(v -> volumes.create(VolumeStore.anonymousName(id, v)));
         } catch (RuntimeException e) {
+            anonymous.forEach(v -> volumes.remove(VolumeStore.anonymousName(id, v)));
             store.delete(id);
             throw e;
         }
@@ -406,7 +421,9 @@ public final class Engine implements AutoCloseable {
                 files.readInRoot("/etc/passwd"), files.readInRoot("/etc/group"));
         SpecConverter.IdRange range = shift == null ? null
                 : new SpecConverter.IdRange(shift.hostId(), shift.size());
-        Spec spec = SpecConverter.convert(new SpecConverter.Input(record.id(), request,
+        ContainerRequest mounting = Binds.withVolumes(request,
+                v -> volumes.data(VolumeStore.anonymousName(record.id(), v)));
+        Spec spec = SpecConverter.convert(new SpecConverter.Input(record.id(), mounting,
                 image.config(), files.rootfs(), user, files.hosts(), files.hostname(),
                 files.resolvConf(), range, cgroupsPath(record.id()),
                 containerNetworks.joinedNetns(request, this::get), host));
@@ -557,6 +574,16 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * docker's SizeRw and SizeRootFs of a container: its writable layer's bytes, and those with
+     * its image's (0 for an image removed since).
+     */
+    public ContainerSize size(Container c) {
+        long rw = files(c.id()).layerSize();
+        long image = images.find(c.record().imageId()).map(Image::size).orElse(0L);
+        return new ContainerSize(rw, rw + image);
+    }
+
+    /**
      * docker system prune, with {@code allImages} (-a) every image no container uses rather
      * than the dangling ones only.
      */
@@ -596,6 +623,9 @@ public final class Engine implements AutoCloseable {
     /** Freezes every process of a running container (docker pause). */
     public void pause(String nameOrId) {
         Container c = get(nameOrId);
+        if ("paused".equals(c.status())) {
+            throw new ConflictException("Container " + c.id() + " is already paused");
+        }
         if (!"running".equals(c.status())) {
             throw new ConflictException("Container " + c.id() + " is not running");
         }
@@ -777,6 +807,15 @@ public final class Engine implements AutoCloseable {
 
     /** Removes a container; a running one only with force, which kills it first. */
     public void remove(String nameOrId, boolean force) throws InterruptedException {
+        remove(nameOrId, force, false);
+    }
+
+    /**
+     * docker rm, with {@code removeVolumes} (-v) its anonymous volumes too; without, they stay
+     * for volume prune, as docker's do.
+     */
+    public void remove(String nameOrId, boolean force, boolean removeVolumes)
+            throws InterruptedException {
         Container c = get(nameOrId);
         if (c.running() && !force) {
             throw new ConflictException("cannot remove container \"/" + c.name()
@@ -792,6 +831,85 @@ public final class Engine implements AutoCloseable {
         StartTrace.mark(c.id(), "remove: files aside");
         store.delete(c.id());
         StartTrace.mark(c.id(), "remove: store delete");
+        if (removeVolumes) {
+            anonymousVolumes(c.record()).forEach(volumes::remove);
+        }
+    }
+
+    private static List<String> anonymousVolumes(ContainerRecord record) {
+        return Binds.volumes(record.request()).stream()
+                .map(v -> VolumeStore.anonymousName(record.id(), v)).toList();
+    }
+
+    /** The volume a container mounts at destination, with where its files are. */
+    public record VolumeMount(String name, Path data, String destination) {
+    }
+
+    /** A container's anonymous volumes, in the order it asked for them. */
+    public List<VolumeMount> volumeMounts(Container c) {
+        List<VolumeMount> out = new ArrayList<>();
+        for (String destination : Binds.volumes(c.request())) {
+            String name = VolumeStore.anonymousName(c.id(), destination);
+            out.add(new VolumeMount(name, volumes.data(name), destination));
+        }
+        return out;
+    }
+
+    /** Every volume's name, sorted. */
+    public List<String> volumeNames() {
+        return volumes.list();
+    }
+
+    /** Where a volume's files are. */
+    public Path volumeData(String name) {
+        return volumes.data(volumes.find(name).orElseThrow(() -> noSuchVolume(name)));
+    }
+
+    /** The ids of the containers, in any state, that mount the volume. */
+    public List<String> volumeUsers(String name) {
+        List<String> users = new ArrayList<>();
+        for (Container c : list(true)) {
+            if (anonymousVolumes(c.record()).contains(name)) {
+                users.add(c.id());
+            }
+        }
+        return users;
+    }
+
+    /** docker volume rm: refused while any container, even a stopped one, has the volume. */
+    public void removeVolume(String name) {
+        volumes.find(name).orElseThrow(() -> noSuchVolume(name));
+        List<String> users = volumeUsers(name);
+        if (!users.isEmpty()) {
+            throw new ConflictException("remove " + name + ": volume is in use - "
+                    + users.stream().collect(java.util.stream.Collectors.joining(", ", "[",
+                            "]")));
+        }
+        volumes.remove(name);
+    }
+
+    /** What volume prune removed: the volumes and the bytes they held. */
+    public record VolumesPruned(List<String> removed, long reclaimed) {
+    }
+
+    /** docker volume prune: every anonymous volume no container has. */
+    public VolumesPruned pruneVolumes() {
+        java.util.Set<String> used = new java.util.HashSet<>();
+        list(true).forEach(c -> used.addAll(anonymousVolumes(c.record())));
+        List<String> removed = new ArrayList<>();
+        long reclaimed = 0;
+        for (String name : volumes.list()) {
+            if (!used.contains(name)) {
+                reclaimed += volumes.size(name);
+                volumes.remove(name);
+                removed.add(name);
+            }
+        }
+        return new VolumesPruned(removed, reclaimed);
+    }
+
+    private static NotFoundException noSuchVolume(String name) {
+        return new NotFoundException("get " + name + ": no such volume");
     }
 
     /**
@@ -988,6 +1106,8 @@ public final class Engine implements AutoCloseable {
             store.recordRemovedExit(record.id(), code, Instant.now());
             deleteFiles(record.id());
             store.delete(record.id());
+            // --rm takes the container's anonymous volumes with it, as docker's does.
+            anonymousVolumes(record).forEach(volumes::remove);
         } else if (latest.isPresent()) {
             store.update(done);
         }
@@ -1052,10 +1172,7 @@ public final class Engine implements AutoCloseable {
      * @param user docker's --user (name or uid, optional :group), or null for the container's
      */
     public ExecSession exec(String nameOrId, ExecSpec spec, String user) {
-        Container c = get(nameOrId);
-        if (!"running".equals(c.status())) {
-            throw new ConflictException("container " + c.id() + " is not running");
-        }
+        Container c = execTarget(nameOrId);
         ExecSpec merged = spec;
         if (spec.env() != null) {
             Spec config = SpecJson.read(files(c.id()).bundle().resolve("config.json"));
@@ -1071,6 +1188,22 @@ public final class Engine implements AutoCloseable {
             merged = merged.withUser(resolved.uid(), resolved.gid());
         }
         return runtime.exec(c.id(), merged);
+    }
+
+    /**
+     * The container an exec may run in: a running one. dockerd's words otherwise, naming a
+     * paused container as the caller named it.
+     */
+    public Container execTarget(String nameOrId) {
+        Container c = get(nameOrId);
+        if ("paused".equals(c.status())) {
+            throw new ConflictException("Container " + nameOrId
+                    + " is paused, unpause the container before exec");
+        }
+        if (!"running".equals(c.status())) {
+            throw new ConflictException("container " + c.id() + " is not running");
+        }
+        return c;
     }
 
     /** Connects a running container to one more network (docker network connect). */

@@ -57,10 +57,12 @@ public final class Inspection {
         m.put("ExecIDs", null);
         m.put("HostConfig", hostConfig(req));
         m.put("GraphDriver", Map.of("Name", "overlay", "Data", paths));
-        m.put("Mounts", mounts(req));
-        m.put("Config", config(c, req));
+        m.put("Mounts", mounts(req, engine.volumeMounts(c)));
+        ImageConfig image = engine.imageConfig(c);
+        List<String> exposed = ContainerNetworks.exposed(req, image);
+        m.put("Config", config(c, req, exposed));
         m.put("NetworkSettings", networkSettings(c.running() ? engine.endpoints(c.id())
-                : List.of(), engine.imageConfig(c)));
+                : List.of(), exposed));
         return m;
     }
 
@@ -80,8 +82,9 @@ public final class Inspection {
         return s;
     }
 
-    /** docker's Mounts: one entry a bind. */
-    private static List<Map<String, Object>> mounts(ContainerRequest req) {
+    /** docker's Mounts: one entry a bind, then one an anonymous volume. */
+    private static List<Map<String, Object>> mounts(ContainerRequest req,
+            List<Engine.VolumeMount> volumes) {
         List<Map<String, Object>> mounts = new ArrayList<>();
         for (Binds.Bind b : Binds.parse(req)) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -91,6 +94,18 @@ public final class Inspection {
             m.put("Mode", b.readOnly() ? "ro" : "");
             m.put("RW", !b.readOnly());
             m.put("Propagation", b.propagation());
+            mounts.add(m);
+        }
+        for (Engine.VolumeMount v : volumes) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("Type", "volume");
+            m.put("Name", v.name());
+            m.put("Source", v.data().toString());
+            m.put("Destination", v.destination());
+            m.put("Driver", "local");
+            m.put("Mode", "");
+            m.put("RW", true);
+            m.put("Propagation", "");
             mounts.add(m);
         }
         return mounts;
@@ -123,7 +138,8 @@ public final class Inspection {
         return h;
     }
 
-    private static Map<String, Object> config(Container c, ContainerRequest req) {
+    private static Map<String, Object> config(Container c, ContainerRequest req,
+            List<String> exposed) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("Hostname", SpecConverter.hostname(c.id(), req));
         m.put("Domainname", orDefault(req.domainname(), ""));
@@ -131,13 +147,26 @@ public final class Inspection {
         m.put("AttachStdin", req.openStdin());
         m.put("AttachStdout", true);
         m.put("AttachStderr", true);
+        if (!exposed.isEmpty()) {
+            // docker leaves ExposedPorts out when there are none.
+            Map<String, Object> ports = new LinkedHashMap<>();
+            exposed.forEach(p -> ports.put(p, Map.of()));
+            m.put("ExposedPorts", ports);
+        }
         m.put("Tty", req.tty());
         m.put("OpenStdin", req.openStdin());
         m.put("StdinOnce", req.openStdin());
         m.put("Env", req.env());
         m.put("Cmd", req.cmd());
         m.put("Image", req.image());
-        m.put("Volumes", null);
+        List<String> volumes = Binds.volumes(req);
+        if (volumes.isEmpty()) {
+            m.put("Volumes", null);
+        } else {
+            Map<String, Object> paths = new LinkedHashMap<>();
+            volumes.forEach(v -> paths.put(v, Map.of()));
+            m.put("Volumes", paths);
+        }
         m.put("WorkingDir", orDefault(req.workingDir(), ""));
         m.put("Entrypoint", req.entrypoint());
         m.put("OnBuild", null);
@@ -157,13 +186,11 @@ public final class Inspection {
     }
 
     private static Map<String, Object> networkSettings(List<Endpoint> endpoints,
-            ImageConfig image) {
+            List<String> exposed) {
         Map<String, Object> n = new LinkedHashMap<>();
         Endpoint first = endpoints.isEmpty() ? null : endpoints.get(0);
         List<PortMapping> published = new ArrayList<>();
         endpoints.forEach(e -> published.addAll(e.ports()));
-        List<String> exposed = image == null || image.exposedPorts() == null ? List.of()
-                : List.copyOf(image.exposedPorts().keySet());
         n.put("Bridge", "");
         n.put("SandboxID", "");
         n.put("Ports", PublishedPorts.inspect(published, exposed));
@@ -214,6 +241,7 @@ public final class Inspection {
         row.put("Size", "0B");
         row.put("Names", c.name());
         row.put("Labels", labels(c.request()));
+        row.put("LocalVolumes", String.valueOf(Binds.volumes(c.request()).size()));
         row.put("Mounts", "");
         row.put("Networks", String.join(",", endpoints.stream().map(Endpoint::network)
                 .toList()));

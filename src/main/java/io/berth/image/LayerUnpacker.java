@@ -36,7 +36,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 final class LayerUnpacker {
     private static final String WHITEOUT = ".wh.";
     private static final String OPAQUE = ".wh..wh..opq";
-    private static final String XATTR = "SCHILY.xattr.";
+    private static final String XATTR = RawPaxXattrs.PREFIX;
     private static final String LIBARCHIVE_XATTR = "LIBARCHIVE.xattr.";
     private static final int MAX_SYMLINKS = 40;
     private static final int S_IFCHR = 0020000;
@@ -72,8 +72,9 @@ final class LayerUnpacker {
      * stream {@code tar} itself) where each file's content lies, so the tar can be rebuilt.
      */
     long unpack(InputStream tar, Path root, String what, TarSplit.Recorder recorder) {
-        Run run = new Run(root, what, recorder);
-        TarArchiveInputStream entries = new TarArchiveInputStream(tar);
+        RawPaxXattrs raw = new RawPaxXattrs(tar);
+        Run run = new Run(root, what, recorder, raw);
+        TarArchiveInputStream entries = new TarArchiveInputStream(raw);
         TarArchiveEntry entry;
         while ((entry = run.next(entries)) != null) {
             run.write(entries, entry);
@@ -87,6 +88,9 @@ final class LayerUnpacker {
         private final Path root;
         private final String what;
         private final TarSplit.Recorder recorder;
+        private final RawPaxXattrs raw;
+        /** The exact xattr values of the current entry's PAX header, by PAX key. */
+        private Map<String, byte[]> rawXattrs = Map.of();
         private final List<Dated> directories = new ArrayList<>();
         private final byte[] buffer = new byte[128 * 1024];
         /**
@@ -103,10 +107,11 @@ final class LayerUnpacker {
         private int newFileMode;
         private long bytes;
 
-        Run(Path root, String what, TarSplit.Recorder recorder) {
+        Run(Path root, String what, TarSplit.Recorder recorder, RawPaxXattrs raw) {
             this.root = root;
             this.what = what;
             this.recorder = recorder;
+            this.raw = raw;
             this.newFileMode = hasDefaultAcl(root) ? -1 : FILE_MODE;
         }
 
@@ -120,7 +125,10 @@ final class LayerUnpacker {
 
         TarArchiveEntry next(TarArchiveInputStream entries) {
             try {
-                return entries.getNextEntry();
+                raw.beginEntry();
+                TarArchiveEntry entry = entries.getNextEntry();
+                rawXattrs = raw.endEntry();
+                return entry;
             } catch (IOException | RuntimeException e) {
                 throw damaged(e);
             }
@@ -421,15 +429,18 @@ final class LayerUnpacker {
             applyMetadata(path, entry, -1);
         }
 
-        // Not yet: binary values in SCHILY.xattr (security.capability) arrive decoded as UTF-8
-        // by commons-compress and are stored mangled; reading PAX records by hand would fix it.
-        // bsdtar's LIBARCHIVE.xattr form is base64 and arrives intact.
+        /**
+         * SCHILY.xattr values are taken as their raw bytes (see {@link RawPaxXattrs}): the
+         * decoded string is used only when they could not be found, which is right for text.
+         * bsdtar's LIBARCHIVE.xattr form is base64 and arrives intact.
+         */
         void applyXattrs(Path path, Map<String, String> pax) {
             for (Map.Entry<String, String> header : pax.entrySet()) {
                 String key = header.getKey();
                 if (key.startsWith(XATTR)) {
-                    setXattr(path, key.substring(XATTR.length()),
-                            header.getValue().getBytes(StandardCharsets.UTF_8));
+                    byte[] exact = rawXattrs.get(key);
+                    setXattr(path, key.substring(XATTR.length()), exact != null ? exact
+                            : header.getValue().getBytes(StandardCharsets.UTF_8));
                 } else if (key.startsWith(LIBARCHIVE_XATTR)) {
                     setXattr(path, URLDecoder.decode(key.substring(LIBARCHIVE_XATTR.length()),
                             StandardCharsets.UTF_8), base64(key, header.getValue()));

@@ -191,18 +191,34 @@ final class Snapshots {
     }
 
     /**
-     * chown clears set-id bits, so the mode is put back after it. Through syscalls of our own:
-     * the JDK opens a file to change its mode, which blocks on a FIFO.
+     * chown clears set-id bits and file capabilities, so both are put back after it, the
+     * capability as one for the container's root (see {@link FileCapability}). Through
+     * syscalls of our own: the JDK opens a file to change its mode, which blocks on a FIFO.
      */
-    // Not yet: chown also drops security.capability; restoring it needs a v3 capability
-    // xattr carrying the namespace's root uid.
     private void shift(Path path, IdShift shift) throws IOException {
         int uid = (int) Files.getAttribute(path, "unix:uid", NOFOLLOW);
         int gid = (int) Files.getAttribute(path, "unix:gid", NOFOLLOW);
         int mode = (int) Files.getAttribute(path, "unix:mode", NOFOLLOW);
+        boolean regular = (mode & 0170000) == 0100000;
+        byte[] capability = regular ? capability(path) : null;
         sys.lchown(path.toString(), shift.shift(uid), shift.shift(gid));
-        if ((mode & 06000) != 0 && (mode & 0170000) == 0100000) {
+        if ((mode & 06000) != 0 && regular) {
             sys.chmod(path.toString(), mode & 07777);
+        }
+        if (capability != null) {
+            sys.lsetxattr(path.toString(), FileCapability.XATTR,
+                    FileCapability.shifted(capability, shift));
+        }
+    }
+
+    private byte[] capability(Path path) {
+        try {
+            return sys.lgetxattr(path.toString(), FileCapability.XATTR);
+        } catch (SysException e) {
+            if (e.errno() == Errno.EOPNOTSUPP) {
+                return null;
+            }
+            throw e;
         }
     }
 }

@@ -49,9 +49,10 @@ final class TarSplit {
     }
 
     /**
-     * Sits right below the tar reader and sees every byte of the tar. After the reader returns
-     * a regular file's header, {@link #content} says that the next {@code size} bytes are that
-     * file's content: they are left out of the skeleton, whoever reads them.
+     * Sits below the tar reader, with nothing that buffers between, and sees every byte of
+     * the tar. After the reader returns a regular file's header, {@link #content} says that
+     * the next {@code size} bytes are that file's content: they are left out of the skeleton,
+     * whoever reads them.
      */
     static final class Recorder extends FilterInputStream {
         private final DataOutputStream skeleton;

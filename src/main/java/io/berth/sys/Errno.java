@@ -16,6 +16,7 @@ public final class Errno {
     public static final int EINVAL = 22;
     public static final int ENOSPC = 28;
     public static final int ENOSYS = 38;
+    public static final int EOPNOTSUPP = 95;
 
     private static final Map<Integer, String[]> NAMES = Map.ofEntries(
             Map.entry(1, new String[] {"EPERM", "operation not permitted"}),
@@ -36,7 +37,8 @@ public final class Errno {
             Map.entry(28, new String[] {"ENOSPC", "no space left on device"}),
             Map.entry(30, new String[] {"EROFS", "read-only file system"}),
             Map.entry(38, new String[] {"ENOSYS", "function not implemented"}),
-            Map.entry(40, new String[] {"ELOOP", "too many levels of symbolic links"}));
+            Map.entry(40, new String[] {"ELOOP", "too many levels of symbolic links"}),
+            Map.entry(95, new String[] {"EOPNOTSUPP", "operation not supported"}));
 
     private Errno() {
     }

@@ -40,23 +40,37 @@ final class Exec {
     private final String text;
     private final Map<String, ListNode> defined;
     private final boolean missingKeyError;
-    private final boolean header;
+    private final String structType;
+    private boolean header;
     private final StringBuilder out;
     private List<Variable> vars = new ArrayList<>();
     private String name = "";
     private Node at;
     private int depth;
 
-    Exec(String text, Map<String, ListNode> defined, boolean missingKeyError, boolean header,
+    private Object data;
+
+    /**
+     * @param structType null for data that is all Go maps; otherwise data's Go type, and every
+     *     map but a {@link GoMap} is a struct
+     */
+    Exec(String text, Map<String, ListNode> defined, boolean missingKeyError, String structType,
             StringBuilder out) {
         this.text = text;
         this.defined = defined;
         this.missingKeyError = missingKeyError;
-        this.header = header;
+        this.structType = structType;
         this.out = out;
     }
 
+    /** Renders a table header: docker's functions give back their first argument. */
+    Exec header() {
+        header = true;
+        return this;
+    }
+
     void run(ListNode root, Object data) {
+        this.data = data;
         vars.add(new Variable("$", data));
         walk(data, root);
     }
@@ -301,7 +315,9 @@ final class Exec {
             return null;
         }
         if (!(value instanceof Map<?, ?> map)) {
-            String type = fromMap ? "interface {}" : Values.typeName(value);
+            // A struct's field has its own type; a map's value is an interface {}.
+            boolean untyped = fromMap && structType == null;
+            String type = untyped ? "interface {}" : Values.typeName(value);
             throw error("can't evaluate field " + field + " in type " + type);
         }
         Object found = map.get(field);
@@ -311,10 +327,20 @@ final class Exec {
         if (args.size() > 1 || last != MISSING) {
             throw error(field + " is not a method but has arguments");
         }
-        if (found == null && missingKeyError && !map.containsKey(field)) {
-            throw error("map has no entry for key " + GoFormat.quote(field));
+        if (found == null && !map.containsKey(field)) {
+            missingField(field, map);
         }
         return Values.normalize(found);
+    }
+
+    private void missingField(String field, Map<?, ?> map) {
+        if (structType != null && !(map instanceof GoMap)) {
+            String type = map == data ? structType : "struct";
+            throw error("can't evaluate field " + field + " in type " + type);
+        }
+        if (missingKeyError) {
+            throw error("map has no entry for key " + GoFormat.quote(field));
+        }
     }
 
     private Object callMethod(Object dot, Template.Method method, Node node, String field,

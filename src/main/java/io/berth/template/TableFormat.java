@@ -41,14 +41,36 @@ public final class TableFormat {
      * @param headers column titles by field name, e.g. "ID" to "CONTAINER ID"; a
      *     {@link Template.Method} value gives the title of a method column, as docker titles
      *     {@code {{.Label "com.example.team"}}} "team"
-     * @throws TemplateException if the template does not parse
+     * @throws TemplateException if the template does not parse, phrased as docker's
+     *     {@code failed to parse template: template: ...}
      */
     public TableFormat(String format, Map<String, ?> headers) {
+        this(format, headers, parse(format));
+    }
+
+    private TableFormat(String format, Map<String, ?> headers, Template template) {
         this.format = format;
         Map<String, Object> titles = new HashMap<>(headers);
         titles.putIfAbsent("Label", (Template.Method) args -> labelTitle(args));
         this.headers = titles;
-        this.template = Template.parse(body(format));
+        this.template = template;
+    }
+
+    private static Template parse(String format) {
+        try {
+            return Template.parse(body(format));
+        } catch (TemplateException e) {
+            throw new TemplateException("failed to parse template: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The same format on rows that are docker's typed contexts, as ps's are: a field a row
+     * lacks fails naming rowType ({@code *formatter.ContainerContext}) instead of printing
+     * {@code <no value>}.
+     */
+    public TableFormat rowsOf(String rowType) {
+        return new TableFormat(format, headers, template.structs(rowType));
     }
 
     /** docker titles {@code .Label "com.example.team"} by the name's last part: "team". */
@@ -77,12 +99,17 @@ public final class TableFormat {
      * Renders the rows (usually maps keyed by field name) into the text docker prints; every
      * line ends with a newline. A table with no rows is its header alone.
      *
-     * @throws TemplateException if the template fails on a row
+     * @throws TemplateException if the template fails on a row, phrased as docker's
+     *     {@code failed to execute template: template: ...}
      */
     public String render(List<?> rows) {
         StringBuilder body = new StringBuilder();
         for (Object row : rows) {
-            body.append(template.execute(asRow(row))).append('\n');
+            try {
+                body.append(template.execute(asRow(row))).append('\n');
+            } catch (TemplateException e) {
+                throw new TemplateException("failed to execute template: " + e.getMessage());
+            }
         }
         if (!isTable()) {
             return body.toString();

@@ -29,13 +29,15 @@ public final class Template {
     private final ListNode root;
     private final Map<String, ListNode> defined;
     private final boolean missingKeyError;
+    private final String structType;
 
     private Template(String text, ListNode root, Map<String, ListNode> defined,
-            boolean missingKeyError) {
+            boolean missingKeyError, String structType) {
         this.text = text;
         this.root = root;
         this.defined = defined;
         this.missingKeyError = missingKeyError;
+        this.structType = structType;
     }
 
     /**
@@ -44,7 +46,7 @@ public final class Template {
      */
     public static Template parse(String text) {
         Parser.Parsed parsed = Parser.parse(text);
-        return new Template(text, parsed.root(), Map.copyOf(parsed.defined()), false);
+        return new Template(text, parsed.root(), Map.copyOf(parsed.defined()), false, null);
     }
 
     /**
@@ -53,7 +55,17 @@ public final class Template {
      * running the template on raw JSON.
      */
     public Template missingKeyError() {
-        return new Template(text, root, defined, true);
+        return new Template(text, root, defined, true, null);
+    }
+
+    /**
+     * The same template run as Go runs it on docker's typed values: every map in the data is a
+     * Go struct, so a field it lacks fails with {@code can't evaluate field X in type T} (T is
+     * typeName for the data itself), except in a {@link GoMap}, which is a Go map and answers
+     * a missing key with {@code <no value>}.
+     */
+    public Template structs(String typeName) {
+        return new Template(text, root, defined, missingKeyError, typeName);
     }
 
     /**
@@ -64,7 +76,7 @@ public final class Template {
      */
     public String execute(Object data) {
         StringBuilder out = new StringBuilder();
-        new Exec(text, defined, missingKeyError, false, out).run(root, Values.normalize(data));
+        new Exec(text, defined, missingKeyError, structType, out).run(root, Values.normalize(data));
         return out.toString();
     }
 
@@ -75,7 +87,7 @@ public final class Template {
     String executeHeader(Map<String, ?> headers) {
         StringBuilder out = new StringBuilder();
         try {
-            new Exec(text, defined, false, true, out).run(root, headers);
+            new Exec(text, defined, false, null, out).header().run(root, headers);
         } catch (TemplateException e) {
             // docker ignores a header's execution error and prints what was written so far.
         }

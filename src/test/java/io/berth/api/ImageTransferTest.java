@@ -121,6 +121,33 @@ class ImageTransferTest {
     }
 
     @Test
+    void theDockerCliFiltersImagesAsDockerdDoes() {
+        assertEquals(0, berth.docker("tag", "busybox:latest", "filtered/one:1").code());
+        try {
+            ServiceUnderTest.Result r = berth.docker("images", "--format",
+                    "{{.Repository}}:{{.Tag}}", "--filter", "reference=filtered/*");
+            assertEquals(0, r.code(), r.err());
+            assertEquals("filtered/one:1\n", r.out(), "only the tag that matches");
+            r = berth.docker("images", "-q", "--filter", "dangling=true", "--filter",
+                    "reference=filtered/*");
+            assertEquals("", r.out(), r.err());
+            r = berth.docker("images", "-q", "--no-trunc", "--filter", "before=filtered/one:1");
+            assertEquals(0, r.code(), r.err());
+            assertFalse(r.out().contains(busyboxId), "an image is not older than itself");
+            r = berth.docker("images", "-q", "--no-trunc", "--filter", "label=no.such.label");
+            assertEquals("", r.out(), r.err());
+            r = berth.docker("images", "--filter", "size=1");
+            assertEquals(1, r.code());
+            assertTrue(r.err().contains("invalid filter 'size'"), r.err());
+            r = berth.docker("images", "--filter", "since=nosuch:1");
+            assertEquals(1, r.code());
+            assertTrue(r.err().contains("No such image: nosuch:1"), r.err());
+        } finally {
+            berth.docker("rmi", "filtered/one:1");
+        }
+    }
+
+    @Test
     void savingAnImageThatDoesNotExistFailsWithItsName() {
         ServiceUnderTest.Result save = berth.docker("save", "-o",
                 berth.dir.resolve("none.tar").toString(), "nosuch:v1");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.berth.engine.EngineConfig;
+import io.berth.image.LocalRegistry;
 import io.berth.runtime.OciRuntime;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,8 +42,14 @@ class CommandServerTest {
 
     /** Starts the thin client on this root's socket. */
     private static Process client(String... args) throws IOException {
+        return client(false, args);
+    }
+
+    /** The thin client, told by its launcher that its caller is at a terminal or not. */
+    private static Process client(boolean terminal, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dberth.terminal=" + terminal,
                 "-Dberth.socket=" + server.socket(), "-cp", System.getProperty("java.class.path"),
                 "io.berth.cli.Forward", "--root", berth.root.toString(), "--runroot",
                 berth.runroot.toString(), "--bridge-name", berth.bridge, "--bridge-subnet",
@@ -53,8 +60,12 @@ class CommandServerTest {
     }
 
     private static BerthCli.Result forward(String... args) throws Exception {
+        return forward(false, args);
+    }
+
+    private static BerthCli.Result forward(boolean terminal, String... args) throws Exception {
         int before = server.served();
-        Process p = client(args);
+        Process p = client(terminal, args);
         byte[] out = p.getInputStream().readAllBytes();
         byte[] err = p.getErrorStream().readAllBytes();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
@@ -98,6 +109,43 @@ class CommandServerTest {
         assertEquals("/kept true\n", forward("inspect", "--format",
                 "{{.Name}} {{.State.Running}}", "kept").out());
         assertEquals(0, forward("rm", "-f", "kept").code());
+    }
+
+    /** An image of one small layer that no other test's image shares, pushed and removed. */
+    @Test
+    void aRelayedPullPrintsLinesInAPipeAndBarsOnATerminal() throws Exception {
+        Path tree = Files.createDirectories(berth.dir.resolve("relayed/etc"));
+        Files.writeString(tree.resolve("relayed"), "only here\n");
+        Path tar = berth.dir.resolve("relayed.tar");
+        LocalRegistry.run(List.of("tar", "-C", tree.getParent().toString(), "-cf",
+                tar.toString(), "etc"));
+        try (LocalRegistry registry = LocalRegistry.open(berth.dir.resolve("registry"))) {
+            String name = registry.address() + "/test/relayed:1.0";
+            assertEquals(0, berth.run("import", tar.toString(), name).code());
+            assertEquals(0, berth.run("push", "-q", name).code());
+            assertEquals(0, berth.run("rmi", name).code());
+
+            BerthCli.Result piped = forward("pull", name);
+            assertEquals(0, piped.code(), piped.err());
+            List<String> lines = piped.out().lines().toList();
+            assertEquals("1.0: Pulling from test/relayed", lines.get(0));
+            assertTrue(lines.get(1).endsWith(": Pulling fs layer"), piped.out());
+            assertTrue(lines.get(2).endsWith(": Pull complete"), piped.out());
+            assertEquals(name, lines.getLast());
+            assertEquals(0, berth.run("rmi", name).code());
+            assertEquals(berth.run("pull", name), piped, "as the CLI prints it in a pipe");
+            assertEquals(0, berth.run("rmi", name).code());
+
+            BerthCli.Result bars = forward(true, "pull", name);
+            assertEquals(0, bars.code(), bars.err());
+            String layer = lines.get(1).substring(0, lines.get(1).indexOf(':'));
+            assertTrue(bars.out().contains("\r\033[2K" + layer + ": Pull complete\n"),
+                    "redrawn in place: " + bars.out());
+            assertTrue(bars.out().contains("\033[1A"), "the cursor goes back up over it");
+            assertEquals(name, bars.out().lines().toList().getLast());
+            assertEquals(name, forward("pull", "-q", name).out().strip(), "-q");
+            assertEquals(0, berth.run("rmi", name).code());
+        }
     }
 
     @Test
@@ -183,7 +231,8 @@ class CommandServerTest {
         String root = "--root " + berth.root + " --runroot " + berth.runroot + " ";
         String forward = "forward " + server.socket();
         for (String line : List.of("run --rm busybox true", "ps -a", "logs -t web",
-                "stop -t 3 web", "run -e A=1 -d busybox top", "inspect --format {{.Id}} x")) {
+                "stop -t 3 web", "run -e A=1 -d busybox top", "inspect --format {{.Id}} x",
+                "pull -q localhost:5000/x:1")) {
             assertEquals(forward, launcherSays(root + line), line);
         }
         for (String line : List.of("run -it busybox sh", "run -i busybox cat",

@@ -63,6 +63,15 @@ class ContainerLifecycleTest {
     }
 
     @Test
+    void argumentsAndEnvironmentKeepTheirNewlinesTabsAndBackslashes() {
+        // A multi-line `sh -c` script and a certificate-like value, as docker passes them.
+        BerthCli.Result r = berth.run("run", "--rm", "-e", "CERT=-----BEGIN\nab\tc\\d",
+                "busybox", "sh", "-c", "echo one\necho \"two\tthree\"\nprintf '%s|' \"$CERT\"");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("one\ntwo\tthree\n-----BEGIN\nab\tc\\d|", r.out());
+    }
+
+    @Test
     void aDetachedContainerHasItsOwnNamespacesAndSharesUserAndTime() throws Exception {
         BerthCli.Result r = berth.run("run", "-d", "--name", "iso", "busybox", "sleep", "600");
         assertEquals(0, r.code(), r.err());
@@ -113,6 +122,47 @@ class ContainerLifecycleTest {
         assertTrue(Long.parseLong(map[1]) >= 65536, "host id is unprivileged: " + map[1]);
         assertEquals("65536", map[2]);
         assertTrue(lines[2].contains(" 0 "), "root inside owns what it makes: " + lines[2]);
+    }
+
+    /**
+     * A ping-like file: busybox's copy with cap_net_raw+ep, tarred by GNU tar. Run by a user
+     * other than root, it holds CAP_NET_RAW (bit 13) in its permitted set, also where the
+     * container's root is an unprivileged host uid and the layer was shifted to it.
+     */
+    @Test
+    void aFileCapabilityGrantsItsCapabilityWithAndWithoutAnIdShift() throws Exception {
+        Path root = Files.createDirectory(berth.dir.resolve("rootfs-caps"));
+        Path tar = berth.dir.resolve("caps.tar");
+        sh("tar -xOf '" + BerthCli.fixtures().resolve("busybox-docker-archive.tar") + "' "
+                + BUSYBOX_LAYER + " | tar -x -C '" + root + "'"
+                + " && mkdir '" + root + "/caps' && cp '" + root + "/bin/busybox' '" + root
+                + "/caps/busybox'"
+                + " && python3 -c 'import os, sys; os.setxattr(sys.argv[1], "
+                + "\"security.capability\", bytes.fromhex(sys.argv[2]))' '" + root
+                + "/caps/busybox' 0100000200200000000000000000000000000000"
+                + " && tar --xattrs --xattrs-include='*' --format=posix -C '" + root
+                + "' -cf '" + tar + "' . && rm -rf '" + root + "'");
+        assertEquals(0, berth.run("import", tar.toString(), "caps:latest").code());
+
+        for (List<String> userns : List.of(List.<String>of(), List.of("--userns=auto"))) {
+            List<String> run = new java.util.ArrayList<>(List.of("run", "--rm", "-u", "1000"));
+            run.addAll(userns);
+            run.addAll(List.of("caps", "sh", "-c", "/caps/busybox grep CapPrm /proc/self/status;"
+                    + " grep CapPrm /proc/self/status"));
+            BerthCli.Result r = berth.run(run.toArray(String[]::new));
+            assertEquals(0, r.code(), r.err());
+            assertEquals("CapPrm:\t0000000000002000\nCapPrm:\t0000000000000000\n", r.out(),
+                    "only the file with the capability gets it " + userns);
+        }
+        berth.run("rmi", "caps");
+    }
+
+    private static final String BUSYBOX_LAYER =
+            "770bdd23eef2ab503c845d042c91f9f5a650d0b41ca5f7a81e295bf2b57e0821/layer.tar";
+
+    private static void sh(String script) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", script).inheritIO().start();
+        assertEquals(0, p.waitFor(), script);
     }
 
     @Test

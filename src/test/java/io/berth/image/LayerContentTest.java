@@ -147,6 +147,77 @@ class LayerContentTest {
                 "a base64 xattr keeps its bytes");
     }
 
+    /** cap_net_raw+ep as setcap writes it: revision 2 with the effective flag. */
+    static final String CAP_NET_RAW_V2 = "0100000200200000000000000000000000000000";
+    /** The same, revision 3, for the root whose uid is 1000 in the writer's namespace. */
+    static final String CAP_NET_RAW_V3 = "0100000300200000000000000000000000000000e8030000";
+    static final String BINARY = "00ff0180c3280a3d20000000";
+
+    @Test
+    void binaryXattrValuesFromPythonsTarfileKeepEveryByte() throws Exception {
+        Path layer = unpack("""
+                def raw(h):
+                    return bytes.fromhex(h).decode('utf-8', 'surrogateescape')
+                g = tarfile.TarInfo.create_pax_global_header(
+                    {'SCHILY.xattr.user.everywhere': raw('ff00fe')})
+                t.fileobj.write(g)
+                t.offset += len(g)
+                i = info('bin/ping', tarfile.REGTYPE, mode=0o755)
+                i.pax_headers = {'SCHILY.xattr.security.capability': raw('%s'),
+                                 'SCHILY.xattr.user.bin': raw('%s'),
+                                 'SCHILY.xattr.user.text': 'caf\u00e9'}
+                t.addfile(i, io.BytesIO(b''))
+                f('between', b'x' * 700)
+                i = info('bin/v3', tarfile.REGTYPE, mode=0o755)
+                i.pax_headers = {'SCHILY.xattr.security.capability': raw('%s')}
+                t.addfile(i, io.BytesIO(b''))
+                """.formatted(CAP_NET_RAW_V2, BINARY, CAP_NET_RAW_V3), false);
+
+        String ping = layer.resolve("bin/ping").toString();
+        assertEquals(CAP_NET_RAW_V2, hex(sys.lgetxattr(ping, "security.capability")));
+        assertEquals(BINARY, hex(sys.lgetxattr(ping, "user.bin")));
+        assertEquals("café", new String(sys.lgetxattr(ping, "user.text"),
+                java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(CAP_NET_RAW_V3, hex(sys.lgetxattr(layer.resolve("bin/v3").toString(),
+                "security.capability")));
+        assertNull(sys.lgetxattr(layer.resolve("between").toString(), "user.bin"),
+                "one entry's xattrs are not another's");
+        assertEquals("ff00fe", hex(sys.lgetxattr(layer.resolve("between").toString(),
+                "user.everywhere")), "a global header's hold for every entry");
+        assertEquals("ff00fe", hex(sys.lgetxattr(ping, "user.everywhere")));
+    }
+
+    @Test
+    void gnuTarXattrsKeepTheirBytes() throws Exception {
+        Path tree = scratch.resolve("tree");
+        Files.createDirectories(tree.resolve("bin"));
+        Path ping = Files.write(tree.resolve("bin/ping"), new byte[] {1, 2, 3});
+        Files.write(tree.resolve("bin/plain"), new byte[] {4});
+        sys.lsetxattr(ping.toString(), "security.capability", unhex(CAP_NET_RAW_V2));
+        sys.lsetxattr(ping.toString(), "user.bin", unhex(BINARY));
+        Path tar = scratch.resolve("gnu.tar");
+        ImageStoreLoadTest.run("tar", "--xattrs", "--xattrs-include=*", "--format=posix",
+                "-C", tree.toString(), "-cf", tar.toString(), "bin");
+
+        Path layer;
+        try (InputStream in = Files.newInputStream(tar)) {
+            layer = store.layerDirs(store.importRootfs(in, null, List.of())).getFirst();
+        }
+
+        String unpacked = layer.resolve("bin/ping").toString();
+        assertEquals(CAP_NET_RAW_V2, hex(sys.lgetxattr(unpacked, "security.capability")));
+        assertEquals(BINARY, hex(sys.lgetxattr(unpacked, "user.bin")));
+        assertNull(sys.lgetxattr(layer.resolve("bin/plain").toString(), "security.capability"));
+    }
+
+    static String hex(byte[] bytes) {
+        return bytes == null ? null : java.util.HexFormat.of().formatHex(bytes);
+    }
+
+    static byte[] unhex(String hex) {
+        return java.util.HexFormat.of().parseHex(hex);
+    }
+
     @Test
     void whiteoutsBecomeOverlayWhiteoutsAndOpaqueFoldersGetTheXattr() throws Exception {
         Path layer = unpack("""

@@ -83,8 +83,8 @@ class ShimPlanTest {
     }
 
     @Test
-    void aValueWithANewlineIsRefusedNamingItsField() throws Exception {
-        Spec spec = spec(List.of(ns("mount")), null, List.of("sh", "a\nb"), null, null);
+    void aValueWithANulIsRefusedNamingItsField() throws Exception {
+        Spec spec = spec(List.of(ns("mount")), null, List.of("sh", "a\0b"), null, null);
         ContainerStartException e = assertThrows(ContainerStartException.class,
                 () -> render(spec));
         assertTrue(e.getMessage().startsWith("config.json: process.args holds"), e.getMessage());

@@ -343,7 +343,8 @@ class TableFormatTest {
     void aSyntaxErrorSurfacesWhenTheFormatIsMade() {
         TemplateException e = assertThrows(TemplateException.class,
                 () -> new TableFormat("table {{.ID}", PS_HEADERS));
-        assertEquals("template: :1: bad character U+007D '}'", e.getMessage());
+        assertEquals("failed to parse template: template: :1: bad character U+007D '}'",
+                e.getMessage());
     }
 
     @Test

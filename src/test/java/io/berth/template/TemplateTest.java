@@ -258,4 +258,23 @@ class TemplateTest {
         assertEquals("template: :1:14: executing \"\" at <.Absent>: map has no entry for key "
                 + "\"Absent\"", e.getMessage());
     }
+
+    @Test
+    void onStructsAFieldTheDataLacksIsAnErrorButAGoMapsMissingKeyIsNoValue() {
+        Map<String, Object> row = Map.of("Names", "web", "Labels", new GoMap(Map.of("a", "b")),
+                "State", Map.of("Status", "running"));
+        Template nope = Template.parse("{{.Nope}}").structs("*formatter.ContainerContext");
+        TemplateException e = assertThrows(TemplateException.class, () -> nope.execute(row));
+        assertEquals("template: :1:2: executing \"\" at <.Nope>: can't evaluate field Nope in "
+                + "type *formatter.ContainerContext", e.getMessage());
+        assertThrows(TemplateException.class,
+                () -> Template.parse("{{.State.Nope}}").structs("T").execute(row));
+        TemplateException ofString = assertThrows(TemplateException.class,
+                () -> Template.parse("{{.Names.x}}").structs("T").execute(row));
+        assertEquals("template: :1:8: executing \"\" at <.Names.x>: can't evaluate field x in "
+                + "type string", ofString.getMessage());
+        assertEquals("b <no value> running", Template.parse("{{.Labels.a}} {{.Labels.nope}} "
+                + "{{.State.Status}}").structs("T").execute(row));
+        assertEquals("<no value>", Template.parse("{{.Nope}}").execute(row));
+    }
 }

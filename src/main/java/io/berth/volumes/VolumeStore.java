@@ -1,0 +1,154 @@
+package io.berth.volumes;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Volumes as docker's local driver keeps them: a folder per volume under the root's
+ * {@code volumes}, whose {@code _data} the container mounts. Only anonymous volumes exist so far
+ * ({@code -v /path}), each named by 64 hex digits.
+ *
+ * <p>Not yet: named volumes ({@code -v name:/path}, {@code volume create}) and copying the
+ * image's files at the mount point into a fresh volume, as docker does; both need a volume
+ * record of their own in the store rather than names derived from the container.
+ */
+public final class VolumeStore {
+    private static final Pattern NAME = Pattern.compile("[0-9a-f]{64}");
+
+    private final Path dir;
+
+    /** The volumes of the root whose {@code volumes} folder is dir. */
+    public VolumeStore(Path dir) {
+        this.dir = dir;
+    }
+
+    /**
+     * The name of a container's anonymous volume at destination: derived from both, so that
+     * the container's record is all that is needed to find its volumes again.
+     */
+    public static String anonymousName(String containerId, String destination) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update((containerId + "\n" + destination).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /** The folder a container mounts for the volume. */
+    public Path data(String name) {
+        return dir.resolve(name).resolve("_data");
+    }
+
+    /** Makes the volume's folders (0755, root's) if they are not there; returns its data. */
+    public Path create(String name) {
+        Path data = data(name);
+        try {
+            Files.createDirectories(dir);
+            Files.createDirectories(data);
+            Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+            return data;
+        } catch (IOException e) {
+            throw new UncheckedIOException("create volume " + name, e);
+        }
+    }
+
+    /** Every volume's name, sorted. */
+    public List<String> list() {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString())
+                    .filter(n -> NAME.matcher(n).matches()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("list " + dir, e);
+        }
+    }
+
+    /** The volume, if it exists. */
+    public Optional<String> find(String name) {
+        return NAME.matcher(name).matches() && Files.isDirectory(dir.resolve(name))
+                ? Optional.of(name) : Optional.empty();
+    }
+
+    /** Bytes of the regular files in the volume. */
+    public long size(String name) {
+        long[] total = {0};
+        walk(dir.resolve(name), (p, attrs) -> {
+            if (attrs.isRegularFile()) {
+                total[0] += attrs.size();
+            }
+        }, false);
+        return total[0];
+    }
+
+    /**
+     * Deletes the volume and everything in it. Symbolic links are deleted, never followed, so
+     * a link a container left pointing at a host folder removes nothing there.
+     */
+    public void remove(String name) {
+        Path volume = dir.resolve(name);
+        if (Files.exists(volume, LinkOption.NOFOLLOW_LINKS)) {
+            walk(volume, (p, attrs) -> { }, true);
+        }
+    }
+
+    private interface Visit {
+        void file(Path p, BasicFileAttributes attrs);
+    }
+
+    private static void walk(Path root, Visit visit, boolean delete) {
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        List<IOException> failures = new ArrayList<>();
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path p, BasicFileAttributes attrs)
+                        throws IOException {
+                    visit.file(p, attrs);
+                    if (delete) {
+                        Files.delete(p);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException e)
+                        throws IOException {
+                    if (e != null) {
+                        failures.add(e);
+                    } else if (delete) {
+                        Files.delete(d);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException((delete ? "remove " : "read ") + root, e);
+        }
+        if (!failures.isEmpty()) {
+            throw new UncheckedIOException((delete ? "remove " : "read ") + root,
+                    failures.getFirst());
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package io.berth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.berth.api.ApiService;
+import io.berth.engine.EngineConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Differences from docker that fresh users found, each checked on the berth CLI and, where the
+ * docker CLI decides what is printed, against the real docker CLI 28 talking to Berth's API
+ * service on the same root.
+ */
+@Tag("privileged")
+class DockerParityTest {
+    private static final Path DOCKER = Path.of("/usr/local/bin/docker");
+    private static BerthCli berth;
+    private static ApiService service;
+    private static Path socket;
+
+    @BeforeAll
+    static void start() {
+        berth = BerthCli.withBusybox();
+        socket = berth.dir.resolve("d.sock");
+        service = ApiService.start(new EngineConfig(berth.root, berth.runroot,
+                Path.of(System.getProperty("berth.shim")), new EngineConfig.Bridge(berth.bridge,
+                        berth.subnet)), socket, "0.1.0-test");
+    }
+
+    @AfterAll
+    static void cleanUp() throws IOException {
+        if (service != null) {
+            service.close();
+        }
+        berth.close();
+    }
+
+    /** The docker CLI on this test's service. */
+    private static BerthCli.Result docker(String... args) {
+        List<String> argv = new ArrayList<>(List.of(DOCKER.toString()));
+        argv.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.PIPE);
+        pb.environment().put("DOCKER_HOST", "unix://" + socket);
+        pb.environment().put("DOCKER_CONFIG", berth.dir.resolve("docker-config").toString());
+        pb.environment().remove("DOCKER_API_VERSION");
+        Path errFile = berth.dir.resolve("docker-stderr");
+        pb.redirectError(errFile.toFile());
+        try {
+            Process p = pb.start();
+            p.getOutputStream().close();
+            // stderr goes to a file, so reading stdout to its end cannot block on it.
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                throw new AssertionError("docker " + args[0] + " did not finish in 60 s");
+            }
+            return new BerthCli.Result(p.exitValue(), out, Files.readString(errFile));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The same command line through docker and through berth: the same output and code. */
+    private static BerthCli.Result same(String... args) {
+        BerthCli.Result viaDocker = docker(args);
+        BerthCli.Result viaBerth = berth.run(args);
+        assertEquals(viaDocker, viaBerth, String.join(" ", args));
+        return viaBerth;
+    }
+
+    @Test
+    void anUnknownFieldFailsAsDockersInspectAndPsDoWhileAMissingMapKeyPrintsNoValue() {
+        assertEquals(0, berth.run("create", "--name", "fields", "--network", "none", "busybox",
+                "true").code());
+
+        assertEquals(new BerthCli.Result(1, "\n", "template parsing error: template: :1:2: "
+                + "executing \"\" at <.Nope>: map has no entry for key \"Nope\"\n"),
+                same("inspect", "--format", "{{.Nope}}", "fields"));
+        assertEquals(new BerthCli.Result(0, "<no value>\n", ""),
+                same("inspect", "--format", "{{.Config.Labels.nope}}", "fields"));
+        same("inspect", "--format", "{{.Name}} {{.State.Nope}}", "fields");
+        same("inspect", "--format", "{{.HostConfig.LogConfig.Config.nope}}", "fields");
+        same("inspect", "--format", "{{.Nope", "fields");
+
+        assertEquals(new BerthCli.Result(1, "", "failed to execute template: template: :1:2: "
+                + "executing \"\" at <.Nope>: can't evaluate field Nope in type "
+                + "*formatter.ContainerContext\n"), same("ps", "-a", "--format", "{{.Nope}}"));
+        same("ps", "-a", "--format", "{{.Labels.nope}}");
+        same("ps", "-a", "--format", "{{.Names}} {{.LocalVolumes}} {{.Label \"x\"}}");
+        assertEquals(0, berth.run("rm", "fields").code());
+    }
+
+    /**
+     * The docker CLI 28 sends --tail as it is, and dockerd reads a value that is not a number as
+     * "all" (strconv.Atoi fails, tail becomes -1); Berth's service does the same for the docker
+     * CLI. The berth CLI refuses such a value instead, with one line and exit 1, as the
+     * project's rule for bad input asks.
+     */
+    @Test
+    void logsTailTakesAllMinusOneAndNumbersAndRefusesAnythingElse() {
+        assertEquals(0, berth.run("run", "--name", "tails", "--network", "none", "busybox",
+                "sh", "-c", "echo a; echo b; echo c").code());
+
+        assertEquals(new BerthCli.Result(0, "a\nb\nc\n", ""), same("logs", "--tail", "all",
+                "tails"));
+        assertEquals(new BerthCli.Result(0, "a\nb\nc\n", ""), same("logs", "--tail", "-1",
+                "tails"));
+        assertEquals(new BerthCli.Result(0, "b\nc\n", ""), same("logs", "--tail", "2", "tails"));
+        assertEquals(new BerthCli.Result(0, "", ""), same("logs", "-n", "0", "tails"));
+        for (String bad : new String[] {"abc", "1.5", " 2", ""}) {
+            assertEquals(new BerthCli.Result(1, "", "Error: invalid value for --tail: " + bad
+                    + "\n"), berth.run("logs", "--tail", bad, "tails"), bad);
+            assertEquals(new BerthCli.Result(0, "a\nb\nc\n", ""), docker("logs", "--tail", bad,
+                    "tails"), "the service reads it as dockerd does: " + bad);
+        }
+        assertEquals(0, berth.run("rm", "tails").code());
+    }
+
+    @Test
+    void psSizeShowsTheWritableLayerAndTheVirtualTotal() {
+        assertEquals(0, berth.run("run", "--name", "sized", "--network", "none", "busybox",
+                "sh", "-c", "printf hello > /greeting").code());
+        long image = Long.parseLong(berth.run("image", "inspect", "--format", "{{.Size}}",
+                "busybox").line());
+        String expected = "5B (virtual " + ImageCommands.humanSize(image + 5) + ")";
+
+        assertEquals(new BerthCli.Result(0, "sized\t" + expected + "\n", ""), same("ps", "-a",
+                "--filter", "name=sized", "--format", "{{.Names}}\t{{.Size}}"));
+        same("ps", "-a", "-s", "--filter", "name=sized", "--format", "table {{.Names}}\t{{.Size}}");
+        List<String> table = berth.run("ps", "-a", "-s", "--filter", "name=sized").out()
+                .lines().toList();
+        assertEquals(2, table.size(), table.toString());
+        assertTrue(table.get(0).endsWith("NAMES     SIZE"), table.get(0));
+        assertTrue(table.get(1).endsWith("sized     " + expected), table.get(1));
+        assertEquals("0B", berth.run("ps", "-a", "--filter", "name=sized", "--format",
+                "{{json .}}").line().replaceAll(".*\"Size\":\"([^\"]*)\".*", "$1"),
+                "not measured unless asked");
+        assertEquals(0, berth.run("rm", "sized").code());
+    }
+
+    @Test
+    void exposedPortsShowInInspectAndArePublishedByPublishAll() {
+        String exposed = "{\"7000/tcp\":{},\"7100/udp\":{},\"7101/udp\":{}}";
+        for (String name : new String[] {"exposed-cli", "exposed-api"}) {
+            String[] run = {"run", "-d", "--name", name, "--expose", "7000", "--expose",
+                    "7100-7101/udp", "--expose", "7000/tcp", "-P", "busybox", "sleep", "60"};
+            BerthCli.Result started = name.endsWith("cli") ? berth.run(run) : docker(run);
+            assertEquals(0, started.code(), started.err());
+            assertEquals(exposed, berth.run("inspect", "--format", "{{json .Config.ExposedPorts}}",
+                    name).line());
+            List<String> ports = berth.run("port", name).out().lines().map(l -> l.split(" ")[0])
+                    .sorted().toList();
+            assertEquals(List.of("7000/tcp", "7100/udp", "7101/udp"), ports, name);
+            assertEquals(0, berth.run("rm", "-f", name).code());
+        }
+
+        String before = berth.run("ps", "-aq").out();
+        for (String bad : new String[] {"70000", "80:80", "8000-7000", "80/xtp", "http"}) {
+            BerthCli.Result r = berth.run("create", "--expose", bad, "busybox", "true");
+            assertEquals(125, r.code(), bad);
+            assertTrue(r.err().startsWith("Error: invalid "), r.err());
+        }
+        assertEquals(before, berth.run("ps", "-aq").out(), "nothing made");
+        assertEquals("map[]", berth.run("create", "--name", "unexposed", "--network",
+                "none", "busybox", "true").code() == 0 ? berth.run("inspect", "--format",
+                "{{.Config.ExposedPorts}}", "unexposed").line() : "create failed");
+        assertEquals(0, berth.run("rm", "unexposed").code());
+    }
+
+    @Test
+    void publishingOnTheHostNetworkWarnsAndRunsAsDockerDoes() {
+        String warning = "WARNING: Published ports are discarded when using host network mode\n";
+        assertEquals(new BerthCli.Result(0, "hi\n", warning), same("run", "--rm", "--network",
+                "host", "-p", "8080:80", "busybox", "echo", "hi"));
+        BerthCli.Result none = berth.run("create", "--network", "none", "-p", "8080:80",
+                "busybox", "true");
+        assertEquals(125, none.code(), "other modes still refuse: " + none);
+    }
+
+    @Test
+    void anAnonymousVolumeOutlivesRmButNotRmVOrPrune() throws IOException {
+        for (String name : new String[] {"anon-cli", "anon-api"}) {
+            String[] run = {"run", "--name", name, "--network", "none", "-v", "/data",
+                    "busybox", "sh", "-c", "echo kept > /data/f"};
+            BerthCli.Result r = name.endsWith("cli") ? berth.run(run) : docker(run);
+            assertEquals(0, r.code(), r.err());
+            String volume = berth.run("inspect", "--format", "{{range .Mounts}}{{.Type}} "
+                    + "{{.Name}} {{.Source}} {{.Destination}} {{.RW}}{{end}}", name).line();
+            String[] fields = volume.split(" ");
+            assertEquals("volume", fields[0], volume);
+            assertTrue(fields[1].matches("[0-9a-f]{64}"), volume);
+            Path data = berth.root.resolve("volumes").resolve(fields[1]).resolve("_data");
+            assertEquals(data + " /data true", fields[2] + " " + fields[3] + " " + fields[4]);
+            assertEquals("kept\n", Files.readString(data.resolve("f")));
+            assertEquals("{\"/data\":{}} 1", berth.run("inspect", "--format",
+                    "{{json .Config.Volumes}}", name).line() + " " + berth.run("ps", "-a",
+                    "--filter", "name=" + name, "--format", "{{.LocalVolumes}}").line());
+
+            assertTrue(same("volume", "ls").out().contains("local     " + fields[1] + "\n"));
+            BerthCli.Result inUse = same("volume", "rm", fields[1]);
+            assertEquals(1, inUse.code());
+            assertTrue(inUse.err().startsWith("Error response from daemon: remove " + fields[1]
+                    + ": volume is in use - ["), inUse.err());
+
+            if (name.endsWith("cli")) {
+                assertEquals(0, berth.run("rm", name).code());
+                assertTrue(Files.isDirectory(data), "plain rm keeps the volume");
+                assertEquals(new BerthCli.Result(0, "Deleted Volumes:\n" + fields[1]
+                        + "\n\nTotal reclaimed space: 5B\n", ""),
+                        berth.run("volume", "prune", "-f"));
+            } else {
+                assertEquals(0, docker("rm", "-v", name).code());
+            }
+            assertTrue(Files.notExists(data.getParent()), name + ": the volume is gone");
+        }
+
+        assertEquals(0, berth.run("run", "--rm", "--network", "none", "-v", "/scratch",
+                "busybox", "true").code());
+        assertEquals(new BerthCli.Result(0, "", ""), same("volume", "ls", "-q"),
+                "--rm takes its anonymous volumes along");
+        BerthCli.Result bad = berth.run("create", "-v", "relative", "busybox", "true");
+        assertEquals(125, bad.code(), bad.toString());
+        assertEquals("", berth.run("volume", "ls", "-q").out());
+        assertEquals(new BerthCli.Result(1, "", "Error response from daemon: get nope: no such "
+                + "volume\n"), same("volume", "rm", "nope"));
+    }
+
+    @Test
+    void statsOfAStoppedContainerIsARowOfZeros() {
+        assertEquals(0, berth.run("create", "--name", "resting", "--network", "none", "busybox",
+                "true").code());
+        BerthCli.Result stats = same("stats", "--no-stream", "resting");
+        List<String> lines = stats.out().lines().toList();
+        assertEquals(2, lines.size(), stats.toString());
+        assertTrue(lines.get(1).matches("[0-9a-f]{12} +resting +0\\.00% +0B / 0B +0\\.00% "
+                + "+0B / 0B +0B / 0B +0"), lines.get(1));
+        assertEquals(new BerthCli.Result(0, "resting 0.00% 0B / 0B 0\n", ""), same("stats",
+                "--no-stream", "--format", "{{.Name}} {{.CPUPerc}} {{.MemUsage}} {{.PIDs}}",
+                "resting"));
+        assertEquals(0, berth.run("rm", "resting").code());
+    }
+
+    @Test
+    void execAndPauseOfAPausedContainerAreRefusedInDockersWords() {
+        String id = berth.run("run", "-d", "--name", "frozen", "--network", "none", "busybox",
+                "sleep", "120").line();
+        assertEquals(0, berth.run("pause", "frozen").code());
+
+        assertEquals(new BerthCli.Result(1, "", "Error response from daemon: Container frozen is "
+                + "paused, unpause the container before exec\n"), same("exec", "frozen", "true"));
+        assertEquals(new BerthCli.Result(1, "", "Error response from daemon: Container " + id
+                + " is already paused\n"), same("pause", "frozen"));
+        assertEquals("paused", berth.run("inspect", "--format", "{{.State.Status}}", "frozen")
+                .line());
+        assertEquals(0, berth.run("unpause", "frozen").code());
+        assertEquals(new BerthCli.Result(0, "ok\n", ""), same("exec", "frozen", "echo", "ok"));
+        assertEquals(0, berth.run("rm", "-f", "frozen").code());
+    }
+}
