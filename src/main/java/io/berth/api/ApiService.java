@@ -91,7 +91,7 @@ public final class ApiService implements AutoCloseable {
     }
 
     /** A socket file another service still answers on is not taken over. */
-    private static void refuseLiveSocket(Path socket) throws IOException {
+    public static void refuseLiveSocket(Path socket) throws IOException {
         if (!Files.exists(socket)) {
             return;
         }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,13 @@ import java.util.stream.Stream;
  * "unified" tree of a hybrid host) is not a v1 hierarchy and is never touched.
  */
 public final class CgroupV1Driver implements CgroupDriver {
-    private static final System.Logger LOG = System.getLogger(CgroupV1Driver.class.getName());
+    /**
+     * Found on each warning, not with the class: the JDK's logging starts with the first
+     * logger (about 10 ms cold), and a container start without warnings needs none.
+     */
+    private static System.Logger log() {
+        return System.getLogger(CgroupV1Driver.class.getName());
+    }
     private static final String PROCS = "cgroup.procs";
     private static final String FREEZER_STATE = "freezer.state";
     private static final String MEMSW = "memory.memsw.limit_in_bytes";
@@ -43,10 +50,29 @@ public final class CgroupV1Driver implements CgroupDriver {
         this.root = root;
         this.timeout = timeout;
         this.controllers = discover(root);
-        this.hierarchies = controllers.values().stream().distinct().toList();
+        this.hierarchies = distinct(controllers.values());
         if (hierarchies.isEmpty()) {
             throw new CgroupException("no cgroup v1 hierarchies below " + root);
         }
+    }
+
+    /**
+     * Each hierarchy once. discover gives one instance per hierarchy, so identity suffices;
+     * Stream.distinct would call the record's equals and hashCode, whose first use bootstraps
+     * ObjectMethods and spins method-handle classes (about 20 ms of a cold `berth oci run`).
+     */
+    private static List<Hierarchy> distinct(Collection<Hierarchy> all) {
+        List<Hierarchy> once = new ArrayList<>();
+        for (Hierarchy h : all) {
+            boolean seen = false;
+            for (Hierarchy o : once) {
+                seen |= o == h;
+            }
+            if (!seen) {
+                once.add(h);
+            }
+        }
+        return List.copyOf(once);
     }
 
     /**
@@ -228,7 +254,7 @@ public final class CgroupV1Driver implements CgroupDriver {
     private static void writeLimitAndSwap(Hierarchy h, Path dir, Long limit, Long swap) {
         boolean swapFile = swap != null && h.has(dir, MEMSW);
         if (swap != null && !swapFile) {
-            LOG.log(System.Logger.Level.WARNING, "swap limit ignored: {0} has no {1} (swap "
+            log().log(System.Logger.Level.WARNING, "swap limit ignored: {0} has no {1} (swap "
                     + "accounting is off)", dir, MEMSW);
         }
         if (limit == null) {
@@ -297,7 +323,7 @@ public final class CgroupV1Driver implements CgroupDriver {
         Optional<String> file = Stream.of("blkio.weight", "blkio.bfq.weight")
                 .filter(f -> h.has(dir, f)).findFirst();
         if (file.isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, "blkio weight {0} ignored: {1} has no weight file"
+            log().log(System.Logger.Level.WARNING, "blkio weight {0} ignored: {1} has no weight file"
                     + " (no CFQ/BFQ scheduler)", weight, dir);
             return;
         }

@@ -17,7 +17,13 @@ import java.util.Set;
  * and never at the root, so a controller the host's root does not delegate is done without.
  */
 public final class CgroupV2Driver implements CgroupDriver {
-    private static final System.Logger LOG = System.getLogger(CgroupV2Driver.class.getName());
+    /**
+     * Found on each warning, not with the class: the JDK's logging starts with the first
+     * logger (about 10 ms cold), and a container start without warnings needs none.
+     */
+    private static System.Logger log() {
+        return System.getLogger(CgroupV2Driver.class.getName());
+    }
     private static final String PROCS = "cgroup.procs";
     private static final String SUBTREE = "cgroup.subtree_control";
     /** The controllers a container's limits and stats use, in the order they are enabled. */
@@ -89,7 +95,7 @@ public final class CgroupV2Driver implements CgroupDriver {
         List<String> missing = WANTED.stream().filter(c -> !available.contains(c)).toList();
         if (!missing.isEmpty() && !warnedMissing) {
             warnedMissing = true;
-            LOG.log(System.Logger.Level.WARNING, "cgroup v2 controllers {0} are not delegated to"
+            log().log(System.Logger.Level.WARNING, "cgroup v2 controllers {0} are not delegated to"
                     + " {1}; going on without them", missing, dir);
         }
         List<String> toEnable = WANTED.stream()
@@ -109,7 +115,7 @@ public final class CgroupV2Driver implements CgroupDriver {
                 try {
                     tree.write(dir, SUBTREE, controller);
                 } catch (CgroupException one) {
-                    LOG.log(System.Logger.Level.WARNING, "cannot enable {0} in {1}: {2}",
+                    log().log(System.Logger.Level.WARNING, "cannot enable {0} in {1}: {2}",
                             controller, dir, one.getMessage());
                 }
             }
@@ -172,7 +178,7 @@ public final class CgroupV2Driver implements CgroupDriver {
             // Not yet: v2 device rules are an eBPF program attached to the cgroup
             // (BPF_CGROUP_DEVICE), which needs bpf(2) through FFM; until then only the shim's
             // minimal /dev limits which devices a container can reach.
-            LOG.log(System.Logger.Level.WARNING, "cgroup v2 device rules are not enforced yet");
+            log().log(System.Logger.Level.WARNING, "cgroup v2 device rules are not enforced yet");
         }
         if (resources.unified() != null) {
             applyUnified(dir, resources.unified());
@@ -192,7 +198,7 @@ public final class CgroupV2Driver implements CgroupDriver {
         if (swapMax != 0 && tree.has(dir, "memory.swap.max")) {
             tree.write(dir, "memory.swap.max", max(swapMax));
         } else if (swapMax != 0) {
-            LOG.log(System.Logger.Level.WARNING, "swap limit ignored: {0} has no memory.swap.max",
+            log().log(System.Logger.Level.WARNING, "swap limit ignored: {0} has no memory.swap.max",
                     dir);
         }
     }
@@ -267,7 +273,7 @@ public final class CgroupV2Driver implements CgroupDriver {
         } else if (tree.has(dir, "io.weight")) {
             tree.write(dir, "io.weight", Long.toString(ioWeight(weight)));
         } else {
-            LOG.log(System.Logger.Level.WARNING, "block IO weight {0} ignored: {1} has no"
+            log().log(System.Logger.Level.WARNING, "block IO weight {0} ignored: {1} has no"
                     + " io.weight", weight, dir);
         }
     }

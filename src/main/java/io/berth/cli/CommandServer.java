@@ -1,5 +1,6 @@
 package io.berth.cli;
 
+import io.berth.api.ApiService;
 import io.berth.api.EnginePool;
 import io.berth.engine.EngineConfig;
 import io.berth.sys.Sys;
@@ -51,6 +52,7 @@ final class CommandServer implements AutoCloseable {
         Path socket = config.runroot().resolve(Forward.SOCKET_NAME);
         try {
             Files.createDirectories(config.runroot());
+            ApiService.refuseLiveSocket(socket);
             Files.deleteIfExists(socket);
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socket), 64);

@@ -3,6 +3,7 @@ package io.berth.cli;
 import io.berth.api.ApiService;
 import io.berth.engine.EngineConfig;
 import io.berth.runtime.OciRuntime;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -30,6 +31,15 @@ final class ServiceCommand implements Callable<Integer> {
                 : new EngineConfig.Bridge(main.bridgeName, main.bridgeSubnet);
         EngineConfig config = new EngineConfig(main.root.toAbsolutePath().normalize(),
                 main.runroot.toAbsolutePath().normalize(), OciRuntime.defaultShim(), bridge);
+        // One service per runroot: a second would follow the same containers' exits and take
+        // over the first one's command socket.
+        Path commandSocket = config.runroot().resolve(Forward.SOCKET_NAME);
+        try {
+            ApiService.refuseLiveSocket(commandSocket);
+        } catch (IOException e) {
+            throw new ExitCodes.UserError("another service already serves the runroot "
+                    + config.runroot() + " (it answers on " + commandSocket + ")");
+        }
         ApiService service = ApiService.start(config, socket, Main.VERSION);
         CommandServer commands;
         try {

@@ -1,11 +1,13 @@
 package io.berth.cli;
 
+import io.berth.oci.OciMain;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -16,6 +18,8 @@ import java.util.List;
 public final class Training {
     private static final List<String> FAILED = new ArrayList<>();
     private static String work;
+    /** Set while training the OCI command line's own cache: oci verbs go straight to OciMain. */
+    private static boolean ociOnly;
 
     private Training() {
     }
@@ -28,6 +32,10 @@ public final class Training {
      * optional fourth names the same image in a registry on 127.0.0.1, for the pull path.
      */
     public static void main(String[] args) {
+        if (args[0].equals("--oci")) {
+            trainOci(args[1]);
+            return;
+        }
         work = args[0];
         String pullable = args.length > 3 ? args[3] : null;
         String[] roots = {"--root", work + "/root", "--runroot", work + "/run",
@@ -39,6 +47,26 @@ public final class Training {
             if (pullable != null) {
                 pull(roots, pullable);
             }
+        } finally {
+            System.setErr(err);
+        }
+        if (!FAILED.isEmpty()) {
+            err.println("training: these commands failed: " + FAILED);
+            System.exit(1);
+        }
+    }
+
+    /**
+     * The training of the OCI command line's own cache (bin/berth starts {@code berth oci}
+     * straight into OciMain): the oci verbs alone, through OciMain as bin/berth calls it.
+     */
+    private static void trainOci(String folder) {
+        work = folder;
+        ociOnly = true;
+        PrintStream err = System.err;
+        System.setErr(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            oci(folder);
         } finally {
             System.setErr(err);
         }
@@ -90,7 +118,25 @@ public final class Training {
         run(root, "create", "--bundle", bundle, "aot-oci");
         run(root, "state", "aot-oci");
         run(root, "start", "aot-oci");
+        awaitExit(Path.of(work, "oci", "aot-oci", "exit"));
         run(root, "delete", "--force", "aot-oci");
+    }
+
+    /**
+     * Waits for /bin/true's exit file, so that delete --force finds it stopped and kills
+     * nothing: whether it had to was a race, and a kill links libc through FFM, whose classes
+     * were then in the cache (and loaded by every later call) or not, from one training to the
+     * next. A kill pays for that link itself.
+     */
+    private static void awaitExit(Path exit) {
+        for (int i = 0; i < 500 && !Files.exists(exit); i++) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** What people type every day, beside run. */
@@ -139,7 +185,10 @@ public final class Training {
         String[] args = new String[roots.length + command.length];
         System.arraycopy(roots, 0, args, 0, roots.length);
         System.arraycopy(command, 0, args, roots.length, command.length);
-        if (Main.run(args) != 0) {
+        // roots is {"oci", ...} there: OciMain takes what follows the word oci.
+        int code = ociOnly ? OciMain.run(Arrays.copyOfRange(args, 1, args.length))
+                : Main.run(args);
+        if (code != 0) {
             // A command that fails here leaves its path out of the cache, silently slow later.
             FAILED.add(String.join(" ", command));
         }

@@ -142,14 +142,34 @@ final class Snapshots {
         try {
             sys.umount(target.toString(), 0);
         } catch (SysException e) {
-            if (e.errno() == Errno.EINVAL || e.errno() == Errno.ENOENT) {
-                return; // not mounted, or no such folder: nothing to undo
+            if (notMounted(e)) {
+                return;
             }
             if (e.errno() != Errno.EBUSY) {
                 throw e;
             }
-            sys.umount(target.toString(), MountFlags.MNT_DETACH);
+            detach(target);
         }
+    }
+
+    /**
+     * The lazy unmount after EBUSY. Another finisher of the same container (the service's exit
+     * follower beside an `rm -f`) may have unmounted it in between: EINVAL then, as for the
+     * first attempt, means there is nothing left to undo.
+     */
+    private void detach(Path target) {
+        try {
+            sys.umount(target.toString(), MountFlags.MNT_DETACH);
+        } catch (SysException e) {
+            if (!notMounted(e)) {
+                throw e;
+            }
+        }
+    }
+
+    /** EINVAL: not a mount point (any more); ENOENT: no such folder. */
+    private static boolean notMounted(SysException e) {
+        return e.errno() == Errno.EINVAL || e.errno() == Errno.ENOENT;
     }
 
     /** A marker in the snapshot folder keeps a remount from shifting the ids twice. */

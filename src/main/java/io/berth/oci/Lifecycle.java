@@ -1,5 +1,7 @@
 package io.berth.oci;
 
+import io.berth.oci.Model.Args;
+import io.berth.oci.Model.Verb;
 import io.berth.runtime.ContainerStateException;
 import io.berth.runtime.CreateOptions;
 import io.berth.runtime.ExecSpec;
@@ -12,11 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** The commands that change a container: create, start, run, kill, delete, pause, exec. */
 final class Lifecycle {
@@ -24,35 +23,33 @@ final class Lifecycle {
     private Lifecycle() {
     }
 
-    /** What create and run share: the bundle, the pid file, the console socket. */
-    abstract static class Creating {
-        @ParentCommand
-        OciMain oci;
+    /** What create and run share: the bundle, the pid file, the console socket, the id. */
+    private static void creating(CommandSpec spec) {
+        spec.addOption(Model.path("bundle", "The bundle (default: this folder).", "--bundle",
+                "-b"));
+        spec.addOption(Model.path("pidFile", "Write the process's pid here.", "--pid-file"));
+        spec.addOption(Model.path("consoleSocket",
+                "Unix socket that receives the pty master (process.terminal).",
+                "--console-socket"));
+        spec.addOption(Model.flag("Accepted; Berth always pivots.", "--no-pivot"));
+        spec.addOption(Model.flag("Accepted; no keyring is made.", "--no-new-keyring"));
+        spec.addOption(Model.option(int.class, "preserveFds", "Accepted; must be 0.",
+                "--preserve-fds"));
+        spec.addPositional(Model.parameter(0, "id", "The container id."));
+    }
 
-        @Option(names = {"--bundle", "-b"}, description = "The bundle (default: this folder).")
-        Path bundle = Path.of(".");
-
-        @Option(names = "--pid-file", description = "Write the process's pid here.")
-        Path pidFile;
-
-        @Option(names = "--console-socket",
-                description = "Unix socket that receives the pty master (process.terminal).")
-        Path consoleSocket;
-
-        @Option(names = "--no-pivot", description = "Accepted; Berth always pivots.")
-        boolean noPivot;
-
-        @Option(names = "--no-new-keyring", description = "Accepted; no keyring is made.")
-        boolean noNewKeyring;
-
-        @Option(names = "--preserve-fds", description = "Accepted; must be 0.")
-        int preserveFds;
-
-        @Parameters(index = "0", description = "The container id.")
-        String id;
+    /** create's and run's values, checked as runc checks them. */
+    private record Creating(Path bundle, Path pidFile, Path consoleSocket, String id) {
+        static Creating of(Args args) {
+            Creating c = new Creating(args.option("--bundle", Path.of(".")),
+                    args.option("--pid-file", null), args.option("--console-socket", null),
+                    args.id());
+            c.checkTerminal(args.option("--preserve-fds", 0));
+            return c;
+        }
 
         /** runc's rule: a pty needs somewhere to go, since the caller is not watching. */
-        void checkTerminal() {
+        private void checkTerminal(int preserveFds) {
             Spec spec = SpecJson.read(bundle.resolve("config.json"));
             boolean terminal = spec.process() != null
                     && Boolean.TRUE.equals(spec.process().terminal());
@@ -64,203 +61,155 @@ final class Lifecycle {
                 throw new IllegalArgumentException("--preserve-fds is not supported yet");
             }
         }
-    }
 
-    @Command(name = "create", description = "Create a container that waits for start.")
-    static final class Create extends Creating implements Callable<Integer> {
-        @Override
-        public Integer call() {
-            checkTerminal();
-            oci.runtime().create(id, bundle, CreateOptions.inheriting(
-                    new InheritedStdio(consoleSocket, false), pidFile));
-            return OciMain.OK;
+        CreateOptions options(boolean foreground) {
+            return CreateOptions.inheriting(new InheritedStdio(consoleSocket, foreground),
+                    pidFile);
         }
     }
 
-    @Command(name = "run", description = "Create and start a container, and wait for it.")
-    static final class Run extends Creating implements Callable<Integer> {
-        @Option(names = {"--detach", "-d"}, description = "Return once it runs.")
-        boolean detach;
-
-        @Override
-        public Integer call() throws InterruptedException {
-            checkTerminal();
-            if (detach) {
-                oci.runtime().create(id, bundle, CreateOptions.inheriting(
-                        new InheritedStdio(consoleSocket, false), pidFile));
-                oci.runtime().start(id);
+    static final Verb CREATE = new Verb("create", "Create a container that waits for start.",
+            Lifecycle::creating, (oci, args) -> {
+                Creating c = Creating.of(args);
+                oci.runtime().create(c.id(), c.bundle(), c.options(false));
                 return OciMain.OK;
-            }
-            if (oci.runtime().list().contains(id)) {
-                throw new ContainerStateException("container id " + id + " is already in use");
-            }
-            try {
-                return oci.runtime().runForeground(id, bundle, consoleSocket, pidFile);
-            } finally {
-                // runc's run removes what it made, however it ended.
-                if (oci.runtime().list().contains(id)) {
-                    oci.runtime().delete(id, true);
-                }
-            }
-        }
-    }
+            });
 
-    @Command(name = "start", description = "Let a created container exec its process.")
-    static final class Start implements Callable<Integer> {
-        @ParentCommand
-        OciMain oci;
+    static final Verb RUN = new Verb("run", "Create and start a container, and wait for it.",
+            spec -> {
+                creating(spec);
+                spec.addOption(Model.flag("Return once it runs.", "--detach", "-d"));
+            }, Lifecycle::run);
 
-        @Parameters(index = "0")
-        String id;
-
-        @Override
-        public Integer call() {
+    private static int run(OciMain oci, Args args) throws InterruptedException {
+        Creating c = Creating.of(args);
+        String id = c.id();
+        if (args.flag("--detach")) {
+            oci.runtime().create(id, c.bundle(), c.options(false));
             oci.runtime().start(id);
             return OciMain.OK;
         }
+        if (oci.runtime().list().contains(id)) {
+            throw new ContainerStateException("container id " + id + " is already in use");
+        }
+        try {
+            return oci.runtime().runForeground(id, c.bundle(), c.consoleSocket(), c.pidFile());
+        } finally {
+            // runc's run removes what it made, however it ended.
+            if (oci.runtime().list().contains(id)) {
+                oci.runtime().delete(id, true);
+            }
+        }
     }
 
-    @Command(name = "kill", description = "Send a signal (default TERM) to the process.")
-    static final class Kill implements Callable<Integer> {
-        @ParentCommand
-        OciMain oci;
-
-        @Option(names = {"--all", "-a"}, description = "Signal every process in its cgroup.")
-        boolean all;
-
-        @Parameters(index = "0")
-        String id;
-
-        @Parameters(index = "1", arity = "0..1", description = "TERM, SIGKILL, 9, ...")
-        String signal = "TERM";
-
-        @Override
-        public Integer call() {
-            int number = Signals.parse(signal);
-            RuntimeState state = oci.runtime().state(id);
-            if (state.status() == Status.STOPPED) {
-                throw new ContainerStateException("container " + id + " is not running");
-            }
-            if (all) {
-                for (long pid : oci.runtime().pids(id)) {
-                    io.berth.sys.Sys.linux().kill(pid, number);
-                }
+    static final Verb START = new Verb("start", "Let a created container exec its process.",
+            Model::id, (oci, args) -> {
+                oci.runtime().start(args.id());
                 return OciMain.OK;
+            });
+
+    static final Verb KILL = new Verb("kill", "Send a signal (default TERM) to the process.",
+            spec -> {
+                spec.addOption(Model.flag("Signal every process in its cgroup.", "--all", "-a"));
+                Model.id(spec);
+                spec.addPositional(PositionalParamSpec.builder().index("1").arity("0..1")
+                        .type(String.class).paramLabel("<signal>")
+                        .description("TERM, SIGKILL, 9, ...").build());
+            }, Lifecycle::kill);
+
+    private static int kill(OciMain oci, Args args) {
+        String id = args.id();
+        int number = Signals.parse(args.parameter(1, "TERM"));
+        RuntimeState state = oci.runtime().state(id);
+        if (state.status() == Status.STOPPED) {
+            throw new ContainerStateException("container " + id + " is not running");
+        }
+        if (args.flag("--all")) {
+            for (long pid : oci.runtime().pids(id)) {
+                io.berth.sys.Sys.linux().kill(pid, number);
             }
-            if (!oci.runtime().kill(id, number)) {
-                throw new ContainerStateException("container " + id + " is not running");
-            }
             return OciMain.OK;
         }
-    }
-
-    @Command(name = "delete", description = "Remove a container (running ones with --force).")
-    static final class Delete implements Callable<Integer> {
-        @ParentCommand
-        OciMain oci;
-
-        @Option(names = {"--force", "-f"}, description = "Kill it first if it runs.")
-        boolean force;
-
-        @Parameters(index = "0")
-        String id;
-
-        @Override
-        public Integer call() {
-            oci.runtime().delete(id, force);
-            return OciMain.OK;
+        if (!oci.runtime().kill(id, number)) {
+            throw new ContainerStateException("container " + id + " is not running");
         }
+        return OciMain.OK;
     }
 
-    @Command(name = "pause", description = "Freeze every process of the container.")
-    static final class Pause implements Callable<Integer> {
-        @ParentCommand
-        OciMain oci;
+    static final Verb DELETE = new Verb("delete",
+            "Remove a container (running ones with --force).", spec -> {
+                spec.addOption(Model.flag("Kill it first if it runs.", "--force", "-f"));
+                Model.id(spec);
+            }, (oci, args) -> {
+                oci.runtime().delete(args.id(), args.flag("--force"));
+                return OciMain.OK;
+            });
 
-        @Parameters(index = "0")
-        String id;
+    static final Verb PAUSE = new Verb("pause", "Freeze every process of the container.",
+            Model::id, (oci, args) -> {
+                oci.runtime().pause(args.id());
+                return OciMain.OK;
+            });
 
-        @Override
-        public Integer call() {
-            oci.runtime().pause(id);
-            return OciMain.OK;
+    static final Verb RESUME = new Verb("resume", "Thaw a paused container.", Model::id,
+            (oci, args) -> {
+                oci.runtime().resume(args.id());
+                return OciMain.OK;
+            });
+
+    static final Verb EXEC = new Verb("exec", "Run a process in a running container.",
+            Exec::options, (oci, args) -> new Exec(oci, args).call());
+
+    /** exec: a process from --process or from flags and the words after the id. */
+    private static final class Exec {
+        private final OciMain oci;
+        private final Args args;
+        private final boolean detach;
+
+        Exec(OciMain oci, Args args) {
+            this.oci = oci;
+            this.args = args;
+            this.detach = args.flag("--detach");
         }
-    }
 
-    @Command(name = "resume", description = "Thaw a paused container.")
-    static final class Resume implements Callable<Integer> {
-        @ParentCommand
-        OciMain oci;
-
-        @Parameters(index = "0")
-        String id;
-
-        @Override
-        public Integer call() {
-            oci.runtime().resume(id);
-            return OciMain.OK;
+        static void options(CommandSpec spec) {
+            spec.addOption(Model.path("process", "process.json: the whole process.",
+                    "--process", "-p"));
+            spec.addOption(Model.flag("A pty, sent to --console-socket.", "--tty", "-t"));
+            spec.addOption(Model.path("consoleSocket", null, "--console-socket"));
+            spec.addOption(Model.option(String.class, "cwd", null, "--cwd"));
+            spec.addOption(Model.list(String.class, "env", "KEY=VALUE, added to the container's.",
+                    "--env", "-e"));
+            spec.addOption(Model.option(String.class, "user", "UID[:GID].", "--user", "-u"));
+            spec.addOption(Model.list(Long.class, "additionalGids", null, "--additional-gids",
+                    "-g"));
+            spec.addOption(Model.flag(null, "--detach", "-d"));
+            spec.addOption(Model.path("pidFile", null, "--pid-file"));
+            spec.addOption(Model.flag(null, "--no-new-privs"));
+            spec.addOption(Model.list(String.class, "caps", "Add a capability.", "--cap", "-c"));
+            Model.id(spec);
+            spec.addPositional(PositionalParamSpec.builder().index("1..*").arity("0..*")
+                    .type(List.class).auxiliaryTypes(String.class).paramLabel("<command>")
+                    .build());
         }
-    }
 
-    @Command(name = "exec", description = "Run a process in a running container.")
-    static final class Exec implements Callable<Integer> {
-        @ParentCommand
-        OciMain oci;
-
-        @Option(names = {"--process", "-p"}, description = "process.json: the whole process.")
-        Path process;
-
-        @Option(names = {"--tty", "-t"}, description = "A pty, sent to --console-socket.")
-        boolean tty;
-
-        @Option(names = "--console-socket")
-        Path consoleSocket;
-
-        @Option(names = "--cwd")
-        String cwd;
-
-        @Option(names = {"--env", "-e"}, description = "KEY=VALUE, added to the container's.")
-        List<String> env = new ArrayList<>();
-
-        @Option(names = {"--user", "-u"}, description = "UID[:GID].")
-        String user;
-
-        @Option(names = {"--additional-gids", "-g"})
-        List<Long> additionalGids;
-
-        @Option(names = {"--detach", "-d"})
-        boolean detach;
-
-        @Option(names = "--pid-file")
-        Path pidFile;
-
-        @Option(names = "--no-new-privs")
-        boolean noNewPrivs;
-
-        @Option(names = {"--cap", "-c"}, description = "Add a capability.")
-        List<String> caps = new ArrayList<>();
-
-        @Parameters(index = "0")
-        String id;
-
-        @Parameters(index = "1..*", arity = "0..*")
-        List<String> command = new ArrayList<>();
-
-        @Override
-        public Integer call() throws InterruptedException {
-            ExecSpec spec = process != null ? fromProcessFile() : fromFlags();
+        int call() throws InterruptedException {
+            Path process = args.option("--process", null);
+            Path consoleSocket = args.option("--console-socket", null);
+            ExecSpec spec = process != null ? fromProcessFile(process) : fromFlags();
             if (spec.tty() && consoleSocket == null) {
                 throw new IllegalArgumentException("--tty needs --console-socket: it receives "
                         + "the pty master");
             }
-            return oci.runtime().execInheriting(id, spec, consoleSocket, pidFile);
+            return oci.runtime().execInheriting(args.id(), spec, consoleSocket,
+                    args.option("--pid-file", null));
         }
 
-        private ExecSpec fromProcessFile() {
+        private ExecSpec fromProcessFile(Path process) {
             Spec.Process p;
             try {
-                p = SpecJson.mapper().readValue(process.toFile(), Spec.Process.class);
-            } catch (java.io.IOException e) {
+                p = SpecJson.readProcess(process);
+            } catch (java.io.UncheckedIOException | io.berth.spec.InvalidSpecException e) {
                 throw new IllegalArgumentException("read " + process + ": " + e.getMessage(), e);
             }
             if (p.args() == null || p.args().isEmpty()) {
@@ -279,37 +228,41 @@ final class Lifecycle {
         }
 
         private ExecSpec fromFlags() {
+            List<String> command = args.parameter(1, List.of());
             if (command.isEmpty()) {
                 throw new IllegalArgumentException("exec needs a command, or --process");
             }
-            Spec container = SpecJson.read(oci.runtime().state(id).bundle()
+            Spec container = SpecJson.read(oci.runtime().state(args.id()).bundle()
                     .resolve("config.json"));
             List<String> allEnv = new ArrayList<>(container.process().env() == null
                     ? List.of() : container.process().env());
-            allEnv.addAll(env);
+            allEnv.addAll(args.option("--env", List.of()));
             Long uid = null;
             Long gid = null;
+            String user = args.option("--user", null);
             if (user != null) {
                 String[] parts = user.split(":", 2);
                 uid = Long.parseLong(parts[0]);
                 gid = parts.length > 1 ? Long.parseLong(parts[1]) : uid;
             }
-            return new ExecSpec(command, allEnv, cwd, uid, gid, additionalGids, tty, 0, 0, false,
+            return new ExecSpec(command, allEnv, args.option("--cwd", null), uid, gid,
+                    args.option("--additional-gids", null), args.flag("--tty"), 0, 0, false,
                     withCaps(container.process().capabilities()),
-                    noNewPrivs ? Boolean.TRUE : null, detach, null);
+                    args.flag("--no-new-privs") ? Boolean.TRUE : null, detach, null);
         }
 
         private Spec.Capabilities withCaps(Spec.Capabilities base) {
+            List<String> caps = args.option("--cap", List.of());
             if (caps.isEmpty()) {
                 return null;
             }
             Spec.Capabilities c = base == null ? new Spec.Capabilities(null, null, null, null,
                     null) : base;
-            return new Spec.Capabilities(plus(c.bounding()), plus(c.effective()),
-                    plus(c.inheritable()), plus(c.permitted()), c.ambient());
+            return new Spec.Capabilities(plus(c.bounding(), caps), plus(c.effective(), caps),
+                    plus(c.inheritable(), caps), plus(c.permitted(), caps), c.ambient());
         }
 
-        private List<String> plus(List<String> names) {
+        private static List<String> plus(List<String> names, List<String> caps) {
             List<String> all = new ArrayList<>(names == null ? List.of() : names);
             caps.stream().filter(c -> !all.contains(c)).forEach(all::add);
             return all;

@@ -10,35 +10,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code berth oci}: the OCI runtime command line on bundles, after runc's conventions, so that
  * another engine (podman --runtime) or a conformance suite can drive Berth's runtime. Exit code
  * 0 on success, 1 on any error (its message on stderr and, with --log, in the log); run and a
- * foreground exec exit with the process's own code.
+ * foreground exec exit with the process's own code. The command line's model is built through
+ * picocli's programmatic API (see {@link Model}), the called verb's only.
  */
-@Command(name = "oci", mixinStandardHelpOptions = true,
-        description = "The OCI runtime command line (create, start, state, kill, delete, ...).")
 public final class OciMain {
     /**
-     * The verbs, registered by {@link #run} rather than in the annotation: picocli builds a
-     * model of every registered command (annotation proxies, reflective accessors) on each
-     * call, and another engine calls one verb per process, so only that one is built.
+     * The verbs, in the order help lists them. Only the one being called is added to the model:
+     * another engine calls one verb per process.
      */
-    static final Map<String, Class<?>> VERBS = Verbs.of(
-            "create", Lifecycle.Create.class, "start", Lifecycle.Start.class,
-            "run", Lifecycle.Run.class, "kill", Lifecycle.Kill.class,
-            "delete", Lifecycle.Delete.class, "pause", Lifecycle.Pause.class,
-            "resume", Lifecycle.Resume.class, "exec", Lifecycle.Exec.class,
-            "state", Queries.State.class, "list", Queries.ListCommand.class,
-            "ps", Queries.Ps.class, "features", Queries.Features.class,
-            "spec", Queries.SpecCommand.class);
+    static final Map<String, Model.Verb> VERBS = verbs(
+            Lifecycle.CREATE, Lifecycle.START, Lifecycle.RUN, Lifecycle.KILL, Lifecycle.DELETE,
+            Lifecycle.PAUSE, Lifecycle.RESUME, Lifecycle.EXEC, Queries.STATE, Queries.LIST,
+            Queries.PS, Queries.FEATURES, Queries.SPEC);
 
     /** Where state lives when --root is not given. */
     public static final Path DEFAULT_ROOT = Path.of("/run/berth/oci");
@@ -46,44 +40,70 @@ public final class OciMain {
     static final int OK = 0;
     static final int FAILED = 1;
 
-    @Option(names = "--root", description = "State folder (default ${DEFAULT-VALUE}).")
-    Path root = DEFAULT_ROOT;
-
-    @Option(names = "--log", description = "Append errors to this file.")
-    Path log;
-
-    @Option(names = "--log-format", description = "text or json (default ${DEFAULT-VALUE}).")
-    String logFormat = "text";
-
-    @Option(names = "--systemd-cgroup", description = "Accepted for compatibility; ignored.")
-    boolean systemdCgroup;
-
-    @Option(names = "--debug", description = "Print stack traces of errors.")
-    boolean debug;
-
-    @Option(names = "--rootless", description = "Accepted for compatibility; ignored.")
-    String rootless;
+    private final CommandSpec spec = rootSpec();
 
     private OciRuntime runtime;
+
+    private static Map<String, Model.Verb> verbs(Model.Verb... verbs) {
+        Map<String, Model.Verb> byName = new LinkedHashMap<>();
+        for (Model.Verb verb : verbs) {
+            byName.put(verb.name(), verb);
+        }
+        return Collections.unmodifiableMap(byName);
+    }
+
+    private CommandSpec rootSpec() {
+        CommandSpec root = CommandSpec.wrapWithoutInspection(this).name("oci");
+        // picocli's standard help mixin is read from annotations; these are the same options.
+        root.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+                .description("Show this help message and exit.").build());
+        root.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
+                .description("Print version information and exit.").build());
+        root.usageMessage().description(
+                "The OCI runtime command line (create, start, state, kill, delete, ...).");
+        root.addOption(Model.path("root", "State folder (default " + DEFAULT_ROOT + ").",
+                "--root"));
+        root.addOption(Model.path("log", "Append errors to this file.", "--log"));
+        root.addOption(Model.option(String.class, "logFormat", "text or json (default text).",
+                "--log-format"));
+        root.addOption(Model.flag("Accepted for compatibility; ignored.", "--systemd-cgroup"));
+        root.addOption(Model.flag("Print stack traces of errors.", "--debug"));
+        root.addOption(Model.option(String.class, "rootless",
+                "Accepted for compatibility; ignored.", "--rootless"));
+        return root;
+    }
+
+    private <T> T global(String name, T absent) {
+        T value = spec.findOption(name).getValue();
+        return value == null ? absent : value;
+    }
 
     /** The runtime on --root, made on first use. */
     OciRuntime runtime() {
         if (runtime == null) {
-            runtime = new OciRuntime(root, OciRuntime.defaultShim(), CgroupDriver.detect(),
-                    Sys.linux());
+            runtime = new OciRuntime(global("--root", DEFAULT_ROOT), OciRuntime.defaultShim(),
+                    CgroupDriver.detect(), Sys.linux());
         }
         return runtime;
+    }
+
+    /**
+     * {@code berth oci ...} started by bin/berth straight into this class, with an AOT cache of
+     * its own: none of berth's other commands, its engine or its store is loaded.
+     */
+    public static void main(String[] args) {
+        System.exit(run(args));
     }
 
     /** Runs one {@code berth oci ...} command line (without the word oci). */
     public static int run(String... args) {
         OciMain main = new OciMain();
-        CommandLine cli = new CommandLine(main);
-        String verb = verb(cli.getCommandSpec(), args);
+        CommandLine cli = new CommandLine(main.spec);
+        String verb = Verbs.find(main.spec, VERBS, args);
         if (verb != null) {
-            register(cli, verb);
+            main.register(cli, VERBS.get(verb));
         } else {
-            VERBS.keySet().forEach(name -> register(cli, name));
+            VERBS.values().forEach(v -> main.register(cli, v));
         }
         cli.setExecutionExceptionHandler((e, line, parsed) -> main.fail(line, e));
         cli.setParameterExceptionHandler((e, a) -> main.fail(e.getCommandLine(), e));
@@ -96,23 +116,24 @@ public final class OciMain {
         }
     }
 
-    private static void register(CommandLine cli, String name) {
-        CommandLine sub = new CommandLine(VERBS.get(name));
-        if (name.equals("exec")) {
+    private void register(CommandLine cli, Model.Verb verb) {
+        CommandSpec spec = verb.spec(this);
+        if (spec.findOption("--help") == null) {
+            spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+                    .description("Show this help message and exit.").build());
+        }
+        CommandLine sub = new CommandLine(spec);
+        if (verb.name().equals("exec")) {
             sub.setStopAtPositional(true); // the process's own arguments follow the id
         }
-        cli.addSubcommand(name, sub);
-    }
-
-    static String verb(CommandSpec root, String... args) {
-        return Verbs.find(root, VERBS, args);
+        cli.addSubcommand(verb.name(), sub);
     }
 
     private int fail(CommandLine line, Exception e) {
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
         PrintWriter err = line.getErr();
         err.println("berth oci: " + message);
-        if (debug) {
+        if (global("--debug", Boolean.FALSE)) {
             e.printStackTrace(err);
         }
         err.flush();
@@ -122,12 +143,13 @@ public final class OciMain {
 
     /** runc's --log: one line per error, as text or as a JSON object (level, msg, time). */
     private void writeLog(String message) {
+        Path log = global("--log", null);
         if (log == null) {
             return;
         }
         String time = Instant.now().toString();
         String line;
-        if ("json".equals(logFormat)) {
+        if ("json".equals(global("--log-format", "text"))) {
             Map<String, String> entry = new LinkedHashMap<>();
             entry.put("level", "error");
             entry.put("msg", message);

@@ -29,7 +29,7 @@ public final class Verbs {
      * neither a global option of {@code root} nor an option's value. Null for help, version, no
      * verb, or a word that is no verb, which all need every verb registered.
      */
-    public static String find(CommandSpec root, Map<String, Class<?>> verbs, String... args) {
+    public static String find(CommandSpec root, Map<String, ?> verbs, String... args) {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("-") || arg.equals("-")) {

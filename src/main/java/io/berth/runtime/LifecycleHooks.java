@@ -1,12 +1,10 @@
 package io.berth.runtime;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.berth.spec.JsonWriter;
 import io.berth.spec.Spec;
-import io.berth.spec.SpecJson;
 import io.berth.sys.Errno;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,12 +40,7 @@ final class LifecycleHooks {
         state.put("pid", pid);
         state.put("bundle", bundle);
         state.put("annotations", annotations == null ? Map.of() : annotations);
-        try {
-            return SpecJson.mapper().writer().without(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsBytes(state);
-        } catch (IOException e) {
-            throw new UncheckedIOException("write the state of " + id, e);
-        }
+        return JsonWriter.compact(state).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Hooks whose failure fails the operation: throws ContainerStartException. */

@@ -149,6 +149,12 @@ public final class OciRuntime implements AutoCloseable {
                 .cachingSeccompIn(stateRoot.resolve(".seccomp"));
         StateFolder folder = makeFolder(id);
         StartTrace.mark(id, "create: state folder");
+        try {
+            refuseBusyCgroup(cgroupsPath);
+        } catch (ContainerStartException e) {
+            folder.remove();
+            throw e;
+        }
         Launch launch = new Launch(folder, reaper, cgroups, sys, cgroupsPath)
                 .inheriting(options.inherited()).whenCloned(cloned);
         Spec.Hooks hooks = spec.hooks();
@@ -632,6 +638,26 @@ public final class OciRuntime implements AutoCloseable {
             hierarchies = CgroupMounts.hostHierarchies();
         }
         return hierarchies;
+    }
+
+    /**
+     * A cgroup that already holds processes belongs to another container (the same id in
+     * another state root, or a config.json naming someone else's cgroup): joining it would
+     * mix two containers' limits, and deleting either would kill the other. Refused, as runc
+     * refuses a non-empty cgroup.
+     */
+    private void refuseBusyCgroup(String cgroupsPath) {
+        List<Long> pids;
+        try {
+            pids = cgroups.pids(cgroupsPath);
+        } catch (RuntimeException e) {
+            return; // no such cgroup yet, the usual case
+        }
+        if (!pids.isEmpty()) {
+            throw new ContainerStartException("cgroup " + cgroupsPath + " already holds "
+                    + pids.size() + " process(es) of another container: choose another id or "
+                    + "linux.cgroupsPath", Errno.EBUSY);
+        }
     }
 
     private static String cgroupsPath(Spec spec, String id) {

@@ -1,7 +1,9 @@
 package io.berth.runtime;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.berth.spec.SpecJson;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.berth.spec.JsonTree;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -35,7 +37,8 @@ record StateFolder(Path dir) {
         }
     }
 
-    private static final ObjectMapper MAPPER = SpecJson.mapper();
+    /** state.json is read and written with Jackson's streaming API (see JsonTree). */
+    private static final JsonFactory JSON = new JsonFactory();
 
     Path plan() {
         return dir.resolve("plan");
@@ -84,8 +87,7 @@ record StateFolder(Path dir) {
 
     void writeState(Stored stored) {
         try {
-            byte[] json = MAPPER.writeValueAsBytes(stored);
-            writeAtomically(dir.resolve("state.json"), json);
+            writeAtomically(dir.resolve("state.json"), json(stored));
         } catch (IOException e) {
             throw new UncheckedIOException("write state of " + dir, e);
         }
@@ -94,14 +96,52 @@ record StateFolder(Path dir) {
     /** @throws NoSuchContainerException when the folder was removed meanwhile */
     Stored readState() {
         try {
-            return MAPPER.readValue(dir.resolve("state.json").toFile(), Stored.class);
+            return stored(JsonTree.parse(Files.readAllBytes(dir.resolve("state.json"))));
         } catch (IOException e) {
             if (!Files.exists(dir)) {
                 // Removed (moved aside) by another finisher since the caller looked.
                 throw new NoSuchContainerException(dir.getFileName().toString());
             }
             throw new UncheckedIOException("read state of " + dir, e);
+        } catch (JsonTree.FieldException e) {
+            throw new UncheckedIOException("read state of " + dir,
+                    new IOException(e.getMessage(), e));
         }
+    }
+
+    /** The fields in the order of the record, as data binding wrote them before. */
+    private static byte[] json(Stored s) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("id", s.id());
+            g.writeStringField("bundle", s.bundle());
+            g.writeNumberField("pid", s.pid());
+            g.writeNumberField("pidStart", s.pidStart());
+            g.writeNumberField("shimPid", s.shimPid());
+            g.writeNumberField("shimStart", s.shimStart());
+            g.writeStringField("created", s.created());
+            g.writeStringField("cgroupsPath", s.cgroupsPath());
+            g.writeFieldName("annotations");
+            if (s.annotations() == null) {
+                g.writeNull();
+            } else {
+                g.writeStartObject();
+                for (Map.Entry<String, String> a : s.annotations().entrySet()) {
+                    g.writeStringField(a.getKey(), a.getValue());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        }
+        return out.toByteArray();
+    }
+
+    private static Stored stored(Object tree) {
+        JsonTree.Fields f = JsonTree.Fields.root(tree);
+        return new Stored(f.string("id"), f.string("bundle"), f.longOrZero("pid"),
+                f.longOrZero("pidStart"), f.longOrZero("shimPid"), f.longOrZero("shimStart"),
+                f.string("created"), f.string("cgroupsPath"), f.stringMap("annotations"));
     }
 
     /** The exit file the monitor writes: code=, signal=, finished= (ns since the epoch). */

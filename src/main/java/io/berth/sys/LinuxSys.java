@@ -11,16 +11,24 @@ import java.lang.invoke.VarHandle;
 
 /** {@link Sys} through java.lang.foreign, with errno captured right after each call. */
 final class LinuxSys implements Sys {
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
-    private static final StructLayout STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-            STATE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+
+    /**
+     * The linker and the errno capture, made on the first system call rather than with the
+     * class: making them spins method-handle classes (about 15 ms of a cold start), and most
+     * `berth oci` calls, a foreground run among them, make no system call from Java at all.
+     */
+    private static final class Native {
+        static final Linker LINKER = Linker.nativeLinker();
+        static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
+        static final StructLayout STATE = Linker.Option.captureStateLayout();
+        static final VarHandle ERRNO =
+                STATE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+    }
 
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final java.lang.foreign.AddressLayout PTR = ValueLayout.ADDRESS;
-    // Last of the statics: the constructor needs the linker and layouts above.
+    // Last of the statics: the constructor needs the layouts above.
     static final LinuxSys INSTANCE = new LinuxSys();
 
     private final Downcall mount = new Downcall("mount",
@@ -57,15 +65,15 @@ final class LinuxSys implements Sys {
     }
 
     private static MethodHandle link(String name, FunctionDescriptor descriptor) {
-        MemorySegment symbol = LINKER.defaultLookup().find(name)
+        MemorySegment symbol = Native.LINKER.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-        return LINKER.downcallHandle(symbol, descriptor, CAPTURE);
+        return Native.LINKER.downcallHandle(symbol, descriptor, Native.CAPTURE);
     }
 
     @Override
     public void mount(String source, String target, String type, long flags, String data) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(STATE);
+            MemorySegment state = arena.allocate(Native.STATE);
             int rc = (int) mount.handle().invokeExact(state, cString(arena, source),
                     cString(arena, target), cString(arena, type), flags, cString(arena, data));
             check(rc, state, "mount " + (type == null ? "" : type + " ") + "on " + target);
@@ -79,7 +87,7 @@ final class LinuxSys implements Sys {
     @Override
     public void umount(String target, int flags) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(STATE);
+            MemorySegment state = arena.allocate(Native.STATE);
             int rc = (int) umount2.handle().invokeExact(state, cString(arena, target), flags);
             check(rc, state, "umount " + target);
         } catch (SysException e) {
@@ -92,9 +100,9 @@ final class LinuxSys implements Sys {
     @Override
     public boolean kill(long pid, int signal) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(STATE);
+            MemorySegment state = arena.allocate(Native.STATE);
             int rc = (int) kill.handle().invokeExact(state, Math.toIntExact(pid), signal);
-            if (rc != 0 && (int) ERRNO.get(state, 0L) == Errno.ESRCH) {
+            if (rc != 0 && (int) Native.ERRNO.get(state, 0L) == Errno.ESRCH) {
                 return false;
             }
             check(rc, state, "kill " + pid + " with signal " + signal);
@@ -112,7 +120,7 @@ final class LinuxSys implements Sys {
 
     private static void check(int rc, MemorySegment state, String operation) {
         if (rc != 0) {
-            throw new SysException(operation, (int) ERRNO.get(state, 0L));
+            throw new SysException(operation, (int) Native.ERRNO.get(state, 0L));
         }
     }
 
@@ -131,7 +139,7 @@ final class LinuxSys implements Sys {
     @Override
     public void mknod(String path, int mode, long major, long minor) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(STATE);
+            MemorySegment state = arena.allocate(Native.STATE);
             int rc = (int) mknod.handle().invokeExact(state, cString(arena, path), mode,
                     makedev(major, minor));
             check(rc, state, "mknod " + path);
@@ -151,7 +159,7 @@ final class LinuxSys implements Sys {
     @Override
     public void lsetxattr(String path, String name, byte[] value) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(STATE);
+            MemorySegment state = arena.allocate(Native.STATE);
             MemorySegment data = arena.allocate(Math.max(1, value.length));
             MemorySegment.copy(value, 0, data, ValueLayout.JAVA_BYTE, 0, value.length);
             int rc = (int) lsetxattr.handle().invokeExact(state, cString(arena, path),
@@ -167,12 +175,12 @@ final class LinuxSys implements Sys {
     @Override
     public byte[] lgetxattr(String path, String name) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(STATE);
+            MemorySegment state = arena.allocate(Native.STATE);
             for (int size = 256; ; size *= 4) {
                 MemorySegment data = arena.allocate(size);
                 long n = (long) lgetxattr.handle().invokeExact(state, cString(arena, path),
                         cString(arena, name), data, (long) size);
-                int errno = n < 0 ? (int) ERRNO.get(state, 0L) : 0;
+                int errno = n < 0 ? (int) Native.ERRNO.get(state, 0L) : 0;
                 if (n >= 0) {
                     return data.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
                 } else if (errno == ENODATA) {
@@ -200,7 +208,7 @@ final class LinuxSys implements Sys {
     @Override
     public void lchown(String path, long uid, long gid) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(STATE);
+            MemorySegment state = arena.allocate(Native.STATE);
             int rc = (int) lchown.handle().invokeExact(state, cString(arena, path), (int) uid,
                     (int) gid);
             check(rc, state, "lchown " + path);
@@ -214,7 +222,7 @@ final class LinuxSys implements Sys {
     @Override
     public void chmod(String path, int mode) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(STATE);
+            MemorySegment state = arena.allocate(Native.STATE);
             int rc = (int) chmod.handle().invokeExact(state, cString(arena, path), mode);
             check(rc, state, "chmod " + path);
         } catch (SysException e) {
@@ -227,7 +235,7 @@ final class LinuxSys implements Sys {
     @Override
     public void lutimes(String path, long seconds, int nanos) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(STATE);
+            MemorySegment state = arena.allocate(Native.STATE);
             MemorySegment times = arena.allocate(LONG, 4);
             for (int i = 0; i < 2; i++) {
                 times.setAtIndex(LONG, 2L * i, seconds);
@@ -259,15 +267,15 @@ final class LinuxSys implements Sys {
     @Override
     public void syncfs(String directory) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(STATE);
+            MemorySegment state = arena.allocate(Native.STATE);
             // Not O_PATH: syncfs refuses such descriptors (EBADF).
             int fd = (int) open.handle().invokeExact(state, cString(arena, directory),
                     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
             if (fd < 0) {
-                throw new SysException("open " + directory, (int) ERRNO.get(state, 0L));
+                throw new SysException("open " + directory, (int) Native.ERRNO.get(state, 0L));
             }
             int rc = (int) syncfs.handle().invokeExact(state, fd);
-            int errno = (int) ERRNO.get(state, 0L);
+            int errno = (int) Native.ERRNO.get(state, 0L);
             int closed = (int) close.handle().invokeExact(state, fd);
             if (rc < 0) {
                 throw new SysException("syncfs " + directory, errno);
@@ -283,11 +291,11 @@ final class LinuxSys implements Sys {
     @Override
     public int openPath(String directory) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(STATE);
+            MemorySegment state = arena.allocate(Native.STATE);
             int fd = (int) open.handle().invokeExact(state, cString(arena, directory),
                     O_PATH | O_DIRECTORY | O_CLOEXEC);
             if (fd < 0) {
-                throw new SysException("open " + directory, (int) ERRNO.get(state, 0L));
+                throw new SysException("open " + directory, (int) Native.ERRNO.get(state, 0L));
             }
             return fd;
         } catch (SysException e) {
@@ -300,7 +308,7 @@ final class LinuxSys implements Sys {
     @Override
     public void close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(STATE);
+            MemorySegment state = arena.allocate(Native.STATE);
             int rc = (int) close.handle().invokeExact(state, fd);
             check(rc, state, "close " + fd);
         } catch (SysException e) {

@@ -227,8 +227,39 @@ class ServiceLifeTest {
                 .line());
     }
 
+    @Test
+    void aSecondServiceOnTheSameRunrootIsRefusedAndTheFirstKeepsItsCommandSocket()
+            throws Exception {
+        Path first = berth.dir.resolve("first.sock");
+        Path commands = berth.config.runroot().resolve("berth.sock");
+        Process service = serviceProcess(first);
+        try {
+            awaitSocket(first);
+            awaitSocket(commands);
+            Path second = berth.dir.resolve("second.sock");
+            Process other = serviceProcess(second, berth.dir.resolve("second.log"));
+            assertTrue(other.waitFor(30, TimeUnit.SECONDS), "the second service ends");
+            assertEquals(1, other.exitValue());
+            String log = Files.readString(berth.dir.resolve("second.log"));
+            assertTrue(log.contains("another service already serves the runroot "
+                    + berth.config.runroot()), log);
+            assertFalse(Files.exists(second), "no Docker API socket was left by the refused one");
+            try (java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open(
+                    java.net.UnixDomainSocketAddress.of(commands))) {
+                assertTrue(probe.isConnected(), "the first service still answers");
+            }
+        } finally {
+            service.destroy();
+            assertTrue(service.waitFor(30, TimeUnit.SECONDS));
+        }
+    }
+
     /** `berth system service` as its own process, on this test's root and bridge. */
     private static Process serviceProcess(Path socket) throws IOException {
+        return serviceProcess(socket, berth.dir.resolve("service.log"));
+    }
+
+    private static Process serviceProcess(Path socket, Path log) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> argv = new ArrayList<>(List.of(java.toString(),
                 "--enable-native-access=ALL-UNNAMED", "-Dberth.shim=" + berth.config.shim(),
@@ -239,7 +270,7 @@ class ServiceLifeTest {
                 "--bridge-subnet", berth.config.bridge().subnet(),
                 "system", "service", "unix://" + socket));
         return new ProcessBuilder(argv).redirectErrorStream(true)
-                .redirectOutput(berth.dir.resolve("service.log").toFile()).start();
+                .redirectOutput(log.toFile()).start();
     }
 
     private static void awaitSocket(Path socket) throws InterruptedException {

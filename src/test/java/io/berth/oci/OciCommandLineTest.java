@@ -296,6 +296,38 @@ class OciCommandLineTest {
     }
 
     @Test
+    void everyVerbPrintsItsOwnHelpWithoutAnId() throws Exception {
+        Call create = oci("create", "--help");
+        assertEquals(0, create.code(), create.err());
+        assertTrue(create.out().contains("--bundle=<bundle>"), create.out());
+        assertTrue(create.out().contains("--pid-file=<pidFile>"), create.out());
+        Call kill = oci("kill", "-h");
+        assertEquals(0, kill.code(), kill.err());
+        assertTrue(kill.out().contains("<signal>"), kill.out());
+    }
+
+    @Test
+    void theHandBuiltModelListsEveryVerbAndRefusesAMissingIdOrAnUnknownOption() throws Exception {
+        Call help = oci("--help");
+        assertEquals(0, help.code());
+        for (String verb : List.of("create", "start", "run", "kill", "delete", "pause", "resume",
+                "exec", "state", "list, ls", "ps", "features", "spec")) {
+            assertTrue(help.out().contains("  " + verb + " "), verb + " in " + help.out());
+        }
+        assertTrue(help.out().contains("--log-format=<logFormat>"), help.out());
+        for (String verb : List.of("create", "start", "run", "kill", "delete", "pause", "resume",
+                "state", "ps", "exec")) {
+            Call missing = oci(verb);
+            assertEquals(1, missing.code(), verb);
+            assertEquals("berth oci: Missing required parameter: '<id>'\n", missing.err(), verb);
+        }
+        Call unknown = oci("run", "--bundle", bundle.toString(), "--bogus", "c1");
+        assertEquals(1, unknown.code());
+        assertEquals("berth oci: Unknown option: '--bogus'\n", unknown.err());
+        assertEquals("", oci("list", "-q").out());
+    }
+
+    @Test
     void signalsAreTakenByNameWithOrWithoutSigAndByNumber() {
         assertEquals(15, Lifecycle.Signals.parse("TERM"));
         assertEquals(9, Lifecycle.Signals.parse("SIGKILL"));

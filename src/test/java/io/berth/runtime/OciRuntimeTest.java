@@ -319,6 +319,26 @@ class OciRuntimeTest {
     }
 
     @Test
+    void aCgroupThatHoldsAnotherContainersProcessesIsRefusedAndThatContainerLives()
+            throws Exception {
+        bundle.args("sleep", "600");
+        runtime.create("c1", bundle.write(), logged());
+        runtime.start("c1");
+        OciRuntime other = new OciRuntime(work.resolve("other-state"), OciRuntime.defaultShim(),
+                new TestCgroups(), Sys.linux());
+        try {
+            ContainerStartException e = assertThrows(ContainerStartException.class,
+                    () -> other.create("c1", bundle.write(), logged()));
+            assertTrue(e.getMessage().contains("already holds 1 process(es) of another"),
+                    e.getMessage());
+            assertEquals(List.of(), other.list(), "nothing made in the second state root");
+        } finally {
+            other.close();
+        }
+        assertEquals(Status.RUNNING, runtime.state("c1").status());
+    }
+
+    @Test
     void createOfANonExecutableFileFailsWithEacces() throws Exception {
         bundle.args("/etc/passwd");
         ContainerStartException e = assertThrows(ContainerStartException.class,
@@ -489,7 +509,7 @@ class OciRuntimeTest {
         Thread.sleep(300); // time for the reaper to act on close's SIGTERM, whatever it does
         runtime = new OciRuntime(stateRoot, OciRuntime.defaultShim(), new TestCgroups(),
                 Sys.linux());
-        runtime.create("c2", bundle.write(), logged());
+        runtime.create("c2", bundle.inCgroup("c2").write(), logged());
         runtime.start("c2");
         assertEquals(parentOf(monitorOf("c1")), parentOf(monitorOf("c2")),
                 "one reaper for both monitors");
@@ -508,7 +528,7 @@ class OciRuntimeTest {
                 Files.getLastModifiedTime(OciRuntime.defaultShim()).toMillis() + 60_000));
         try (OciRuntime newer = new OciRuntime(stateRoot, upgraded, new TestCgroups(),
                 Sys.linux())) {
-            newer.create("c2", bundle.write(), logged());
+            newer.create("c2", bundle.inCgroup("c2").write(), logged());
             newer.start("c2");
             long oldReaper = parentOf(monitorOf("c1"));
             long newReaper = parentOf(monitorOf("c2"));

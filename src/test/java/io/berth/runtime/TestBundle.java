@@ -51,6 +51,12 @@ final class TestBundle {
         }
     }
 
+    /** A cgroup of its own for the next container, beside the bundle's (which one may hold). */
+    TestBundle inCgroup(String suffix) {
+        config.withObject("/linux").put("cgroupsPath", cgroupsPath + "-" + suffix);
+        return this;
+    }
+
     TestBundle args(String... args) {
         ArrayNode array = config.withObject("/process").putArray("args");
         for (String a : args) {
