@@ -826,6 +826,7 @@ public final class Engine implements AutoCloseable {
             killAndAwait(c);
         }
         releaseRuntime(c.record());
+        runtime.deleteUnfinished(c.id()); // a create whose CLI died before it recorded its state
         StartTrace.mark(c.id(), "remove: release");
         deleteFiles(c.id());
         StartTrace.mark(c.id(), "remove: files aside");
