@@ -923,6 +923,7 @@ static int prepare(struct plan *p, int *master, struct shim_err *err)
         return -1;
     if ((p->clone_flags & CLONE_NEWNS) && setup_rootfs(p, err) < 0)
         return -1;
+    trace_mark("container: mounts, devices, pivot_root");
     if (!(p->clone_flags & CLONE_NEWNS) && run_hooks(p, 'c', err) < 0)
         return -1;
     if (p->lo_up && loopback_up(err) < 0)
@@ -931,6 +932,7 @@ static int prepare(struct plan *p, int *master, struct shim_err *err)
         return -1;
     if ((p->clone_flags & CLONE_NEWNS) && finish_rootfs(p, err) < 0)
         return -1;
+    trace_mark("container: lo, names, sysctls, masked and read-only paths");
     if (set_rlimits(p, err) < 0)
         return -1;
     if (p->terminal && open_terminal(p, master, err) < 0)
@@ -1016,12 +1018,17 @@ void container_run(struct plan *p, int fd)
     sync_fd = fd;
     reset_signals();
 
-    if (await_byte('g', &err) < 0 || prepare(p, &master, &err) < 0)
+    if (await_byte('g', &err) < 0)
         die(&err);
+    trace_mark("container: go");
+    if (prepare(p, &master, &err) < 0)
+        die(&err);
+    trace_mark("container: prepared (root, pivot, names, user)");
 
     char path[4096];
     if (resolve_argv0(p, path, sizeof(path), &err) < 0)
         die(&err);
+    trace_mark("container: argv[0] resolved");
     umask(p->umask >= 0 ? p->umask : 022);
 
     report_fd(0, "created", master);
@@ -1029,12 +1036,14 @@ void container_run(struct plan *p, int fd)
         close(master);
     if (await_start(p, &err) < 0)
         die(&err);
+    trace_mark("container: start");
     /* startContainer: inside the container, just before its program runs. */
     if (run_hooks(p, 's', &err) < 0)
         die(&err);
 
     if (p->seccomp_filter && p->no_new_privs && load_seccomp(p, &err) < 0)
         die(&err);
+    trace_mark("container: seccomp loaded, exec");
     if (p->init)
         run_init(p, path);
     execve(path, (char *const *) p->argv, (char *const *) p->env);

@@ -213,6 +213,7 @@ static void reply(struct client *c, const char *text)
 
 static void start_container(struct monitor *m, struct client *c)
 {
+    trace_mark("monitor: start asked");
     if (m->started) {
         reply(c, "error 16\tthe container was already started\n");
         return;
@@ -331,6 +332,7 @@ static void read_exec_result(struct monitor *m)
     if (n < 0 && errno == EINTR)
         return;
     char answer[SHIM_MSG_MAX + 32] = "ok\n";
+    trace_mark("monitor: exec result");
     if (n > 0) {
         buf[n] = '\0';
         snprintf(answer, sizeof(answer), "error %s\n", buf);
@@ -362,6 +364,7 @@ static void reap(struct monitor *m)
         if (pid == m->pid) {
             m->exited = 1;
             m->status = status;
+            trace_mark("monitor: reaped");
         }
     }
 }
@@ -400,6 +403,7 @@ static void finish(struct monitor *m)
     drain(m, &m->err_fd, 2);
     unlink("shim.sock");
     write_exit_file(m);
+    trace_mark("monitor: exit file written");
     for (int i = 0; i < MAX_CLIENTS; i++) {
         struct client *c = &m->clients[i];
         if (c->kind == C_WAITING)

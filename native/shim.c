@@ -29,6 +29,7 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* errno values by number, generated from the libc's <errno.h> at build time (Makefile). */
@@ -91,6 +92,30 @@ int write_file(const char *path, const char *text, struct shim_err *err)
     return 0;
 }
 
+/* ---- the opt-in trace (BERTH_TRACE_SHIM) ---- */
+
+static int trace_fd = -1;
+
+void trace_open(void)
+{
+    const char *file = getenv("BERTH_TRACE_SHIM");
+    if (file && file[0] == '/' && trace_fd < 0)
+        trace_fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+}
+
+void trace_mark(const char *step)
+{
+    if (trace_fd < 0)
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    char line[160];
+    int n = snprintf(line, sizeof(line), "shim %d %.3f %s\n", getpid(),
+                     now.tv_sec * 1e3 + now.tv_nsec / 1e6, step);
+    if (n > 0)
+        write_all(trace_fd, line, n < (int) sizeof(line) ? (size_t) n : sizeof(line) - 1);
+}
+
 /* ---- the handshake with Java ---- */
 
 void say(const char *fmt, ...)
@@ -110,18 +135,24 @@ void say_error(const struct shim_err *err)
     say("error %d\t%s\n", err->errnum, err->msg);
 }
 
+/* Reads one line in as few reads as it takes. Java sends a line only after it read our answer
+ * to the one before, so nothing follows the newline and nothing is lost by reading ahead; a
+ * byte at a time was a hundred reads for a `create <state folder>`. */
 static int read_line(int fd, char *buf, size_t len)
 {
     size_t done = 0;
     while (done < len - 1) {
-        ssize_t n = read(fd, buf + done, 1);
+        ssize_t n = read(fd, buf + done, len - 1 - done);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
             return -1;
-        if (buf[done] == '\n')
-            break;
-        done++;
+        char *newline = memchr(buf + done, '\n', n);
+        if (newline) {
+            *newline = '\0';
+            return 0;
+        }
+        done += n;
     }
     buf[done] = '\0';
     return 0;
@@ -296,11 +327,13 @@ static int monitor(struct plan *p)
         return 1;
     }
 
+    trace_mark("monitor: plan read, socket, stdio");
     pid_t pid = clone_container(p, &io, &sync_fd, &err);
     if (pid < 0) {
         say_error(&err);
         return 1;
     }
+    trace_mark("monitor: cloned");
     close_child_ends(&io);
     if (handshake(pid, sync_fd, &tty_fd, &err) < 0) {
         kill(pid, SIGKILL);
@@ -310,6 +343,7 @@ static int monitor(struct plan *p)
         return 1;
     }
     say("created\n");
+    trace_mark("monitor: created");
     detach_stdio();
     plan_shrink(p);
     if (tty_fd < 0)
@@ -564,6 +598,8 @@ int shim_serve(void)
     char line[4096];
 
     prctl(PR_SET_NAME, "berth-shim", 0, 0, 0);
+    trace_open();
+    trace_mark("monitor: forked");
     if (read_line(STDIN_FILENO, line, sizeof(line)) < 0 || strncmp(line, "create ", 7) != 0) {
         fail(&err, EINVAL, "expected create <state folder>");
         say_error(&err);
@@ -581,14 +617,32 @@ int shim_serve(void)
     return monitor(&plan);
 }
 
+/* berth-shim hold: a process of Berth's own that does nothing until its stdin closes (its
+ * engine closed it, or died). The engine keeps it in a cgroup of its own under berth/ and moves
+ * it there again to take the kernel's cgroup migration lock ahead of a start (see
+ * MigrationPrimer.java). It runs nothing else, so it needs no sealed copy of this binary. */
+static int hold(void)
+{
+    char buf[64];
+    prctl(PR_SET_NAME, "berth-primer", 0, 0, 0);
+    while (1) {
+        ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+        if (n == 0 || (n < 0 && errno != EINTR))
+            return 0;
+    }
+}
+
 int main(int argc, char **argv)
 {
     struct shim_err err = {0};
 
+    if (argc == 2 && !strcmp(argv[1], "hold"))
+        return hold();
     int oci = argc == 4 && !strcmp(argv[1], "oci");
     if (!oci && (argc != 3 || strcmp(argv[1], "reaper") != 0)) {
         fprintf(stderr, "usage: berth-shim reaper <state root>\n"
-                        "       berth-shim oci <state folder> detach|wait\n");
+                        "       berth-shim oci <state folder> detach|wait\n"
+                        "       berth-shim hold\n");
         return 2;
     }
     if (reexec_sealed(argv, &err) < 0) {

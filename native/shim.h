@@ -145,6 +145,12 @@ int shim_serve(void);
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void say_error(const struct shim_err *err);
 
+/* With BERTH_TRACE_SHIM=<file> in the environment, appends "shim <pid> <monotonic ms> <step>"
+ * to that file (the engine's BERTH_TRACE_START stamps use the same clock); nothing otherwise.
+ * trace_open() is called once, before the clone, so the container process can stamp too. */
+void trace_open(void);
+void trace_mark(const char *step);
+
 /* Small I/O helpers that retry on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);
 int write_file(const char *path, const char *text, struct shim_err *err);

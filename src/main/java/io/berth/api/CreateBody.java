@@ -55,7 +55,17 @@ record CreateBody(
             @JsonProperty("Binds") List<String> binds,
             @JsonProperty("Mounts") List<MountBody> mounts,
             @JsonProperty("RestartPolicy") RestartPolicy restartPolicy,
-            @JsonProperty("Tmpfs") Map<String, String> tmpfs) {
+            @JsonProperty("Tmpfs") Map<String, String> tmpfs,
+            @JsonProperty("Memory") Long memory,
+            @JsonProperty("MemorySwap") Long memorySwap,
+            @JsonProperty("MemoryReservation") Long memoryReservation,
+            @JsonProperty("NanoCpus") Long nanoCpus,
+            @JsonProperty("CpuShares") Long cpuShares,
+            @JsonProperty("CpuQuota") Long cpuQuota,
+            @JsonProperty("CpuPeriod") Long cpuPeriod,
+            @JsonProperty("CpusetCpus") String cpusetCpus,
+            @JsonProperty("CpusetMems") String cpusetMems,
+            @JsonProperty("PidsLimit") Long pidsLimit) {
     }
 
     /** One of HostConfig.Mounts: Berth takes type bind. */
@@ -112,8 +122,8 @@ record CreateBody(
     /** The request this body asks for; {@code name} comes from the query. */
     ContainerRequest toRequest(String name) {
         HostConfig host = hostConfig == null ? new HostConfig(null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null)
-                : hostConfig;
+                null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null) : hostConfig;
         LogConfig log = host.logConfig() == null ? new LogConfig(null, null) : host.logConfig();
         EndpointConfig endpoint = endpoint(host.networkMode());
         return ContainerRequest.builder(image)
@@ -152,6 +162,16 @@ record CreateBody(
                 .logOpts(log.config() == null || log.config().isEmpty() ? null : log.config())
                 .binds(binds(host))
                 .tmpfs(host.tmpfs() == null || host.tmpfs().isEmpty() ? null : host.tmpfs())
+                .memory(set(host.memory()))
+                .memorySwap(set(host.memorySwap()))
+                .memoryReservation(set(host.memoryReservation()))
+                .nanoCpus(set(host.nanoCpus()))
+                .cpuShares(set(host.cpuShares()))
+                .cpuQuota(set(host.cpuQuota()))
+                .cpuPeriod(set(host.cpuPeriod()))
+                .cpusetCpus(blank(host.cpusetCpus()))
+                .cpusetMems(blank(host.cpusetMems()))
+                .pidsLimit(set(host.pidsLimit()))
                 .volumes(volumes == null || volumes.isEmpty() ? null
                         : List.copyOf(volumes.keySet()))
                 .networkAliases(endpoint == null ? null : empty(endpoint.aliases()))
@@ -161,6 +181,11 @@ record CreateBody(
     }
 
     /** Binds, then the bind Mounts as Binds strings; other mount types are refused. */
+    /** docker's CLI sends 0 for a limit it was not given: no limit, as null is here. */
+    private static Long set(Long limit) {
+        return limit == null || limit == 0 ? null : limit;
+    }
+
     private static List<String> binds(HostConfig host) {
         List<String> binds = new ArrayList<>(host.binds() == null ? List.of() : host.binds());
         for (MountBody m : host.mounts() == null ? List.<MountBody>of() : host.mounts()) {

@@ -83,5 +83,6 @@ public final class EnginePool implements AutoCloseable {
             idle.forEach(Engine::close);
             idle.clear();
         }
+        Engine.closeShared();
     }
 }

@@ -23,6 +23,7 @@ import io.berth.runtime.ExitStatus;
 import io.berth.runtime.NoSuchContainerException;
 import io.berth.runtime.OciRuntime;
 import io.berth.runtime.RuntimeState;
+import io.berth.runtime.StartTrace;
 import io.berth.runtime.Status;
 import io.berth.spec.ImageConfig;
 import io.berth.spec.Spec;
@@ -183,6 +184,7 @@ public final class Engine implements AutoCloseable {
 
     /** Creates a container: a record, a name and a folder; no process yet. */
     public Container create(ContainerRequest asked) {
+        primeMigration();
         Image image = images.find(asked.image()).orElseThrow(() -> missing(asked.image()));
         Binds.checkMountPoints(asked);
         ContainerRequest request = Binds.withImageVolumes(asked,
@@ -212,6 +214,25 @@ public final class Engine implements AutoCloseable {
             throw e;
         }
         return view(record);
+    }
+
+    /**
+     * A resident engine starts containers one after another: it pays the kernel's cgroup
+     * migration toll ahead of each start, while the start makes its root (see {@link
+     * io.berth.runtime.MigrationPrimer}). A CLI makes one container and leaves.
+     */
+    private void primeMigration() {
+        if (config.resident()) {
+            runtime.primeMigration();
+        }
+    }
+
+    /**
+     * For a resident engine's owner that stops: ends what this JVM's engines share to speed
+     * their starts (the migration primer's helper process and its cgroup under berth/).
+     */
+    public static void closeShared() {
+        OciRuntime.closePrimer();
     }
 
     private ContainerRecord insert(ContainerRequest request, Image image, String id) {
@@ -262,30 +283,40 @@ public final class Engine implements AutoCloseable {
     }
 
     private Started start(String nameOrId, boolean attach, boolean byPolicy) {
+        primeMigration();
+        StartTrace.mark(nameOrId, "start: begin");
         Container c = get(nameOrId);
         if (c.running()) {
             return new Started(c, attach ? runtime.attach(c.id()) : null);
         }
         ContainerRecord record = byPolicy ? c.record() : c.record().withRestarts(0, false);
         leftovers.beforeStart();
+        StartTrace.mark(record.id(), "start: got row, leftovers");
         releaseRuntime(record);
+        StartTrace.mark(record.id(), "start: release earlier run");
         NetworkAttach network = null;
         try {
             Image image = image(record);
             network = new NetworkAttach(record, image.config());
             Spec spec = prepare(record, image);
+            StartTrace.mark(record.id(), "start: prepare (mount, etc, spec, config.json)");
             runtime.create(record.id(), files(record.id()).bundle(), spec,
                     createOptions(record), network::begin);
+                    StartTrace.mark(record.id(), "start: runtime.create");
             network.await();
+            StartTrace.mark(record.id(), "start: network await");
             Attachment attachment = attach ? runtime.attach(record.id()) : null;
             runtime.start(record.id());
+            StartTrace.mark(record.id(), "start: runtime.start");
             RuntimeState state = runtime.state(record.id());
+            StartTrace.mark(record.id(), "start: runtime.state");
             ContainerRecord started = record.withState("running", Instant.now(), null, null,
                     null, state.pid());
             if (!store.update(started)) {
                 throw new NotFoundException("No such container: " + record.id()
                         + " (removed while it started)");
             }
+            StartTrace.mark(record.id(), "start: store update");
             Container view = new Container(started, "running", state.pid(), args(started),
                     started.startedAt(), null, 0, null);
             return new Started(view, attachment);
@@ -382,12 +413,14 @@ public final class Engine implements AutoCloseable {
         if (record.request().autoRemove()) {
             images.mountThrowAwaySnapshot(image, files.snapshot(), files.rootfs(), shift);
         } else {
+            StartTrace.mark(record.id(), "prepare: mount");
             images.mountSnapshot(image, files.snapshot(), files.rootfs(), shift);
         }
 
         ContainerRequest request = record.request();
         String hostname = SpecConverter.hostname(record.id(), request);
         files.writeEtc(hostname, Path.of("/etc/resolv.conf"));
+        StartTrace.mark(record.id(), "prepare: etc");
         ResolvedUser user = ResolvedUser.resolve(request.user(),
                 files.readInRoot("/etc/passwd"), files.readInRoot("/etc/group"));
         SpecConverter.IdRange range = shift == null ? null
@@ -399,9 +432,11 @@ public final class Engine implements AutoCloseable {
                 image.config(), files.rootfs(), user, files.hosts(), files.hostname(),
                 files.resolvConf(), range, cgroupsPath(record.id()),
                 containerNetworks.joinedNetns(request, this::get), host));
+                StartTrace.mark(record.id(), "prepare: user, convert");
         spec = Confinement.withSeccomp(spec, request);
         Confinement.forgetOomKill(files.dir());
         SpecJson.write(spec, files.bundle().resolve("config.json"));
+        StartTrace.mark(record.id(), "prepare: seccomp, config.json");
         return spec;
     }
 
@@ -441,12 +476,14 @@ public final class Engine implements AutoCloseable {
      */
     private void releaseRuntime(ContainerRecord record) {
         containerNetworks.disconnect(record.id());
+        StartTrace.mark(record.id(), "release: disconnect");
         try {
             runtime.delete(record.id(), true);
         } catch (NoSuchContainerException e) {
             // Already gone: nothing of the runtime's remains.
         }
         images.unmountSnapshot(files(record.id()).rootfs());
+        StartTrace.mark(record.id(), "release: unmount");
     }
 
     /** What `exec` runs in a container: docker's exec flags. */
@@ -655,10 +692,12 @@ public final class Engine implements AutoCloseable {
         }
         try {
             runtime.await(c.id());
+            StartTrace.mark(c.id(), "await: exited");
         } catch (NoSuchContainerException e) {
             // Finished by another client meanwhile; the store has the outcome.
         }
         Optional<ContainerRecord> after = store.findById(c.id());
+        StartTrace.mark(c.id(), "await: finished (view)");
         if (after.isPresent()) {
             return view(after.get()).exitCode();
         }
@@ -817,8 +856,12 @@ public final class Engine implements AutoCloseable {
             killAndAwait(c);
         }
         releaseRuntime(c.record());
+        runtime.deleteUnfinished(c.id()); // a create whose CLI died before it recorded its state
+        StartTrace.mark(c.id(), "remove: release");
         deleteFiles(c.id());
+        StartTrace.mark(c.id(), "remove: files aside");
         store.delete(c.id());
+        StartTrace.mark(c.id(), "remove: store delete");
         if (removeVolumes) {
             anonymousVolumes(c.record()).forEach(volumes::remove);
         }
@@ -959,7 +1002,7 @@ public final class Engine implements AutoCloseable {
         try {
             runtime.delete(id, true);
         } catch (NoSuchContainerException e) {
-            // Nothing of the runtime's is left.
+            runtime.deleteUnfinished(id); // a create that died before it recorded its state
         }
         images.unmountSnapshot(files(id).rootfs());
         files(id).delete();
@@ -1087,7 +1130,9 @@ public final class Engine implements AutoCloseable {
         ContainerRecord done = record.withState("exited", record.startedAt(), finished, code,
                 error, 0);
         Confinement.recordOomKill(cgroups, cgroupsPath(record.id()), files(record.id()).dir());
+        StartTrace.mark(record.id(), "finish: oom");
         releaseRuntime(record);
+        StartTrace.mark(record.id(), "finish: releaseRuntime");
         if (record.request().autoRemove()) {
             store.recordRemovedExit(record.id(), code, Instant.now());
             deleteFiles(record.id());

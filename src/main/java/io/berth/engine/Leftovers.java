@@ -2,6 +2,7 @@ package io.berth.engine;
 
 import io.berth.cgroups.CgroupDriver;
 import io.berth.network.NetworkService;
+import io.berth.runtime.MigrationPrimer;
 import io.berth.runtime.OciRuntime;
 import io.berth.store.Store;
 import io.berth.sys.MountFlags;
@@ -113,7 +114,59 @@ final class Leftovers {
         done.addAll(unmountStrays(known));
         known.addAll(runtime.list());
         done.addAll(removeStrayCgroups(known));
+        done.addAll(removeDeadPrimers());
         return done;
+    }
+
+    /**
+     * The cgroups of migration primers (see {@link MigrationPrimer}) whose JVM is gone: its
+     * helper process left with it, and a killed JVM had no chance to remove the cgroup. One
+     * whose JVM lives, or that still holds a process, is left alone.
+     */
+    private List<String> removeDeadPrimers() {
+        Set<String> names = new TreeSet<>();
+        for (Path parent : cgroupParents()) {
+            folderNames(parent).stream().filter(n -> n.startsWith(MigrationPrimer.PREFIX))
+                    .forEach(names::add);
+        }
+        List<String> done = new ArrayList<>();
+        for (String name : names) {
+            if (ownerAlive(name) || !empty(name)) {
+                continue;
+            }
+            try {
+                cgroups.destroy("/berth/" + name);
+                done.add("cgroup berth/" + name);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "remove cgroup berth/" + name + ": "
+                        + e.getMessage());
+            }
+        }
+        return done;
+    }
+
+    private static boolean ownerAlive(String primer) {
+        try {
+            long pid = Long.parseLong(primer.substring(MigrationPrimer.PREFIX.length()));
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException e) {
+            return true; // not a name a primer makes: not ours to judge
+        }
+    }
+
+    private static boolean empty(String name) {
+        for (Path parent : cgroupParents()) {
+            Path group = parent.resolve(name);
+            try {
+                if (Files.isDirectory(group)
+                        && !Files.readString(group.resolve("cgroup.procs")).isBlank()) {
+                    return false;
+                }
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Mounts below a container folder whose id has no row, deepest first. */

@@ -91,7 +91,9 @@ final class Launch {
     void run(Spec spec, ShimPlan plan, AfterClone afterClone) throws IOException {
         cgroups.create(cgroupsPath, DeviceRules.withDefaults(spec));
         cgroupCreated = true;
-        // Rendered now that the cgroup exists: a v1 cgroup mount binds its folders.
+        trace("launch: cgroup create");
+        // Rendered once the cgroup exists, since a v1 cgroup mount binds its folders; a bad
+        // config.json is refused here, and undo() removes the cgroup and the state folder.
         handshake(plan.render(), pid -> {
             writeIdMaps(spec);
             afterClone.run(pid);
@@ -110,10 +112,12 @@ final class Launch {
 
     private void handshake(String plan, AfterClone beforeGo) throws IOException {
         Files.writeString(folder.plan(), plan);
+        trace("launch: plan render, write");
         InputStream fromShim;
         OutputStream toShim;
         if (inherited == null) {
             connection = reaper.spawn(folder.dir());
+            trace("launch: spawn (connect)");
             fromShim = Channels.newInputStream(connection);
             toShim = Channels.newOutputStream(connection);
         } else {
@@ -126,14 +130,18 @@ final class Launch {
         try (BufferedReader answers = new BufferedReader(new InputStreamReader(fromShim,
                 StandardCharsets.UTF_8)); toShim) {
             readPids(readLine(answers));
+            trace("launch: pid line");
             if (cloned != null) {
                 cloned.accept(process.pid());
             }
             cgroups.addProcess(cgroupsPath, process.pid());
+            trace("launch: cgroup.procs");
             beforeGo.run(process.pid());
+            trace("launch: idmaps, hooks");
             toShim.write("go\n".getBytes(StandardCharsets.US_ASCII));
             toShim.flush();
             String answer = readLine(answers);
+            trace("launch: created");
             if (!"created".equals(answer)) {
                 throw ShimAnswer.failure("create", answer);
             }
@@ -209,6 +217,12 @@ final class Launch {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while reading from the shim", e);
             }
+        }
+    }
+
+    private void trace(String step) {
+        if (StartTrace.on()) {
+            StartTrace.mark(folder.dir().getFileName().toString(), step);
         }
     }
 

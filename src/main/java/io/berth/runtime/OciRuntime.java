@@ -50,6 +50,7 @@ public final class OciRuntime implements AutoCloseable {
     private final CgroupDriver cgroups;
     private final Sys sys;
     private final Reaper reaper;
+    private List<Path> hierarchies;
 
     /**
      * @param stateRoot where container state lives (volatile, e.g. /run/berth/runtime)
@@ -144,10 +145,10 @@ public final class OciRuntime implements AutoCloseable {
         Path absoluteBundle = bundle.toAbsolutePath().normalize();
         String cgroupsPath = cgroupsPath(spec, id);
         ShimPlan plan = new ShimPlan(spec, absoluteBundle, options, cgroupsPath,
-                new CgroupMounts(cgroups.version(), CgroupMounts.hostHierarchies()))
+                new CgroupMounts(cgroups.version(), hostHierarchies()))
                 .cachingSeccompIn(stateRoot.resolve(".seccomp"));
-        plan.render(); // refuses a bad config.json before anything is made
         StateFolder folder = makeFolder(id);
+        StartTrace.mark(id, "create: state folder");
         try {
             refuseBusyCgroup(cgroupsPath);
         } catch (ContainerStartException e) {
@@ -165,10 +166,12 @@ public final class OciRuntime implements AutoCloseable {
                     writeHookStates(folder, id, pid, bundleName, spec.annotations());
                 }
             });
+            StartTrace.mark(id, "create: launch.run");
             folder.writeState(new StateFolder.Stored(id, bundleName,
                     launch.process().pid(), launch.process().startTime(), launch.monitor().pid(),
                     launch.monitor().startTime(), Instant.now().toString(), cgroupsPath,
                     StateFolder.copy(spec.annotations())));
+            StartTrace.mark(id, "create: state written");
             writePidFile(options.pidFile(), launch.process().pid());
             if (hooks != null) {
                 folder.mark(folder.hooks(), true);
@@ -213,6 +216,19 @@ public final class OciRuntime implements AutoCloseable {
         Status status = overriding == null ? state.status() : overriding;
         return LifecycleHooks.stateJson(id, status.ociName(), state.pid(),
                 state.bundle().toString(), state.annotations());
+    }
+
+    /**
+     * Has this JVM's {@link MigrationPrimer} take the kernel's cgroup migration lock now, so
+     * that the cgroup placement of a start about to come finds it warm; returns at once.
+     */
+    public void primeMigration() {
+        MigrationPrimer.shared(cgroups, shim).prime();
+    }
+
+    /** Ends this JVM's migration primer (its helper process and its cgroup), if one runs. */
+    public static void closePrimer() {
+        MigrationPrimer.closeShared();
     }
 
     /** Lets the waiting process exec its program. */
@@ -500,11 +516,36 @@ public final class OciRuntime implements AutoCloseable {
         }
         Spec.Hooks hooks = Files.exists(folder.hooks()) ? hooksOf(stored) : null;
         new Teardown(sys, cgroups).run(stored, status == Status.PAUSED);
+        StartTrace.mark(id, "delete: teardown");
         folder.remove();
+        StartTrace.mark(id, "delete: folder removed");
         if (hooks != null) {
             LifecycleHooks.runReported("poststop", hooks.poststop(), LifecycleHooks.stateJson(
                     id, Status.STOPPED.ociName(), 0, stored.bundle(), stored.annotations()));
         }
+    }
+
+    /**
+     * Removes what a create left that never recorded its state: its caller died between the
+     * clone and state.json (a CLI killed while the network attached, say). A monitor still in
+     * its handshake cancels by itself once its caller is gone; one past it keeps a created
+     * process waiting for a start that never comes. So every process in the cgroup at the
+     * default path is killed (its monitor then leaves), and the cgroup and the state folder
+     * are removed. Only for an id nothing else uses any more (no row); a container with state
+     * is left alone.
+     */
+    public void deleteUnfinished(String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            return;
+        }
+        StateFolder folder = new StateFolder(stateRoot.resolve(id));
+        if (folder.exists() || !Files.isDirectory(folder.dir())) {
+            return;
+        }
+        Teardown teardown = new Teardown(sys, cgroups);
+        teardown.killRemnants("/berth/" + id);
+        teardown.destroyCgroup("/berth/" + id);
+        folder.remove();
     }
 
     /** The hooks of a container's bundle; none when the bundle went first. */
@@ -589,6 +630,14 @@ public final class OciRuntime implements AutoCloseable {
             throw new ContainerStartException("read bundle " + bundle + ": " + e.getMessage(),
                     Errno.EINVAL, e);
         }
+    }
+
+    /** Read once: the host's v1 hierarchies do not come and go while an engine runs. */
+    private List<Path> hostHierarchies() {
+        if (hierarchies == null) {
+            hierarchies = CgroupMounts.hostHierarchies();
+        }
+        return hierarchies;
     }
 
     /**

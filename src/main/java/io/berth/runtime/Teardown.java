@@ -48,7 +48,7 @@ final class Teardown {
     }
 
     /** Without a pid namespace, children of the container can outlive it in its cgroup. */
-    private void killRemnants(String cgroupsPath) {
+    void killRemnants(String cgroupsPath) {
         List<Long> pids;
         try {
             pids = cgroups.pids(cgroupsPath);

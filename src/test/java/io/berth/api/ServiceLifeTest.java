@@ -57,10 +57,20 @@ class ServiceLifeTest {
                     "busybox", "sleep", "600");
             assertEquals(0, run.code(), run.err());
             long pid = pid("lasting");
+            List<Path> primer = cgroupFolders("primer-" + service.pid());
+            assertFalse(primer.isEmpty(), "the service primes cgroup moves from a cgroup of "
+                    + "its own under berth/");
+            List<Long> helpers = procs(primer.getFirst());
+            assertEquals(1, helpers.size(), "one helper in " + primer.getFirst());
 
             service.destroy();
             assertTrue(service.waitFor(20, TimeUnit.SECONDS), "the service stopped");
             assertFalse(Files.exists(socket), "the socket file is gone");
+            for (Path folder : primer) {
+                assertFalse(Files.exists(folder), folder + " is left after the service");
+            }
+            assertFalse(ProcessHandle.of(helpers.getFirst()).map(ProcessHandle::isAlive)
+                    .orElse(false), "the primer's helper is left after the service");
             assertTrue(Files.exists(Path.of("/proc/" + pid)), "the container still runs");
             assertEquals("running", berth.docker("inspect", "--format", "{{.State.Status}}",
                     "lasting").line());
@@ -108,6 +118,60 @@ class ServiceLifeTest {
         assertEquals("exited 0", berth.docker("inspect", "--format",
                 "{{.State.Status}} {{.State.ExitCode}}", "brief").line());
         assertEquals(0, berth.docker("rm", "brief").code());
+    }
+
+    @Test
+    void aStartThroughTheServiceLandsInItsOwnCgroupInEveryHierarchyWithItsLimits()
+            throws Exception {
+        ServiceUnderTest.Result run = berth.docker("run", "-d", "--name", "placed", "--memory",
+                "64m", "--pids-limit", "50", "--cpus", "0.5", "busybox", "sleep", "600");
+        assertEquals(0, run.code(), run.err());
+        try {
+            String id = run.line();
+            long pid = pid("placed");
+
+            List<Path> folders = cgroupFolders(id);
+            assertFalse(folders.isEmpty(), "no cgroup berth/" + id);
+            for (Path folder : folders) {
+                assertEquals(List.of(pid), procs(folder), folder.toString());
+            }
+            Path v1 = Path.of("/sys/fs/cgroup/memory/berth", id);
+            boolean isV1 = Files.isDirectory(v1);
+            Path memory = isV1 ? v1.resolve("memory.limit_in_bytes")
+                    : Path.of("/sys/fs/cgroup/berth", id, "memory.max");
+            Path pids = isV1 ? Path.of("/sys/fs/cgroup/pids/berth", id, "pids.max")
+                    : Path.of("/sys/fs/cgroup/berth", id, "pids.max");
+            assertEquals("67108864", Files.readString(memory).strip());
+            assertEquals("50", Files.readString(pids).strip());
+            Path cpu = isV1 ? Path.of("/sys/fs/cgroup/cpu/berth", id, "cpu.cfs_quota_us")
+                    : Path.of("/sys/fs/cgroup/berth", id, "cpu.max");
+            assertEquals(isV1 ? "50000" : "50000 100000", Files.readString(cpu).strip());
+        } finally {
+            berth.docker("rm", "-f", "placed");
+        }
+    }
+
+    /** The folders of a cgroup berth/NAME in every hierarchy below /sys/fs/cgroup (or v2's). */
+    private static List<Path> cgroupFolders(String name) throws IOException {
+        List<Path> found = new ArrayList<>();
+        Path root = Path.of("/sys/fs/cgroup");
+        if (Files.isDirectory(root.resolve("berth").resolve(name))) {
+            found.add(root.resolve("berth").resolve(name));
+        }
+        try (var hierarchies = Files.list(root)) {
+            for (Path h : hierarchies.toList()) {
+                Path folder = h.resolve("berth").resolve(name);
+                if (Files.isDirectory(folder)) {
+                    found.add(folder);
+                }
+            }
+        }
+        return found;
+    }
+
+    private static List<Long> procs(Path cgroup) throws IOException {
+        return Files.readAllLines(cgroup.resolve("cgroup.procs")).stream()
+                .filter(l -> !l.isBlank()).map(Long::parseLong).toList();
     }
 
     private static List<Long> exitCommandsOfThisRoot() {

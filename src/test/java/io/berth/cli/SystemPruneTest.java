@@ -137,6 +137,31 @@ class SystemPruneTest {
         }
     }
 
+    @Test
+    void pruneRemovesTheEmptyCgroupOfAPrimerWhoseEngineIsGoneAndKeepsALiveOnes()
+            throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        List<Path> dead = cgroupNamed("primer-" + gone.pid());
+        List<Path> alive = cgroupNamed("primer-" + ProcessHandle.current().pid());
+        try {
+            assertEquals(0, berth.run("system", "prune", "-f").code());
+            for (Path p : dead) {
+                assertFalse(Files.exists(p), p + " was a dead engine's");
+            }
+            for (Path p : alive) {
+                assertTrue(Files.exists(p), p + " belongs to a live engine");
+            }
+        } finally {
+            for (Path p : alive) {
+                Files.deleteIfExists(p);
+            }
+            for (Path p : dead) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     /**
      * A reaper whose CLI was killed stays for later calls on its state root (native/reaper.c);
      * this root's are asked to wind down, found by pid from their command line.
@@ -165,7 +190,15 @@ class SystemPruneTest {
     private static List<Path> strayCgroup(Instant mtime) throws IOException {
         byte[] random = new byte[32];
         ThreadLocalRandom.current().nextBytes(random);
-        String id = HexFormat.of().formatHex(random);
+        List<Path> made = cgroupNamed(HexFormat.of().formatHex(random));
+        for (Path group : made) {
+            Files.setLastModifiedTime(group, FileTime.from(mtime));
+        }
+        return made;
+    }
+
+    /** An empty cgroup berth/NAME in the pids and memory hierarchies (or v2's). */
+    private static List<Path> cgroupNamed(String id) throws IOException {
         List<Path> parents = Files.isDirectory(Path.of("/sys/fs/cgroup/pids"))
                 ? List.of(Path.of("/sys/fs/cgroup/pids/berth"),
                         Path.of("/sys/fs/cgroup/memory/berth"))
@@ -174,7 +207,6 @@ class SystemPruneTest {
         for (Path parent : parents) {
             Path group = Files.createDirectories(parent).resolve(id);
             Files.createDirectory(group);
-            Files.setLastModifiedTime(group, FileTime.from(mtime));
             made.add(group);
         }
         return made;
