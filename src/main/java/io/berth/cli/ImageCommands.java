@@ -167,7 +167,7 @@ final class ImageCommands {
             String layout = quiet ? "{{.ID}}"
                     : format == null || format.equals("table") ? IMAGES_TABLE : format;
             System.out.print(new io.berth.template.TableFormat(layout, IMAGES_HEADERS)
-                    .render(rows));
+                    .contextRowsOf("*formatter.imageContext").render(rows));
             return 0;
         }
 

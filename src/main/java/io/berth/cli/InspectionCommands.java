@@ -110,7 +110,8 @@ final class InspectionCommands {
                 rows.add(row(c, now, cpu));
             }
             String layout = format == null ? STATS_TABLE : format;
-            return new TableFormat(layout, STATS_HEADERS).render(rows);
+            return new TableFormat(layout, STATS_HEADERS)
+                    .contextRowsOf("*container.statsContext").render(rows);
         }
 
         private static Map<String, Object> row(Container c, Stats s, double cpu) {

@@ -14,7 +14,7 @@ import io.berth.image.registry.AuthFile;
 import io.berth.image.registry.Registries;
 import io.berth.image.registry.RegistryException;
 import io.berth.template.TableFormat;
-import io.berth.template.Template;
+import io.berth.template.TemplateException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -428,7 +428,8 @@ final class RegistryCommands {
                 rows.add(row(step, now));
             }
             String layout = quiet ? "{{.ID}}" : format == null ? TABLE : format;
-            System.out.print(new TableFormat(layout, HEADERS).render(rows));
+            System.out.print(new TableFormat(layout, HEADERS)
+                    .contextRowsOf("*image.historyContext").render(rows));
             return 0;
         }
 
@@ -462,8 +463,16 @@ final class RegistryCommands {
 
         @Override
         public Integer call() {
-            Template template = format == null ? null : Template.parse(format);
+            InspectFormat template;
+            try {
+                template = format == null ? null : new InspectFormat(format);
+            } catch (TemplateException e) {
+                // docker's inspect takes a template that does not parse for a usage error.
+                System.err.println(e.getMessage());
+                return ExitCodes.USAGE;
+            }
             List<Object> found = new ArrayList<>();
+            StringBuilder out = new StringBuilder();
             int code = 0;
             for (String name : names) {
                 var image = images().find(name);
@@ -471,13 +480,18 @@ final class RegistryCommands {
                     System.err.println("Error: No such image: " + name);
                     code = ExitCodes.FAILURE;
                 } else if (template != null) {
-                    System.out.println(template.execute(ImageCommands.inspect(image.get())));
+                    Object doc = ImageCommands.inspect(image.get());
+                    code = QueryCommands.Inspect.render(template, doc, out) ? code
+                            : ExitCodes.FAILURE;
                 } else {
                     found.add(ImageCommands.inspect(image.get()));
                 }
             }
             if (template == null) {
                 System.out.println(GoJson.indent(found));
+            } else {
+                // docker writes a lone newline when nothing rendered.
+                System.out.print(out.isEmpty() ? "\n" : out);
             }
             return code;
         }

@@ -104,6 +104,37 @@ class DockerParityTest {
         assertEquals(0, berth.run("rm", "fields").code());
     }
 
+    @Test
+    void listsAndImageInspectFailOnAnUnknownFieldAndIndexGivesAMissingLabelAsEmpty() {
+        assertEquals(0, berth.run("create", "--name", "rows", "--network", "none", "-v",
+                "/data", "--label", "a=b", "busybox", "true").code());
+
+        String error = "template parsing error: template: :1:2: executing \"\" at <.Nope>: "
+                + "can't evaluate field Nope in type ";
+        assertEquals(new BerthCli.Result(1, "", error + "*formatter.imageContext\n"),
+                same("images", "--format", "{{.Nope}}"));
+        assertEquals(new BerthCli.Result(1, "", error + "*network.networkContext\n"),
+                same("network", "ls", "--format", "{{.Nope}}"));
+        assertEquals(new BerthCli.Result(1, "", error + "*formatter.volumeContext\n"),
+                same("volume", "ls", "--format", "{{.Nope}}"));
+        assertEquals(new BerthCli.Result(1, "", error + "*container.statsContext\n"),
+                same("stats", "--no-stream", "--format", "{{.Nope}}", "rows"));
+        assertEquals(new BerthCli.Result(1, "", error + "*image.historyContext\n"),
+                berth.run("history", "--format", "{{.Nope}}", "busybox"));
+        assertEquals(new BerthCli.Result(1, "\n", "template parsing error: template: :1:2: "
+                + "executing \"\" at <.Nope>: map has no entry for key \"Nope\"\n"),
+                same("image", "inspect", "-f", "{{.Nope}}", "busybox"));
+
+        assertEquals(new BerthCli.Result(1, "", "failed to execute template: template: :1:2: "
+                + "executing \"\" at <.Label>: wrong number of args for Label: want 1 got 0\n"),
+                same("ps", "-a", "--format", "{{.Label}}"));
+        assertEquals(new BerthCli.Result(0, "|b\n", ""), same("inspect", "-f",
+                "{{index .Config.Labels \"zz\"}}|{{index .Config.Labels \"a\"}}", "rows"));
+        assertEquals(new BerthCli.Result(0, "|<no value>\n", ""), same("image", "inspect", "-f",
+                "{{index .Config.Labels \"zz\"}}|{{.Config.Labels.zz}}", "busybox"));
+        assertEquals(0, berth.run("rm", "-v", "rows").code());
+    }
+
     /**
      * The docker CLI 28 sends --tail as it is, and dockerd reads a value that is not a number as
      * "all" (strconv.Atoi fails, tail becomes -1); Berth's service does the same for the docker
