@@ -2,7 +2,6 @@ package io.berth.cli;
 
 import io.berth.engine.Container;
 import io.berth.engine.Durations;
-import io.berth.engine.Inspection;
 import io.berth.image.HistoryEntry;
 import io.berth.image.Image;
 import io.berth.image.ImageStore;
@@ -25,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -398,6 +398,8 @@ final class RegistryCommands {
     static final class History extends Base {
         static final String TABLE = "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t"
                 + "{{.Size}}\t{{.Comment}}";
+        /** docker's table for -H=false: the time as it is, under CREATED AT. */
+        static final String PLAIN_TABLE = TABLE.replace("CreatedSince", "CreatedAt");
         static final Map<String, String> HEADERS = Map.of("ID", "IMAGE", "CreatedSince",
                 "CREATED", "CreatedAt", "CREATED AT", "CreatedBy", "CREATED BY", "Size", "SIZE",
                 "Comment", "COMMENT");
@@ -427,7 +429,8 @@ final class RegistryCommands {
             for (HistoryEntry step : images().history(image)) {
                 rows.add(row(step, now));
             }
-            String layout = quiet ? "{{.ID}}" : format == null ? TABLE : format;
+            String layout = quiet ? "{{.ID}}" : format != null ? format
+                    : human ? TABLE : PLAIN_TABLE;
             System.out.print(new TableFormat(layout, HEADERS)
                     .contextRowsOf("*image.historyContext").render(rows));
             return 0;
@@ -437,9 +440,11 @@ final class RegistryCommands {
             Map<String, Object> row = new LinkedHashMap<>();
             String id = step.id();
             row.put("ID", noTrunc || !id.startsWith("sha256:") ? id : id.substring(7, 19));
+            // The API gives whole seconds, so docker's CreatedAt has no fraction.
+            String createdAt = step.created().truncatedTo(ChronoUnit.SECONDS).toString();
             row.put("CreatedSince", human ? Durations.human(step.created(), now) + " ago"
-                    : Inspection.time(step.created()));
-            row.put("CreatedAt", Inspection.time(step.created()));
+                    : createdAt);
+            row.put("CreatedAt", createdAt);
             String createdBy = step.createdBy().replace("\t", " ");
             if (!noTrunc && createdBy.length() > CREATED_BY_WIDTH) {
                 createdBy = createdBy.substring(0, CREATED_BY_WIDTH - 1) + "…";

@@ -120,7 +120,7 @@ class DockerParityTest {
         assertEquals(new BerthCli.Result(1, "", error + "*container.statsContext\n"),
                 same("stats", "--no-stream", "--format", "{{.Nope}}", "rows"));
         assertEquals(new BerthCli.Result(1, "", error + "*image.historyContext\n"),
-                berth.run("history", "--format", "{{.Nope}}", "busybox"));
+                same("history", "--format", "{{.Nope}}", "busybox"));
         assertEquals(new BerthCli.Result(1, "\n", "template parsing error: template: :1:2: "
                 + "executing \"\" at <.Nope>: map has no entry for key \"Nope\"\n"),
                 same("image", "inspect", "-f", "{{.Nope}}", "busybox"));
@@ -133,6 +133,22 @@ class DockerParityTest {
         assertEquals(new BerthCli.Result(0, "|<no value>\n", ""), same("image", "inspect", "-f",
                 "{{index .Config.Labels \"zz\"}}|{{.Config.Labels.zz}}", "busybox"));
         assertEquals(0, berth.run("rm", "-v", "rows").code());
+    }
+
+    /** GET /images/{name}/history serves the docker CLI the steps berth history shows. */
+    @Test
+    void historyThroughTheApiShowsWhatBerthHistoryShows() {
+        BerthCli.Result table = same("history", "busybox");
+        assertEquals(0, table.code());
+        assertTrue(table.out().startsWith("IMAGE          CREATED "), table.out());
+        assertTrue(table.out().contains("busybox-static rootfs"), table.out());
+        same("history", "--no-trunc", "busybox");
+        BerthCli.Result plain = same("history", "-H=false", "busybox");
+        assertTrue(plain.out().startsWith("IMAGE          CREATED AT "), plain.out());
+        assertEquals(new BerthCli.Result(1, "", "Error response from daemon: No such image: "
+                + "nosuchimage\n"), docker("history", "nosuchimage"));
+        assertEquals(same("images", "-q", "busybox").out(), same("history", "-q", "busybox")
+                .out());
     }
 
     /**
