@@ -1,6 +1,7 @@
 package io.berth.cli;
 
 import io.berth.cgroups.Stats;
+import io.berth.engine.InterfaceCounters;
 import io.berth.engine.Container;
 import io.berth.engine.Engine;
 import io.berth.runtime.Attachment;
@@ -152,14 +153,11 @@ final class InspectionCommands {
             long rx = 0;
             long tx = 0;
             try {
-                for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/net/dev"))) {
-                    String[] f = line.trim().split("[:\\s]+");
-                    if (f.length > 9 && !f[0].equals("lo") && f[1].matches("\\d+")) {
-                        rx += Long.parseLong(f[1]);
-                        tx += Long.parseLong(f[9]);
-                    }
+                for (InterfaceCounters i : InterfaceCounters.of(pid).values()) {
+                    rx += i.rxBytes();
+                    tx += i.txBytes();
                 }
-            } catch (IOException e) {
+            } catch (IOException | NumberFormatException e) {
                 return "--";
             }
             return ImageCommands.humanSize(rx) + " / " + ImageCommands.humanSize(tx);

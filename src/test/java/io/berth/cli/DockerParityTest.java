@@ -152,6 +152,40 @@ class DockerParityTest {
     }
 
     /**
+     * The API's stats carry networks per interface as dockerd's do, so docker stats shows the
+     * NET I/O that berth stats shows. The container pings its own bridge's gateway, an address
+     * of this test's network, so that its eth0 counts packets both ways.
+     */
+    @Test
+    void apiStatsCountTheContainersNetworkTrafficAsBerthStatsDoes() {
+        assertEquals(0, berth.run("run", "-d", "--name", "talker", "busybox", "sh", "-c",
+                "ping -c 3 -W 1 -q $(ip route | awk '/default/ {print $3}'); sleep 60").code());
+        try {
+            String viaBerth = "";
+            for (int i = 0; i < 50 && !viaBerth.matches("[1-9].* / [1-9].*"); i++) {
+                viaBerth = berth.run("stats", "--no-stream", "--format", "{{.NetIO}}",
+                        "talker").line();
+                sleepBriefly();
+            }
+            assertTrue(viaBerth.matches("[1-9].* / [1-9].*"), viaBerth);
+            BerthCli.Result viaDocker = docker("stats", "--no-stream", "--format",
+                    "{{.NetIO}}", "talker");
+            assertEquals(0, viaDocker.code(), viaDocker.err());
+            assertTrue(viaDocker.out().strip().matches("[1-9].* / [1-9].*"), viaDocker.out());
+        } finally {
+            assertEquals(0, berth.run("rm", "-f", "talker").code());
+        }
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
      * The docker CLI 28 sends --tail as it is, and dockerd reads a value that is not a number as
      * "all" (strconv.Atoi fails, tail becomes -1); Berth's service does the same for the docker
      * CLI. The berth CLI refuses such a value instead, with one line and exit 1, as the
