@@ -3,6 +3,7 @@ package io.berth.api;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.berth.convert.ContainerRequest;
+import io.berth.convert.DeviceMapping;
 import io.berth.convert.ExposedPorts;
 import io.berth.convert.InvalidRequestException;
 import java.util.ArrayList;
@@ -54,7 +55,23 @@ record CreateBody(
             @JsonProperty("LogConfig") LogConfig logConfig,
             @JsonProperty("Binds") List<String> binds,
             @JsonProperty("Mounts") List<MountBody> mounts,
-            @JsonProperty("RestartPolicy") RestartPolicy restartPolicy) {
+            @JsonProperty("RestartPolicy") RestartPolicy restartPolicy,
+            @JsonProperty("Memory") Long memory,
+            @JsonProperty("Devices") List<DeviceBody> devices) {
+    }
+
+    /** One of HostConfig.Devices, as --device sends it. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record DeviceBody(@JsonProperty("PathOnHost") String pathOnHost,
+            @JsonProperty("PathInContainer") String pathInContainer,
+            @JsonProperty("CgroupPermissions") String cgroupPermissions) {
+        DeviceMapping asMapping() {
+            String inContainer = pathInContainer == null || pathInContainer.isEmpty()
+                    ? pathOnHost : pathInContainer;
+            String perms = cgroupPermissions == null || cgroupPermissions.isEmpty() ? "rwm"
+                    : cgroupPermissions;
+            return new DeviceMapping(pathOnHost == null ? "" : pathOnHost, inContainer, perms);
+        }
     }
 
     /** One of HostConfig.Mounts: Berth takes type bind. */
@@ -111,7 +128,8 @@ record CreateBody(
     /** The request this body asks for; {@code name} comes from the query. */
     ContainerRequest toRequest(String name) {
         HostConfig host = hostConfig == null ? new HostConfig(null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null) : hostConfig;
+                null, null, null, null, null, null, null, null, null, null, null, null, null)
+                : hostConfig;
         LogConfig log = host.logConfig() == null ? new LogConfig(null, null) : host.logConfig();
         EndpointConfig endpoint = endpoint(host.networkMode());
         return ContainerRequest.builder(image)
@@ -149,6 +167,9 @@ record CreateBody(
                 .logDriver(blank(log.type()))
                 .logOpts(log.config() == null || log.config().isEmpty() ? null : log.config())
                 .binds(binds(host))
+                .memory(host.memory() == null || host.memory() == 0 ? null : host.memory())
+                .devices(host.devices() == null || host.devices().isEmpty() ? null
+                        : host.devices().stream().map(DeviceBody::asMapping).toList())
                 .volumes(volumes == null || volumes.isEmpty() ? null
                         : List.copyOf(volumes.keySet()))
                 .networkAliases(endpoint == null ? null : empty(endpoint.aliases()))
