@@ -261,7 +261,9 @@ final class Lifecycle {
             try {
                 p = SpecJson.mapper().readValue(process.toFile(), Spec.Process.class);
             } catch (java.io.IOException e) {
-                throw new IllegalArgumentException("read " + process + ": " + e.getMessage(), e);
+                String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException json
+                        ? SpecJson.problem(json) : e.getMessage();
+                throw new IllegalArgumentException("read " + process + ": " + why, e);
             }
             if (p.args() == null || p.args().isEmpty()) {
                 throw new IllegalArgumentException(process + ": args is empty");

@@ -1,5 +1,6 @@
 package io.berth.spec;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -33,6 +34,20 @@ public final class SpecJson {
         } catch (IOException e) {
             throw new UncheckedIOException("read " + configJson, e);
         }
+    }
+
+    /**
+     * Jackson's complaint on one line with where it was: {@code invalid JSON at line 1, column
+     * 2: Unexpected character ...}. Its own message adds a second line naming a redacted source,
+     * which the caller replaces by naming the file or body itself.
+     */
+    public static String problem(JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        String where = at == null || at.getLineNr() < 0 ? ""
+                : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName()
+                : e.getOriginalMessage().replaceAll("\\s*\\R\\s*", " ");
+        return "invalid JSON" + where + ": " + field(e) + message;
     }
 
     /** "linux.resources.memory.limit: " for a value of the wrong kind, so the user finds it. */

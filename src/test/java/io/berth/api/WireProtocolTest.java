@@ -1,6 +1,7 @@
 package io.berth.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -96,6 +97,10 @@ class WireProtocolTest {
                 + "\"Env\":[\"=x\"]}");
         assertTrue(env.startsWith("HTTP/1.1 400 "), env);
         assertTrue(env.contains("invalid environment variable: =x"), env);
+        String broken = post("/v1.44/containers/create", "{\"Image\":\n \"busybox\",,}");
+        assertTrue(broken.startsWith("HTTP/1.1 400 "), broken);
+        assertTrue(broken.contains("request body: invalid JSON at line 2, column "), broken);
+        assertFalse(broken.contains("REDACTED") || broken.contains("\\n"), broken);
         assertEquals(before, berth.docker("ps", "-aq").out());
 
         String limited = post("/v1.44/containers/create", "{\"Image\":\"busybox\","
