@@ -83,11 +83,11 @@ public final class Main {
     /** docker's log levels, lower case as typed. */
     enum LogLevel { debug, info, warn, error, fatal }
 
-    @Option(names = "--bridge-name", hidden = true,
+    @Option(names = "--bridge-name",
             description = "The default network's bridge (for a second root beside the first).")
     String bridgeName;
 
-    @Option(names = "--bridge-subnet", hidden = true,
+    @Option(names = "--bridge-subnet",
             description = "The default network's subnet (with --bridge-name).")
     String bridgeSubnet;
 

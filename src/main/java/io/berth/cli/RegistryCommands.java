@@ -543,8 +543,9 @@ final class RegistryCommands {
     }
 
     @Command(name = "image", description = "Manage images.", subcommands = {
-        ImageInspect.class, Prune.class, ImageRm.class, Tag.class, History.class, Pull.class,
-        Push.class, Save.class, ImageCommands.ImageLs.class})
+        History.class, ImageCommands.Import.class, ImageInspect.class, ImageCommands.Load.class,
+        ImageCommands.ImageLs.class, Prune.class, Pull.class, Push.class, ImageRm.class,
+        Save.class, Tag.class})
     static final class ImageGroup implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -44,6 +45,23 @@ class MainTest {
         assertNull(Main.verb(ROOT));
         assertNull(Main.verb(ROOT, "--root", "/r"));
         assertNull(Main.verb(ROOT, "bogus", "run"));
+    }
+
+    @Test
+    void helpShowsTheDefaultBridgeOptions() {
+        String out = captureOut(() -> assertEquals(0, Main.run("--help")));
+        assertTrue(out.contains("--bridge-name=<bridgeName>"), out);
+        assertTrue(out.contains("--bridge-subnet=<bridgeSubnet>"), out);
+    }
+
+    /** docker image --help lists these verbs (build aside, which Berth does not have). */
+    @Test
+    void imageHelpListsEveryImageVerb() {
+        String out = captureOut(() -> assertEquals(0, Main.run("image", "--help")));
+        for (String verb : List.of("history", "import", "inspect", "load", "ls, list", "prune",
+                "pull", "push", "rm", "save", "tag")) {
+            assertTrue(out.contains("\n  " + verb + " "), verb + ":\n" + out);
+        }
     }
 
     @Test
