@@ -40,7 +40,8 @@ final class ApiJson {
             }
             return MAPPER.readValue(bytes, type);
         } catch (JsonProcessingException e) {
-            throw new ApiException(400, "invalid JSON: " + e.getOriginalMessage());
+            throw new ApiException(400, "request body: "
+                    + io.berth.spec.SpecJson.problem(e));
         } catch (IOException e) {
             throw new UncheckedIOException("read request body", e);
         }

@@ -3,6 +3,7 @@ package io.berth.api;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.berth.convert.ContainerRequest;
+import io.berth.convert.DeviceMapping;
 import io.berth.convert.ExposedPorts;
 import io.berth.convert.InvalidRequestException;
 import java.util.ArrayList;
@@ -65,7 +66,22 @@ record CreateBody(
             @JsonProperty("CpuPeriod") Long cpuPeriod,
             @JsonProperty("CpusetCpus") String cpusetCpus,
             @JsonProperty("CpusetMems") String cpusetMems,
-            @JsonProperty("PidsLimit") Long pidsLimit) {
+            @JsonProperty("PidsLimit") Long pidsLimit,
+            @JsonProperty("Devices") List<DeviceBody> devices) {
+    }
+
+    /** One of HostConfig.Devices, as --device sends it. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record DeviceBody(@JsonProperty("PathOnHost") String pathOnHost,
+            @JsonProperty("PathInContainer") String pathInContainer,
+            @JsonProperty("CgroupPermissions") String cgroupPermissions) {
+        DeviceMapping asMapping() {
+            String inContainer = pathInContainer == null || pathInContainer.isEmpty()
+                    ? pathOnHost : pathInContainer;
+            String perms = cgroupPermissions == null || cgroupPermissions.isEmpty() ? "rwm"
+                    : cgroupPermissions;
+            return new DeviceMapping(pathOnHost == null ? "" : pathOnHost, inContainer, perms);
+        }
     }
 
     /** One of HostConfig.Mounts: Berth takes type bind. */
@@ -123,7 +139,7 @@ record CreateBody(
     ContainerRequest toRequest(String name) {
         HostConfig host = hostConfig == null ? new HostConfig(null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null) : hostConfig;
+                null, null, null, null, null, null, null, null, null, null) : hostConfig;
         LogConfig log = host.logConfig() == null ? new LogConfig(null, null) : host.logConfig();
         EndpointConfig endpoint = endpoint(host.networkMode());
         return ContainerRequest.builder(image)
@@ -172,6 +188,8 @@ record CreateBody(
                 .cpusetCpus(blank(host.cpusetCpus()))
                 .cpusetMems(blank(host.cpusetMems()))
                 .pidsLimit(set(host.pidsLimit()))
+                .devices(host.devices() == null || host.devices().isEmpty() ? null
+                        : host.devices().stream().map(DeviceBody::asMapping).toList())
                 .volumes(volumes == null || volumes.isEmpty() ? null
                         : List.copyOf(volumes.keySet()))
                 .networkAliases(endpoint == null ? null : empty(endpoint.aliases()))
@@ -180,12 +198,12 @@ record CreateBody(
                 .build();
     }
 
-    /** Binds, then the bind Mounts as Binds strings; other mount types are refused. */
     /** docker's CLI sends 0 for a limit it was not given: no limit, as null is here. */
     private static Long set(Long limit) {
         return limit == null || limit == 0 ? null : limit;
     }
 
+    /** Binds, then the bind Mounts as Binds strings; other mount types are refused. */
     private static List<String> binds(HostConfig host) {
         List<String> binds = new ArrayList<>(host.binds() == null ? List.of() : host.binds());
         for (MountBody m : host.mounts() == null ? List.<MountBody>of() : host.mounts()) {

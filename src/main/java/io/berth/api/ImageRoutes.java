@@ -3,6 +3,7 @@ package io.berth.api;
 import io.berth.engine.Container;
 import io.berth.engine.ImageFilter;
 import io.berth.engine.Inspection;
+import io.berth.image.HistoryEntry;
 import io.berth.image.Image;
 import io.berth.image.ImageStore;
 import io.berth.image.PullResult;
@@ -34,6 +35,7 @@ final class ImageRoutes {
         r.on("POST", "/images/create", this::create);
         r.on("POST", "/images/prune", this::prune);
         r.on("GET", "/images/{name*}/json", this::inspect);
+        r.on("GET", "/images/{name*}/history", this::history);
         r.on("POST", "/images/{name*}/tag", this::tag);
         r.on("DELETE", "/images/{name*}", this::remove);
     }
@@ -73,6 +75,27 @@ final class ImageRoutes {
         Image image = find(path.group(1));
         Map<String, Object> m = Inspection.image(image);
         ex.json(200, m);
+    }
+
+    /**
+     * docker history: GET /images/{name}/history, the steps newest first as the CLI's
+     * {@code berth history} has them; the newest carries the image's id and tags.
+     */
+    private void history(HttpExchange ex, Matcher path) throws Exception {
+        Image image = find(path.group(1));
+        List<HistoryEntry> steps = pool.with(e -> e.images().history(image));
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (HistoryEntry step : steps) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("Id", step.id());
+            m.put("Created", step.created().getEpochSecond());
+            m.put("CreatedBy", step.createdBy());
+            m.put("Tags", step.id().equals(image.id()) ? image.repoTags() : null);
+            m.put("Size", step.size());
+            m.put("Comment", step.comment());
+            out.add(m);
+        }
+        ex.json(200, out);
     }
 
     private Image find(String name) throws Exception {

@@ -2,6 +2,7 @@ package io.berth.api;
 
 import io.berth.cgroups.Stats;
 import io.berth.engine.Container;
+import io.berth.engine.InterfaceCounters;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -75,16 +76,16 @@ final class UsageRoutes {
             ex.json(200, zeroDocument(c));
             return;
         }
-        Sample previous = sample(c.id());
+        Sample previous = sample(c);
         if (!stream) {
             Thread.sleep(SAMPLE_GAP_MS);
-            ex.json(200, document(c, sample(c.id()), previous));
+            ex.json(200, document(c, sample(c), previous));
             return;
         }
         try (OutputStream out = ex.chunked(200, "application/json")) {
             while (true) {
                 Thread.sleep(STREAM_EVERY_MS);
-                Sample now = sample(c.id());
+                Sample now = sample(c);
                 if (now == null) {
                     return;
                 }
@@ -96,15 +97,29 @@ final class UsageRoutes {
     }
 
     /** The cgroup's figures with the host's CPU time at the same moment. */
-    private record Sample(Instant read, Stats stats, long systemNanos) {
+    private record Sample(Instant read, Stats stats, long systemNanos,
+            Map<String, InterfaceCounters> networks) {
     }
 
-    private Sample sample(String id) {
+    private Sample sample(Container c) {
         try {
-            Stats s = pool.with(e -> e.stats(id));
-            return new Sample(Instant.now(), s, systemCpuNanos());
+            Stats s = pool.with(e -> e.stats(c.id()));
+            return new Sample(Instant.now(), s, systemCpuNanos(), networks(c));
         } catch (Exception e) {
             return null;
+        }
+    }
+
+    /** Counters of the container's interfaces; none for --network none or host, as dockerd. */
+    private static Map<String, InterfaceCounters> networks(Container c) {
+        String mode = c.request().networkMode();
+        if (mode != null && (mode.equals("host") || mode.equals("none"))) {
+            return Map.of();
+        }
+        try {
+            return InterfaceCounters.of(c.pid());
+        } catch (IOException | NumberFormatException e) {
+            return Map.of();
         }
     }
 
@@ -155,6 +170,11 @@ final class UsageRoutes {
         m.put("cpu_stats", cpu(now));
         m.put("precpu_stats", before == null ? Map.of() : cpu(before));
         m.put("memory_stats", memory(now.stats()));
+        if (!now.networks().isEmpty()) {
+            Map<String, Object> networks = new LinkedHashMap<>();
+            now.networks().forEach((name, counters) -> networks.put(name, counters.asApi()));
+            m.put("networks", networks);
+        }
         m.put("name", "/" + c.name());
         m.put("id", c.id());
         return m;

@@ -20,7 +20,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** load, import and images. */
@@ -45,8 +44,8 @@ final class ImageCommands {
 
     @Command(name = "load", description = "Load an image from a tar archive or STDIN.")
     static final class Load implements Callable<Integer> {
-        @ParentCommand
-        Main main;
+        @Spec
+        CommandSpec spec;
 
         @Option(names = {"-i", "--input"}, description = "Read from tar archive file or folder.")
         Path input;
@@ -56,7 +55,7 @@ final class ImageCommands {
 
         @Override
         public Integer call() throws Exception {
-            ImageStore images = main.engine().images();
+            ImageStore images = Main.of(spec).engine().images();
             List<Image> loaded;
             if (input == null) {
                 if (System.console() != null) {
@@ -86,8 +85,8 @@ final class ImageCommands {
 
     @Command(name = "import", description = "Import a root filesystem tarball as an image.")
     static final class Import implements Callable<Integer> {
-        @ParentCommand
-        Main main;
+        @Spec
+        CommandSpec spec;
 
         @Option(names = {"-c", "--change"}, description = "Apply a Dockerfile instruction.")
         List<String> changes = new ArrayList<>();
@@ -111,7 +110,8 @@ final class ImageCommands {
                 in = Files.newInputStream(path);
             }
             try (in) {
-                Image image = main.engine().images().importRootfs(in, reference, changes);
+                Image image = Main.of(spec).engine().images()
+                        .importRootfs(in, reference, changes);
                 System.out.println(image.id());
             }
             return 0;
@@ -167,7 +167,7 @@ final class ImageCommands {
             String layout = quiet ? "{{.ID}}"
                     : format == null || format.equals("table") ? IMAGES_TABLE : format;
             System.out.print(new io.berth.template.TableFormat(layout, IMAGES_HEADERS)
-                    .render(rows));
+                    .contextRowsOf("*formatter.imageContext").render(rows));
             return 0;
         }
 

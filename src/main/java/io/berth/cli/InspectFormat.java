@@ -22,7 +22,8 @@ final class InspectFormat {
             "ContainerConfig.Labels", "Labels", "Options", "IPAM.Options", "Containers");
 
     /** Go maps that docker's JSON leaves out when empty but its typed value still has. */
-    private static final List<String> OMITTED_MAPS = List.of("Config.ExposedPorts");
+    private static final List<String> OMITTED_MAPS = List.of("Config.ExposedPorts",
+            "Config.Labels");
 
     private final Template template;
 

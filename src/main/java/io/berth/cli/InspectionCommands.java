@@ -1,6 +1,7 @@
 package io.berth.cli;
 
 import io.berth.cgroups.Stats;
+import io.berth.engine.InterfaceCounters;
 import io.berth.engine.Container;
 import io.berth.engine.Engine;
 import io.berth.runtime.Attachment;
@@ -110,7 +111,8 @@ final class InspectionCommands {
                 rows.add(row(c, now, cpu));
             }
             String layout = format == null ? STATS_TABLE : format;
-            return new TableFormat(layout, STATS_HEADERS).render(rows);
+            return new TableFormat(layout, STATS_HEADERS)
+                    .contextRowsOf("*container.statsContext").render(rows);
         }
 
         private static Map<String, Object> row(Container c, Stats s, double cpu) {
@@ -151,14 +153,11 @@ final class InspectionCommands {
             long rx = 0;
             long tx = 0;
             try {
-                for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/net/dev"))) {
-                    String[] f = line.trim().split("[:\\s]+");
-                    if (f.length > 9 && !f[0].equals("lo") && f[1].matches("\\d+")) {
-                        rx += Long.parseLong(f[1]);
-                        tx += Long.parseLong(f[9]);
-                    }
+                for (InterfaceCounters i : InterfaceCounters.of(pid).values()) {
+                    rx += i.rxBytes();
+                    tx += i.txBytes();
                 }
-            } catch (IOException e) {
+            } catch (IOException | NumberFormatException e) {
                 return "--";
             }
             return ImageCommands.humanSize(rx) + " / " + ImageCommands.humanSize(tx);

@@ -75,17 +75,19 @@ public final class Main {
         return p.toAbsolutePath().normalize();
     }
 
+    private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
+
     @Option(names = "--log-level", description = "debug, info, warn or error.")
     LogLevel logLevel = LogLevel.warn;
 
     /** docker's log levels, lower case as typed. */
     enum LogLevel { debug, info, warn, error, fatal }
 
-    @Option(names = "--bridge-name", hidden = true,
+    @Option(names = "--bridge-name",
             description = "The default network's bridge (for a second root beside the first).")
     String bridgeName;
 
-    @Option(names = "--bridge-subnet", hidden = true,
+    @Option(names = "--bridge-subnet",
             description = "The default network's subnet (with --bridge-name).")
     String bridgeSubnet;
 
@@ -118,6 +120,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // The engine's warnings (a skipped xattr, say) as one line each, "WARNING: ...", not
+        // java.util.logging's default of a dated line above the message.
+        if (System.getProperty(LOG_FORMAT) == null) {
+            System.setProperty(LOG_FORMAT, "%4$s: %5$s%6$s%n");
+        }
         if (args.length > 0 && args[0].equals("oci")) {
             // The OCI command line has options of its own and none of berth's: another
             // engine's every call skips building berth's command model (tens of ms cold).

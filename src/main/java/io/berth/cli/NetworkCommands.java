@@ -120,7 +120,8 @@ final class NetworkCommands {
                 rows.add(row);
             }
             String layout = quiet ? "{{.ID}}" : format == null ? LS_TABLE : format;
-            System.out.print(new TableFormat(layout, LS_HEADERS).render(rows));
+            System.out.print(new TableFormat(layout, LS_HEADERS)
+                    .contextRowsOf("*network.networkContext").render(rows));
             return 0;
         }
     }

@@ -120,8 +120,8 @@ final class QueryCommands {
     /** docker's {@code {{.Label "key"}}}: one label's value, empty when it is not set. */
     private static Template.Method label(Container c) {
         Map<String, String> labels = c.request().labels();
-        return args -> labels == null || args.isEmpty() ? ""
-                : labels.getOrDefault(String.valueOf(args.get(0)), "");
+        return Template.Method.taking(1, args -> labels == null ? ""
+                : labels.getOrDefault(String.valueOf(args.get(0)), ""));
     }
 
     /** `container ls`, `container list` and `container ps`: ps under the container group. */
@@ -176,7 +176,7 @@ final class QueryCommands {
             return code;
         }
 
-        private static boolean render(InspectFormat template, Object object, StringBuilder out) {
+        static boolean render(InspectFormat template, Object object, StringBuilder out) {
             try {
                 out.append(template.render(object)).append('\n');
                 return true;

@@ -2,7 +2,6 @@ package io.berth.cli;
 
 import io.berth.engine.Container;
 import io.berth.engine.Durations;
-import io.berth.engine.Inspection;
 import io.berth.image.HistoryEntry;
 import io.berth.image.Image;
 import io.berth.image.ImageStore;
@@ -14,7 +13,7 @@ import io.berth.image.registry.AuthFile;
 import io.berth.image.registry.Registries;
 import io.berth.image.registry.RegistryException;
 import io.berth.template.TableFormat;
-import io.berth.template.Template;
+import io.berth.template.TemplateException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -25,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -398,6 +398,8 @@ final class RegistryCommands {
     static final class History extends Base {
         static final String TABLE = "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t"
                 + "{{.Size}}\t{{.Comment}}";
+        /** docker's table for -H=false: the time as it is, under CREATED AT. */
+        static final String PLAIN_TABLE = TABLE.replace("CreatedSince", "CreatedAt");
         static final Map<String, String> HEADERS = Map.of("ID", "IMAGE", "CreatedSince",
                 "CREATED", "CreatedAt", "CREATED AT", "CreatedBy", "CREATED BY", "Size", "SIZE",
                 "Comment", "COMMENT");
@@ -427,8 +429,10 @@ final class RegistryCommands {
             for (HistoryEntry step : images().history(image)) {
                 rows.add(row(step, now));
             }
-            String layout = quiet ? "{{.ID}}" : format == null ? TABLE : format;
-            System.out.print(new TableFormat(layout, HEADERS).render(rows));
+            String layout = quiet ? "{{.ID}}" : format != null ? format
+                    : human ? TABLE : PLAIN_TABLE;
+            System.out.print(new TableFormat(layout, HEADERS)
+                    .contextRowsOf("*image.historyContext").render(rows));
             return 0;
         }
 
@@ -436,9 +440,11 @@ final class RegistryCommands {
             Map<String, Object> row = new LinkedHashMap<>();
             String id = step.id();
             row.put("ID", noTrunc || !id.startsWith("sha256:") ? id : id.substring(7, 19));
+            // The API gives whole seconds, so docker's CreatedAt has no fraction.
+            String createdAt = step.created().truncatedTo(ChronoUnit.SECONDS).toString();
             row.put("CreatedSince", human ? Durations.human(step.created(), now) + " ago"
-                    : Inspection.time(step.created()));
-            row.put("CreatedAt", Inspection.time(step.created()));
+                    : createdAt);
+            row.put("CreatedAt", createdAt);
             String createdBy = step.createdBy().replace("\t", " ");
             if (!noTrunc && createdBy.length() > CREATED_BY_WIDTH) {
                 createdBy = createdBy.substring(0, CREATED_BY_WIDTH - 1) + "…";
@@ -462,8 +468,16 @@ final class RegistryCommands {
 
         @Override
         public Integer call() {
-            Template template = format == null ? null : Template.parse(format);
+            InspectFormat template;
+            try {
+                template = format == null ? null : new InspectFormat(format);
+            } catch (TemplateException e) {
+                // docker's inspect takes a template that does not parse for a usage error.
+                System.err.println(e.getMessage());
+                return ExitCodes.USAGE;
+            }
             List<Object> found = new ArrayList<>();
+            StringBuilder out = new StringBuilder();
             int code = 0;
             for (String name : names) {
                 var image = images().find(name);
@@ -471,13 +485,18 @@ final class RegistryCommands {
                     System.err.println("Error: No such image: " + name);
                     code = ExitCodes.FAILURE;
                 } else if (template != null) {
-                    System.out.println(template.execute(ImageCommands.inspect(image.get())));
+                    Object doc = ImageCommands.inspect(image.get());
+                    code = QueryCommands.Inspect.render(template, doc, out) ? code
+                            : ExitCodes.FAILURE;
                 } else {
                     found.add(ImageCommands.inspect(image.get()));
                 }
             }
             if (template == null) {
                 System.out.println(GoJson.indent(found));
+            } else {
+                // docker writes a lone newline when nothing rendered.
+                System.out.print(out.isEmpty() ? "\n" : out);
             }
             return code;
         }
@@ -524,8 +543,9 @@ final class RegistryCommands {
     }
 
     @Command(name = "image", description = "Manage images.", subcommands = {
-        ImageInspect.class, Prune.class, ImageRm.class, Tag.class, History.class, Pull.class,
-        Push.class, Save.class, ImageCommands.ImageLs.class})
+        History.class, ImageCommands.Import.class, ImageInspect.class, ImageCommands.Load.class,
+        ImageCommands.ImageLs.class, Prune.class, Pull.class, Push.class, ImageRm.class,
+        Save.class, Tag.class})
     static final class ImageGroup implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -66,7 +66,8 @@ final class VolumeCommands {
             }
             String layout = quiet ? "{{.Name}}"
                     : format == null || format.equals("table") ? LS_TABLE : format;
-            System.out.print(new TableFormat(layout, LS_HEADERS).render(rows));
+            System.out.print(new TableFormat(layout, LS_HEADERS)
+                    .contextRowsOf("*formatter.volumeContext").render(rows));
             return 0;
         }
     }

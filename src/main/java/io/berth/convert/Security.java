@@ -265,6 +265,11 @@ public final class Security {
             out.addAll(host.devices());
         }
         for (DeviceMapping d : nonNull(req.devices())) {
+            if (d.pathOnHost() == null || d.pathOnHost().isEmpty()) {
+                // An API body may leave PathOnHost out, which the CLI's --device cannot.
+                throw new InvalidRequestException("error gathering device information while "
+                        + "adding custom device \"\": no such file or directory");
+            }
             Spec.Device found = host.device(d.pathOnHost()).orElseThrow(() ->
                     new InvalidRequestException("error gathering device information while "
                             + "adding custom device \"" + d.pathOnHost()

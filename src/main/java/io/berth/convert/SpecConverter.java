@@ -153,6 +153,15 @@ public final class SpecConverter {
         return out;
     }
 
+    /**
+     * Refuses at create an Env entry without a name ({@code =x}, {@code ""}), which would
+     * otherwise fail only at start.
+     */
+    public static void checkEnv(ContainerRequest req) {
+        Map<String, String> env = new LinkedHashMap<>();
+        nonNull(req.env()).forEach(e -> put(env, e));
+    }
+
     private static void put(Map<String, String> env, String entry) {
         int eq = entry.indexOf('=');
         if (eq <= 0) {

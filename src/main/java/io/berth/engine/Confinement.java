@@ -7,6 +7,7 @@ import io.berth.convert.Host;
 import io.berth.convert.InvalidRequestException;
 import io.berth.convert.Resources;
 import io.berth.convert.Security;
+import io.berth.convert.SpecConverter;
 import io.berth.runtime.ContainerStartException;
 import io.berth.runtime.SeccompProfiles;
 import io.berth.spec.Spec;
@@ -42,6 +43,8 @@ final class Confinement {
         Security.oomScoreAdj(request);
         Security.noNewPrivileges(request);
         Security.deviceRules(request, host);
+        Security.devices(request, host);
+        SpecConverter.checkEnv(request);
         seccomp(request, Security.capabilities(request, host));
     }
 

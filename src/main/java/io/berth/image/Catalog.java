@@ -88,6 +88,9 @@ final class Catalog {
             return mapper.readValue(Files.readAllBytes(tags), TAGS);
         } catch (NoSuchFileException e) {
             return new TreeMap<>();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException("read " + tags,
+                    new IOException(io.berth.spec.SpecJson.problem(e), e));
         } catch (IOException e) {
             throw new UncheckedIOException("read " + tags, e);
         }

@@ -200,10 +200,16 @@ public final class ImageStore {
         Puller.Fetched fetched = puller.fetch(name);
         try {
             boolean had = catalog.hasImage(Digest.of(fetched.image().config()));
+            // docker says "Downloaded newer image" whenever the tag is new or moved, even when
+            // the image was stored under another name.
+            Optional<String> tagged = name.digest() == null
+                    ? find(reference).map(Image::id) : Optional.empty();
             Image image = commit(List.of(fetched.image())).getFirst();
             rememberCompressed(fetched, name.repository());
             progress.message("Digest: " + fetched.digest());
-            return new PullResult(image, fetched.digest(), !had);
+            boolean upToDate = name.digest() == null ? tagged.equals(Optional.of(image.id()))
+                    : had;
+            return new PullResult(image, fetched.digest(), !upToDate);
         } finally {
             for (StagedLayer layer : fetched.image().layers()) {
                 if (layer.folder() != null) {

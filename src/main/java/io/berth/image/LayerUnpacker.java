@@ -1,5 +1,6 @@
 package io.berth.image;
 
+import io.berth.sys.Errno;
 import io.berth.sys.SysException;
 import io.berth.sys.Sys;
 import java.io.IOException;
@@ -43,6 +44,7 @@ final class LayerUnpacker {
     private static final int S_IFBLK = 0060000;
     private static final int S_IFIFO = 0010000;
     private static final int EOPNOTSUPP = 95;
+    private static final System.Logger LOG = System.getLogger(LayerUnpacker.class.getName());
     private static final int EEXIST = 17;
     private static final int UMASK = umask();
     private static final int FILE_MODE = UMASK < 0 ? -1 : 0666 & ~UMASK;
@@ -464,10 +466,24 @@ final class LayerUnpacker {
             try {
                 sys.lsetxattr(path.toString(), name, value);
             } catch (SysException e) {
-                if (e.errno() != EOPNOTSUPP) {
+                if (refusedByKernel(path, name, e.errno())) {
+                    // As containerd and docker do: a security label this kernel has no module
+                    // for, or a user attribute on a symlink (which Linux never allows), is
+                    // not worth failing the whole layer for.
+                    LOG.log(System.Logger.Level.WARNING, what + ": ignoring xattr " + name
+                            + " on /" + root.relativize(path) + ": " + Errno.name(e.errno()));
+                } else if (e.errno() != EOPNOTSUPP) {
                     throw e;
                 }
             }
+        }
+
+        private static boolean refusedByKernel(Path path, String name, int errno) {
+            if (errno != Errno.EPERM && errno != EOPNOTSUPP && errno != Errno.EINVAL) {
+                return false;
+            }
+            return name.startsWith("security.")
+                    || name.startsWith("user.") && Files.isSymbolicLink(path);
         }
 
         void setTimes(Path path, FileTime mtime) {

@@ -1,7 +1,9 @@
 package io.berth.spec;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -54,13 +56,43 @@ public final class SpecJson {
         }
     }
 
+    /**
+     * Jackson's complaint on one line with where it was: {@code invalid JSON at line 1, column
+     * 2: Unexpected character ...}. Its own message adds a second line naming a redacted source,
+     * which the caller replaces by naming the file or body itself.
+     */
+    public static String problem(JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        String where = at == null || at.getLineNr() < 0 ? ""
+                : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName()
+                : e.getOriginalMessage().replaceAll("\\s*\\R\\s*", " ");
+        return "invalid JSON" + where + ": " + field(e) + message;
+    }
+
+    /** "linux.resources.memory.limit: " for a value of the wrong kind, so the user finds it. */
+    private static String field(JsonProcessingException e) {
+        if (!(e instanceof JsonMappingException mapping) || mapping.getPath().isEmpty()) {
+            return "";
+        }
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : mapping.getPath()) {
+            if (ref.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+            } else {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path + ": ";
+    }
+
     /** The process of a process.json (runc exec --process), as config.json's process. */
     public static Spec.Process readProcess(Path processJson) {
         try {
             Object tree = JsonTree.parse(Files.readAllBytes(processJson));
             return SpecReader.process(JsonTree.Fields.root(tree));
         } catch (JsonProcessingException e) {
-            throw new InvalidSpecException(processJson + ": " + e.getOriginalMessage());
+            throw new InvalidSpecException(processJson + ": " + problem(e));
         } catch (JsonTree.FieldException e) {
             throw new InvalidSpecException(processJson + ": " + e.getMessage());
         } catch (IOException e) {

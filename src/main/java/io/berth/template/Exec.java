@@ -22,6 +22,7 @@ import io.berth.template.Node.TemplateNode;
 import io.berth.template.Node.TextNode;
 import io.berth.template.Node.VariableNode;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -345,7 +346,10 @@ final class Exec {
 
     private Object callMethod(Object dot, Template.Method method, Node node, String field,
             List<Node> args, Object last) {
-        Function function = new Function(field, List.of(), Param.ANY, method);
+        Function function = method instanceof Template.Fixed fixed
+                ? new Function(field, Collections.nCopies(fixed.count(), Param.STRING), null,
+                        method)
+                : new Function(field, List.of(), Param.ANY, method);
         return evalCall(dot, function, node, args, last);
     }
 

@@ -189,6 +189,10 @@ final class Functions {
                     throw new CallException(index == null ? "value is nil; should be of type string"
                             : "value has type " + Values.typeName(index) + "; should be string");
                 }
+                if (map instanceof GoMap goMap && !map.containsKey(key) && goMap.ofStrings()) {
+                    // Go's index gives a missing key the zero value of the map's element type.
+                    yield "";
+                }
                 yield Values.normalize(map.get(key));
             }
             case Object other ->

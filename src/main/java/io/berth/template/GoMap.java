@@ -15,4 +15,9 @@ public final class GoMap extends LinkedHashMap<String, Object> {
     public GoMap(Map<?, ?> map) {
         map.forEach((k, v) -> put(String.valueOf(k), v));
     }
+
+    /** Whether this is a map[string]string as far as its values tell (an empty map is). */
+    boolean ofStrings() {
+        return values().stream().allMatch(v -> v instanceof String);
+    }
 }

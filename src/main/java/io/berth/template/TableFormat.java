@@ -12,12 +12,15 @@ import java.util.TreeMap;
  * the two characters {@code \t} and {@code \n} in the format stand for a tab and a newline.
  */
 public final class TableFormat {
+    private static final String EXECUTE_ERROR = "failed to execute template: ";
+
     private static final String TABLE = "table";
     private static final String JSON = "json";
 
     private final String format;
     private final Map<String, ?> headers;
     private final Template template;
+    private final String executeError;
 
     /**
      * A row as docker's formatter sees it: a Go map when marshalled, so its JSON has sorted keys
@@ -45,11 +48,13 @@ public final class TableFormat {
      *     {@code failed to parse template: template: ...}
      */
     public TableFormat(String format, Map<String, ?> headers) {
-        this(format, headers, parse(format));
+        this(format, headers, parse(format), EXECUTE_ERROR);
     }
 
-    private TableFormat(String format, Map<String, ?> headers, Template template) {
+    private TableFormat(String format, Map<String, ?> headers, Template template,
+            String executeError) {
         this.format = format;
+        this.executeError = executeError;
         Map<String, Object> titles = new HashMap<>(headers);
         titles.putIfAbsent("Label", (Template.Method) args -> labelTitle(args));
         this.headers = titles;
@@ -70,7 +75,17 @@ public final class TableFormat {
      * {@code <no value>}.
      */
     public TableFormat rowsOf(String rowType) {
-        return new TableFormat(format, headers, template.structs(rowType));
+        return new TableFormat(format, headers, template.structs(rowType), executeError);
+    }
+
+    /**
+     * The same format on rows of docker's shared formatter.Context (images, network ls,
+     * volume ls, history, stats): their failures read {@code template parsing error: ...}
+     * even when the template parsed, where ps's read {@code failed to execute template}.
+     */
+    public TableFormat contextRowsOf(String rowType) {
+        return new TableFormat(format, headers, template.structs(rowType),
+                "template parsing error: ");
     }
 
     /** docker titles {@code .Label "com.example.team"} by the name's last part: "team". */
@@ -108,7 +123,7 @@ public final class TableFormat {
             try {
                 body.append(template.execute(asRow(row))).append('\n');
             } catch (TemplateException e) {
-                throw new TemplateException("failed to execute template: " + e.getMessage());
+                throw new TemplateException(executeError + e.getMessage());
             }
         }
         if (!isTable()) {

@@ -23,6 +23,22 @@ public final class Template {
     public interface Method {
         /** Calls the method with the template's arguments, already evaluated. */
         Object call(List<Object> args);
+
+        /**
+         * body as a Go method of count string parameters: a call with another number of
+         * arguments fails as Go's does ({@code wrong number of args for Label: want 1 got 0}).
+         */
+        static Method taking(int count, Method body) {
+            return new Fixed(count, body);
+        }
+    }
+
+    /** A {@link Method} with a fixed number of string parameters. */
+    record Fixed(int count, Method body) implements Method {
+        @Override
+        public Object call(List<Object> args) {
+            return body.call(args);
+        }
     }
 
     private final String text;

@@ -170,6 +170,15 @@ class ImageTransferTest {
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("Status: Image is up to date for " + name), again.out());
 
+        // Only the tag is new: the image stays stored under another name meanwhile.
+        assertEquals(0, berth.docker("tag", name, "kept/busybox:v1").code());
+        assertEquals(0, berth.docker("rmi", name).code());
+        ServiceUnderTest.Result retag = berth.docker("pull", name);
+        assertEquals(0, retag.code(), retag.err());
+        assertTrue(retag.out().contains("Status: Downloaded newer image for " + name),
+                retag.out());
+        assertEquals(0, berth.docker("rmi", "kept/busybox:v1").code());
+
         ServiceUnderTest.Result run = berth.docker("run", "--rm", "--network", "none", name,
                 "echo", "pulled");
         assertEquals(0, run.code(), run.err());

@@ -1,6 +1,7 @@
 package io.berth.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -75,6 +76,39 @@ class WireProtocolTest {
                 "{{index .Config.Cmd 0}} {{index .Config.Labels \"org.testcontainers\"}}", id)
                 .line());
         assertEquals(0, berth.docker("rm", id).code());
+    }
+
+    /**
+     * The API refuses at create, with 400 and the words the CLI uses, what the CLI refuses:
+     * one conversion checks both, and nothing is left behind.
+     */
+    @Test
+    void createRefusesANegativeMemoryADeviceWithoutPathAndAnEnvWithoutName() {
+        String before = berth.docker("ps", "-aq").out();
+        String memory = post("/v1.44/containers/create", "{\"Image\":\"busybox\","
+                + "\"HostConfig\":{\"Memory\":-5}}");
+        assertTrue(memory.startsWith("HTTP/1.1 400 "), memory);
+        assertTrue(memory.contains("Minimum memory limit allowed is 6MB"), memory);
+        String device = post("/v1.44/containers/create", "{\"Image\":\"busybox\","
+                + "\"HostConfig\":{\"Devices\":[{\"PathInContainer\":\"/dev/x\"}]}}");
+        assertTrue(device.startsWith("HTTP/1.1 400 "), device);
+        assertTrue(device.contains("error gathering device information"), device);
+        String env = post("/v1.44/containers/create", "{\"Image\":\"busybox\","
+                + "\"Env\":[\"=x\"]}");
+        assertTrue(env.startsWith("HTTP/1.1 400 "), env);
+        assertTrue(env.contains("invalid environment variable: =x"), env);
+        String broken = post("/v1.44/containers/create", "{\"Image\":\n \"busybox\",,}");
+        assertTrue(broken.startsWith("HTTP/1.1 400 "), broken);
+        assertTrue(broken.contains("request body: invalid JSON at line 2, column "), broken);
+        assertFalse(broken.contains("REDACTED") || broken.contains("\\n"), broken);
+        assertEquals(before, berth.docker("ps", "-aq").out());
+
+        String limited = post("/v1.44/containers/create", "{\"Image\":\"busybox\","
+                + "\"HostConfig\":{\"Memory\":16777216}}");
+        assertTrue(limited.startsWith("HTTP/1.1 201 "), limited);
+        assertEquals("16777216", berth.docker("inspect", "--format", "{{.HostConfig.Memory}}",
+                id(limited)).line());
+        assertEquals(0, berth.docker("rm", id(limited)).code());
     }
 
     @Test

@@ -104,6 +104,87 @@ class DockerParityTest {
         assertEquals(0, berth.run("rm", "fields").code());
     }
 
+    @Test
+    void listsAndImageInspectFailOnAnUnknownFieldAndIndexGivesAMissingLabelAsEmpty() {
+        assertEquals(0, berth.run("create", "--name", "rows", "--network", "none", "-v",
+                "/data", "--label", "a=b", "busybox", "true").code());
+
+        String error = "template parsing error: template: :1:2: executing \"\" at <.Nope>: "
+                + "can't evaluate field Nope in type ";
+        assertEquals(new BerthCli.Result(1, "", error + "*formatter.imageContext\n"),
+                same("images", "--format", "{{.Nope}}"));
+        assertEquals(new BerthCli.Result(1, "", error + "*network.networkContext\n"),
+                same("network", "ls", "--format", "{{.Nope}}"));
+        assertEquals(new BerthCli.Result(1, "", error + "*formatter.volumeContext\n"),
+                same("volume", "ls", "--format", "{{.Nope}}"));
+        assertEquals(new BerthCli.Result(1, "", error + "*container.statsContext\n"),
+                same("stats", "--no-stream", "--format", "{{.Nope}}", "rows"));
+        assertEquals(new BerthCli.Result(1, "", error + "*image.historyContext\n"),
+                same("history", "--format", "{{.Nope}}", "busybox"));
+        assertEquals(new BerthCli.Result(1, "\n", "template parsing error: template: :1:2: "
+                + "executing \"\" at <.Nope>: map has no entry for key \"Nope\"\n"),
+                same("image", "inspect", "-f", "{{.Nope}}", "busybox"));
+
+        assertEquals(new BerthCli.Result(1, "", "failed to execute template: template: :1:2: "
+                + "executing \"\" at <.Label>: wrong number of args for Label: want 1 got 0\n"),
+                same("ps", "-a", "--format", "{{.Label}}"));
+        assertEquals(new BerthCli.Result(0, "|b\n", ""), same("inspect", "-f",
+                "{{index .Config.Labels \"zz\"}}|{{index .Config.Labels \"a\"}}", "rows"));
+        assertEquals(new BerthCli.Result(0, "|<no value>\n", ""), same("image", "inspect", "-f",
+                "{{index .Config.Labels \"zz\"}}|{{.Config.Labels.zz}}", "busybox"));
+        assertEquals(0, berth.run("rm", "-v", "rows").code());
+    }
+
+    /** GET /images/{name}/history serves the docker CLI the steps berth history shows. */
+    @Test
+    void historyThroughTheApiShowsWhatBerthHistoryShows() {
+        BerthCli.Result table = same("history", "busybox");
+        assertEquals(0, table.code());
+        assertTrue(table.out().startsWith("IMAGE          CREATED "), table.out());
+        assertTrue(table.out().contains("busybox-static rootfs"), table.out());
+        same("history", "--no-trunc", "busybox");
+        BerthCli.Result plain = same("history", "-H=false", "busybox");
+        assertTrue(plain.out().startsWith("IMAGE          CREATED AT "), plain.out());
+        assertEquals(new BerthCli.Result(1, "", "Error response from daemon: No such image: "
+                + "nosuchimage\n"), docker("history", "nosuchimage"));
+        assertEquals(same("images", "-q", "busybox").out(), same("history", "-q", "busybox")
+                .out());
+    }
+
+    /**
+     * The API's stats carry networks per interface as dockerd's do, so docker stats shows the
+     * NET I/O that berth stats shows. The container pings its own bridge's gateway, an address
+     * of this test's network, so that its eth0 counts packets both ways.
+     */
+    @Test
+    void apiStatsCountTheContainersNetworkTrafficAsBerthStatsDoes() {
+        assertEquals(0, berth.run("run", "-d", "--name", "talker", "busybox", "sh", "-c",
+                "ping -c 3 -W 1 -q $(ip route | awk '/default/ {print $3}'); sleep 60").code());
+        try {
+            String viaBerth = "";
+            for (int i = 0; i < 50 && !viaBerth.matches("[1-9].* / [1-9].*"); i++) {
+                viaBerth = berth.run("stats", "--no-stream", "--format", "{{.NetIO}}",
+                        "talker").line();
+                sleepBriefly();
+            }
+            assertTrue(viaBerth.matches("[1-9].* / [1-9].*"), viaBerth);
+            BerthCli.Result viaDocker = docker("stats", "--no-stream", "--format",
+                    "{{.NetIO}}", "talker");
+            assertEquals(0, viaDocker.code(), viaDocker.err());
+            assertTrue(viaDocker.out().strip().matches("[1-9].* / [1-9].*"), viaDocker.out());
+        } finally {
+            assertEquals(0, berth.run("rm", "-f", "talker").code());
+        }
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /**
      * The docker CLI 28 sends --tail as it is, and dockerd reads a value that is not a number as
      * "all" (strconv.Atoi fails, tail becomes -1); Berth's service does the same for the docker

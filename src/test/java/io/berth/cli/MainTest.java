@@ -64,6 +64,23 @@ class MainTest {
     }
 
     @Test
+    void helpShowsTheDefaultBridgeOptions() {
+        String out = captureOut(() -> assertEquals(0, Main.run("--help")));
+        assertTrue(out.contains("--bridge-name=<bridgeName>"), out);
+        assertTrue(out.contains("--bridge-subnet=<bridgeSubnet>"), out);
+    }
+
+    /** docker image --help lists these verbs (build aside, which Berth does not have). */
+    @Test
+    void imageHelpListsEveryImageVerb() {
+        String out = captureOut(() -> assertEquals(0, Main.run("image", "--help")));
+        for (String verb : List.of("history", "import", "inspect", "load", "ls, list", "prune",
+                "pull", "push", "rm", "save", "tag")) {
+            assertTrue(out.contains("\n  " + verb + " "), verb + ":\n" + out);
+        }
+    }
+
+    @Test
     void helpListsEveryCommand() {
         String out = captureOut(() -> assertEquals(0, Main.run("--help")));
         Main.COMMANDS.forEach((verb, command) -> {

@@ -147,6 +147,26 @@ class LayerContentTest {
                 "a base64 xattr keeps its bytes");
     }
 
+    /**
+     * Linux refuses user.* attributes on a symlink (EPERM); containerd and docker skip such an
+     * attribute with a warning, so the layer unpacks and the link and its neighbours are there.
+     */
+    @Test
+    void anXattrTheKernelRefusesOnASymlinkIsSkippedAndTheLayerUnpacks() throws Exception {
+        Path layer = unpack("""
+                f('target', b't')
+                i = info('link', tarfile.SYMTYPE)
+                i.linkname = 'target'
+                i.pax_headers = {'SCHILY.xattr.user.note': 'hello'}
+                t.addfile(i)
+                f('after', b'a')
+                """, false);
+
+        assertTrue(Files.isSymbolicLink(layer.resolve("link")));
+        assertEquals("target", Files.readSymbolicLink(layer.resolve("link")).toString());
+        assertEquals("a", Files.readString(layer.resolve("after")));
+    }
+
     /** cap_net_raw+ep as setcap writes it: revision 2 with the effective flag. */
     static final String CAP_NET_RAW_V2 = "0100000200200000000000000000000000000000";
     /** The same, revision 3, for the root whose uid is 1000 in the writer's namespace. */

@@ -386,6 +386,15 @@ class RegistryPullPushTest {
                 "127.0.0.1:1/nothing:here", registries, Progress.QUIET));
     }
 
+    @Test
+    void aRegistryThatRefusesTheConnectionIsSaidToRefuseIt() {
+        // Port 1 on loopback: nothing listens there, so the kernel refuses at once.
+        RegistryException e = assertThrows(RegistryException.class, () -> store.pull(
+                "127.0.0.1:1/lib/busybox:1", registries, Progress.QUIET));
+        assertEquals("GET manifest 127.0.0.1:1/lib/busybox:1: connect: connection refused",
+                e.getMessage());
+    }
+
     private Path blobData(String digest) throws IOException {
         String hex = digest.substring(7);
         return scratch.resolve("registry/data/docker/registry/v2/blobs/sha256/"

@@ -1,5 +1,6 @@
 package io.berth.spec;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,5 +35,15 @@ class SpecJsonFieldErrorTest {
                                          {"type": "RLIMIT_NPROC", "hard": "many", "soft": 1}]}}
                 """);
         assertTrue(message.contains("process.rlimits[1].hard: "), message);
+    }
+
+    @Test
+    void aParseProblemIsOneLineWithItsLineAndColumnAndNoRedactedSource() {
+        var e = assertThrows(com.fasterxml.jackson.core.JsonProcessingException.class,
+                () -> SpecJson.mapper().readTree("{\"auths\":\n  tru}"));
+        String message = SpecJson.problem(e);
+        assertTrue(message.startsWith("invalid JSON at line 2, column "), message);
+        assertTrue(message.contains("Unrecognized token 'tru'"), message);
+        assertFalse(message.contains("\n") || message.contains("REDACTED"), message);
     }
 }

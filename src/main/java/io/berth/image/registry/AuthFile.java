@@ -1,5 +1,6 @@
 package io.berth.image.registry;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.spec.SpecJson;
@@ -80,6 +81,9 @@ public final class AuthFile {
                     : SpecJson.mapper().createObjectNode();
         } catch (NoSuchFileException e) {
             return SpecJson.mapper().createObjectNode();
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("read credentials " + file,
+                    new IOException(SpecJson.problem(e), e));
         } catch (IOException e) {
             throw new UncheckedIOException("read credentials " + file, e);
         }

@@ -492,8 +492,26 @@ public final class RegistryClient {
     }
 
     private static String reason(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                // The JDK's HttpClient often leaves its ConnectException without a message;
+                // a refused connection is what it almost always means, and the words docker
+                // users know.
+                return connectReason(t);
+            }
+        }
         String message = e.getMessage();
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    private static String connectReason(Throwable connect) {
+        for (Throwable t = connect; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && !message.isBlank()) {
+                return "connect: " + message.toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+        return "connect: connection refused";
     }
 
     /** sha256:HEX of {@code content}. */
