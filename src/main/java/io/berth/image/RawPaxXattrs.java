@@ -87,16 +87,7 @@ final class RawPaxXattrs extends FilterInputStream {
             position += skipped;
             return skipped;
         }
-        byte[] scratch = new byte[(int) Math.min(64 * 1024, Math.max(n, 1))];
-        long done = 0;
-        while (done < n) {
-            int r = read(scratch, 0, (int) Math.min(scratch.length, n - done));
-            if (r < 0) {
-                break;
-            }
-            done += r;
-        }
-        return done;
+        return ReadingSkip.skip(this, n, 64 * 1024);
     }
 
     @Override

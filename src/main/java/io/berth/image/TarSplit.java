@@ -97,16 +97,7 @@ final class TarSplit {
         /** Skipped bytes are read, since the skeleton must hold them too. */
         @Override
         public long skip(long n) throws IOException {
-            byte[] scratch = new byte[(int) Math.min(BUFFER, Math.max(n, 1))];
-            long done = 0;
-            while (done < n) {
-                int r = read(scratch, 0, (int) Math.min(scratch.length, n - done));
-                if (r < 0) {
-                    break;
-                }
-                done += r;
-            }
-            return done;
+            return ReadingSkip.skip(this, n, BUFFER);
         }
 
         @Override
