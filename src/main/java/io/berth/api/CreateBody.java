@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.berth.convert.ContainerRequest;
 import io.berth.convert.DeviceMapping;
+import io.berth.convert.Ulimit;
 import io.berth.convert.ExposedPorts;
 import io.berth.convert.InvalidRequestException;
 import java.util.ArrayList;
@@ -67,7 +68,28 @@ record CreateBody(
             @JsonProperty("CpusetCpus") String cpusetCpus,
             @JsonProperty("CpusetMems") String cpusetMems,
             @JsonProperty("PidsLimit") Long pidsLimit,
-            @JsonProperty("Devices") List<DeviceBody> devices) {
+            @JsonProperty("Devices") List<DeviceBody> devices,
+            @JsonProperty("Privileged") Boolean privileged,
+            @JsonProperty("CapAdd") List<String> capAdd,
+            @JsonProperty("CapDrop") List<String> capDrop,
+            @JsonProperty("SecurityOpt") List<String> securityOpt,
+            @JsonProperty("ReadonlyRootfs") Boolean readonlyRootfs,
+            @JsonProperty("Init") Boolean init,
+            @JsonProperty("Ulimits") List<UlimitBody> ulimits,
+            @JsonProperty("ShmSize") Long shmSize,
+            @JsonProperty("OomScoreAdj") Integer oomScoreAdj,
+            @JsonProperty("Sysctls") Map<String, String> sysctls,
+            @JsonProperty("BlkioWeight") Integer blkioWeight) {
+    }
+
+    /** One of HostConfig.Ulimits, as --ulimit sends it. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record UlimitBody(@JsonProperty("Name") String name, @JsonProperty("Soft") Long soft,
+            @JsonProperty("Hard") Long hard) {
+        Ulimit asUlimit() {
+            long s = soft == null ? 0 : soft;
+            return new Ulimit(name == null ? "" : name, s, hard == null ? s : hard);
+        }
     }
 
     /** One of HostConfig.Devices, as --device sends it. */
@@ -139,7 +161,8 @@ record CreateBody(
     ContainerRequest toRequest(String name) {
         HostConfig host = hostConfig == null ? new HostConfig(null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null) : hostConfig;
+                null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null) : hostConfig;
         LogConfig log = host.logConfig() == null ? new LogConfig(null, null) : host.logConfig();
         EndpointConfig endpoint = endpoint(host.networkMode());
         return ContainerRequest.builder(image)
@@ -190,6 +213,21 @@ record CreateBody(
                 .pidsLimit(set(host.pidsLimit()))
                 .devices(host.devices() == null || host.devices().isEmpty() ? null
                         : host.devices().stream().map(DeviceBody::asMapping).toList())
+                .privileged(Boolean.TRUE.equals(host.privileged()))
+                .capAdd(empty(host.capAdd()))
+                .capDrop(empty(host.capDrop()))
+                .securityOpt(empty(host.securityOpt()))
+                .readonlyRootfs(Boolean.TRUE.equals(host.readonlyRootfs()))
+                .init(Boolean.TRUE.equals(host.init()))
+                .ulimits(host.ulimits() == null || host.ulimits().isEmpty() ? null
+                        : host.ulimits().stream().map(UlimitBody::asUlimit).toList())
+                .shmSize(set(host.shmSize()))
+                .oomScoreAdj(host.oomScoreAdj() == null || host.oomScoreAdj() == 0 ? null
+                        : host.oomScoreAdj())
+                .sysctls(host.sysctls() == null || host.sysctls().isEmpty() ? null
+                        : host.sysctls())
+                .blkioWeight(host.blkioWeight() == null || host.blkioWeight() == 0 ? null
+                        : host.blkioWeight())
                 .volumes(volumes == null || volumes.isEmpty() ? null
                         : List.copyOf(volumes.keySet()))
                 .networkAliases(endpoint == null ? null : empty(endpoint.aliases()))

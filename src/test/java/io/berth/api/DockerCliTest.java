@@ -33,6 +33,41 @@ class DockerCliTest {
         assertTrue(berth.mounts().isEmpty(), "mounts left: " + berth.mounts());
     }
 
+    /** What a `docker run --rm` through the service printed, after its exit was checked. */
+    private static String ran(String... args) {
+        List<String> argv = new java.util.ArrayList<>(List.of("run", "--rm", "--network",
+                "none"));
+        argv.addAll(List.of(args));
+        ServiceUnderTest.Result r = berth.docker(argv.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        return r.out().strip();
+    }
+
+    @Test
+    void securityAndRlimitFlagsReachTheContainerAsTheyDoFromBerthsOwnCli() {
+        assertEquals("CapEff:\t0000000000000000", ran("--cap-drop", "ALL", "busybox", "grep",
+                "CapEff", "/proc/self/status"));
+        assertEquals("CapEff:\t00000000a80435fb", ran("--cap-add", "NET_ADMIN", "busybox",
+                "grep", "CapEff", "/proc/self/status"));
+        assertEquals("NoNewPrivs:\t1", ran("--security-opt", "no-new-privileges", "busybox",
+                "grep", "NoNewPrivs", "/proc/self/status"));
+        assertEquals("77", ran("--ulimit", "nofile=77:77", "busybox", "sh", "-c", "ulimit -n"));
+        assertEquals("500", ran("--oom-score-adj", "500", "busybox", "cat",
+                "/proc/self/oom_score_adj"));
+        assertTrue(ran("--shm-size", "32m", "busybox", "df", "-k", "/dev/shm")
+                .contains(" 32768 "), "a 32 MiB /dev/shm");
+        assertTrue(!ran("--privileged", "busybox", "grep", "CapEff", "/proc/self/status")
+                .endsWith("a80425fb"), "--privileged gives every capability");
+        ServiceUnderTest.Result readOnly = berth.docker("run", "--rm", "--network", "none",
+                "--read-only", "busybox", "touch", "/x");
+        assertEquals(1, readOnly.code(), readOnly.out());
+        assertTrue(readOnly.err().contains("Read-only file system"), readOnly.err());
+        ServiceUnderTest.Result badCap = berth.docker("run", "--rm", "--cap-add", "NOPE",
+                "busybox", "true");
+        assertEquals(125, badCap.code(), badCap.out());
+        assertTrue(badCap.err().contains("unknown capability"), badCap.err());
+    }
+
     private static void forceRemove(String name) {
         ServiceUnderTest.Result rm = berth.docker("rm", "-f", name);
         assertEquals(0, rm.code(), rm.err());
