@@ -14,6 +14,11 @@ public interface Host {
     /** The bounding set the engine runs with: no container gets a capability outside it. */
     long capabilityBoundingSet();
 
+    /** The machine's online memory nodes as a cpuset list, e.g. "0" (docker's bound for --cpuset-mems). */
+    default String memoryNodes() {
+        return "0";
+    }
+
     /** CPUs the machine has (docker's bound for --cpus). */
     int cpus();
 

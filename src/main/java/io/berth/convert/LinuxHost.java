@@ -53,6 +53,17 @@ final class LinuxHost implements Host {
     }
 
     @Override
+    public String memoryNodes() {
+        try {
+            String online = java.nio.file.Files.readString(
+                    java.nio.file.Path.of("/sys/devices/system/node/online")).strip();
+            return online.isEmpty() ? "0" : online;
+        } catch (java.io.IOException e) {
+            return "0"; // a kernel without NUMA: one node
+        }
+    }
+
+    @Override
     public int cpus() {
         return Runtime.getRuntime().availableProcessors();
     }

@@ -154,23 +154,32 @@ public final class Resources {
                 + "not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)");
         require(quota <= 0 || quota >= 1000, "CPU cfs quota can not be less than 1ms "
                 + "(i.e. 1000)");
+        require(orZero(req.cpuShares()) >= 0, "invalid CPU shares " + req.cpuShares()
+                + ": must not be negative");
         String cpuset = blankToNull(req.cpusetCpus());
         String available = cpus == 1 ? "0" : "0-" + (cpus - 1);
-        require(cpuset == null || highestCpu(cpuset) < cpus, "Requested CPUs are not available "
+        require(cpuset == null || highestIn(cpuset, "cpuset cpus") < cpus,
+                "Requested CPUs are not available "
                 + "- requested " + cpuset + ", available: " + available);
+        String mems = blankToNull(req.cpusetMems());
+        String nodes = host.memoryNodes();
+        require(mems == null || highestIn(mems, "cpuset mems") <= highestIn(nodes, "nodes"),
+                "Requested memory nodes are not available - requested " + mems
+                        + ", available: " + nodes);
     }
 
-    /** The highest CPU of a cpuset list such as "0-2,4". */
-    private static int highestCpu(String cpuset) {
-        if (!cpuset.matches("\\d+(-\\d+)?(,\\d+(-\\d+)?)*")) {
-            throw new InvalidRequestException("Invalid value " + cpuset + " for cpuset cpus");
+    /** The highest number of a list such as "0-2,4". */
+    private static int highestIn(String list, String what) {
+        if (!list.matches("\\d+(-\\d+)?(,\\d+(-\\d+)?)*")) {
+            throw new InvalidRequestException("Invalid value " + list + " for " + what);
         }
         int highest = 0;
-        for (String part : cpuset.split("[,-]")) {
+        for (String part : list.split("[,-]")) {
             highest = Math.max(highest, Integer.parseInt(part));
         }
         return highest;
     }
+
 
     static void require(boolean condition, String message) {
         if (!condition) {

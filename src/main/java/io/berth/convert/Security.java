@@ -270,6 +270,16 @@ public final class Security {
                 throw new InvalidRequestException("error gathering device information while "
                         + "adding custom device \"\": no such file or directory");
             }
+            // The CLI's --device parser refuses these; an API body may send them.
+            if (d.pathInContainer() == null || !d.pathInContainer().startsWith("/")) {
+                throw new InvalidRequestException("invalid device specification: "
+                        + d.pathOnHost() + ":" + d.pathInContainer()
+                        + ": the path in the container must be absolute");
+            }
+            if (d.cgroupPermissions() == null || !d.cgroupPermissions().matches("[rwm]{1,3}")) {
+                throw new InvalidRequestException("invalid device mode: "
+                        + d.cgroupPermissions());
+            }
             Spec.Device found = host.device(d.pathOnHost()).orElseThrow(() ->
                     new InvalidRequestException("error gathering device information while "
                             + "adding custom device \"" + d.pathOnHost()

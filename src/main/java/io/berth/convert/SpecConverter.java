@@ -164,8 +164,9 @@ public final class SpecConverter {
 
     private static void put(Map<String, String> env, String entry) {
         int eq = entry.indexOf('=');
-        if (eq <= 0) {
-            throw new InvalidRequestException("invalid environment variable: " + entry);
+        if (eq <= 0 || entry.indexOf('\0') >= 0) {
+            throw new InvalidRequestException("invalid environment variable: "
+                    + entry.replace("\0", "\\0"));
         }
         env.put(entry.substring(0, eq), entry.substring(eq + 1));
     }

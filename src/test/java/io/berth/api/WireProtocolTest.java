@@ -97,6 +97,23 @@ class WireProtocolTest {
                 + "\"Env\":[\"=x\"]}");
         assertTrue(env.startsWith("HTTP/1.1 400 "), env);
         assertTrue(env.contains("invalid environment variable: =x"), env);
+        for (String[] refused : new String[][] {
+            {"\"Env\":[\"A\\u0000B=1\"]", "invalid environment variable: A"},
+            {"\"HostConfig\":{\"Devices\":[{\"PathOnHost\":\"/dev/null\","
+                    + "\"PathInContainer\":\"relative\"}]}", "must be absolute"},
+            {"\"HostConfig\":{\"Devices\":[{\"PathOnHost\":\"/dev/null\","
+                    + "\"PathInContainer\":\"/dev/n\",\"CgroupPermissions\":\"xyz\"}]}",
+                "invalid device mode: xyz"},
+            {"\"HostConfig\":{\"CpuShares\":-3}", "invalid CPU shares -3"},
+            {"\"HostConfig\":{\"CpusetMems\":\"5\"}",
+                "Requested memory nodes are not available - requested 5"},
+            {"\"HostConfig\":{\"CapAdd\":[\"NOPE\"]}", "unknown capability"},
+            {"\"HostConfig\":{\"OomScoreAdj\":5000}", "range for oom score adj"}}) {
+            String answer = post("/v1.44/containers/create", "{\"Image\":\"busybox\","
+                    + refused[0] + "}");
+            assertTrue(answer.startsWith("HTTP/1.1 400 "), refused[0] + ": " + answer);
+            assertTrue(answer.contains(refused[1]), refused[0] + ": " + answer);
+        }
         String broken = post("/v1.44/containers/create", "{\"Image\":\n \"busybox\",,}");
         assertTrue(broken.startsWith("HTTP/1.1 400 "), broken);
         assertTrue(broken.contains("request body: invalid JSON at line 2, column "), broken);
