@@ -213,7 +213,9 @@ public final class Main {
         if (STOP_AT_POSITIONAL.contains(name)) {
             sub.setStopAtPositional(true);
         }
-        addHelp(sub);
+        if (!name.equals("oci")) {
+            addHelp(sub); // oci's words, --help included, are the OCI command line's own
+        }
         cli.addSubcommand(name, sub);
     }
 

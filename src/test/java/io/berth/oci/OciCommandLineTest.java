@@ -335,6 +335,10 @@ class OciCommandLineTest {
         assertEquals(0, create.code(), create.err());
         assertTrue(create.out().contains("--bundle=<bundle>"), create.out());
         assertTrue(create.out().contains("--pid-file=<pidFile>"), create.out());
+        Call afterGlobals = berth("--runroot", work.resolve("rr").toString(), "oci", "create",
+                "--help");
+        assertEquals(0, afterGlobals.code(), afterGlobals.err());
+        assertTrue(afterGlobals.out().contains("--bundle=<bundle>"), afterGlobals.out());
         Call kill = oci("kill", "-h");
         assertEquals(0, kill.code(), kill.err());
         assertTrue(kill.out().contains("<signal>"), kill.out());
