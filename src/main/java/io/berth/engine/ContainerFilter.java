@@ -59,8 +59,8 @@ public final class ContainerFilter {
         return new ContainerFilter(Map.copyOf(values));
     }
 
-    /** From the CLI's key=value words. */
-    public static ContainerFilter ofWords(List<String> words) {
+    /** The CLI's key=value filter words as a filter's values by key (images' too). */
+    static Map<String, List<String>> words(List<String> words) {
         Map<String, List<String>> values = new LinkedHashMap<>();
         for (String word : words) {
             int eq = word.indexOf('=');
@@ -70,7 +70,12 @@ public final class ContainerFilter {
             values.computeIfAbsent(word.substring(0, eq).strip(), k -> new ArrayList<>())
                     .add(word.substring(eq + 1));
         }
-        return of(values);
+        return values;
+    }
+
+    /** From the CLI's key=value words. */
+    public static ContainerFilter ofWords(List<String> words) {
+        return of(words(words));
     }
 
     /** Whether a status filter was given: docker then lists stopped containers too. */

@@ -3,8 +3,6 @@ package io.berth.engine;
 import io.berth.convert.InvalidRequestException;
 import io.berth.image.Image;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,16 +52,7 @@ public final class ImageFilter {
 
     /** From the CLI's key=value words. */
     public static ImageFilter ofWords(List<String> words, Function<String, Optional<Image>> find) {
-        Map<String, List<String>> values = new LinkedHashMap<>();
-        for (String word : words) {
-            int eq = word.indexOf('=');
-            if (eq <= 0) {
-                throw new InvalidRequestException("bad format of filter (expected name=value)");
-            }
-            values.computeIfAbsent(word.substring(0, eq).strip(), k -> new ArrayList<>())
-                    .add(word.substring(eq + 1));
-        }
-        return of(values, find);
+        return of(ContainerFilter.words(words), find);
     }
 
     /**
