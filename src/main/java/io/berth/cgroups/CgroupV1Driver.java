@@ -323,8 +323,8 @@ public final class CgroupV1Driver implements CgroupDriver {
         Optional<String> file = Stream.of("blkio.weight", "blkio.bfq.weight")
                 .filter(f -> h.has(dir, f)).findFirst();
         if (file.isEmpty()) {
-            log().log(System.Logger.Level.WARNING, "blkio weight {0} ignored: {1} has no weight file"
-                    + " (no CFQ/BFQ scheduler)", weight, dir);
+            log().log(System.Logger.Level.WARNING, "blkio weight {0} ignored: {1} has no weight"
+                    + " file (no CFQ/BFQ scheduler)", weight, dir);
             return;
         }
         h.write(dir, file.get(), Integer.toString(weight));
