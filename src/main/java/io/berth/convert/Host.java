@@ -14,7 +14,7 @@ public interface Host {
     /** The bounding set the engine runs with: no container gets a capability outside it. */
     long capabilityBoundingSet();
 
-    /** The machine's online memory nodes as a cpuset list, e.g. "0" (the bound of --cpuset-mems). */
+    /** The machine's online memory nodes as a cpuset list, e.g. "0": --cpuset-mems's bound. */
     default String memoryNodes() {
         return "0";
     }
