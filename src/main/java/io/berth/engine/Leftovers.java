@@ -131,18 +131,22 @@ final class Leftovers {
         }
         List<String> done = new ArrayList<>();
         for (String name : names) {
-            if (ownerAlive(name) || !empty(name)) {
-                continue;
-            }
-            try {
-                cgroups.destroy("/berth/" + name);
-                done.add("cgroup berth/" + name);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "remove cgroup berth/" + name + ": "
-                        + e.getMessage());
+            if (!ownerAlive(name) && empty(name)) {
+                destroyCgroup(name, done);
             }
         }
         return done;
+    }
+
+    /** Removes berth/name and notes it in done; a failure is logged, never thrown. */
+    private void destroyCgroup(String name, List<String> done) {
+        try {
+            cgroups.destroy("/berth/" + name);
+            done.add("cgroup berth/" + name);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "remove cgroup berth/" + name + ": "
+                    + e.getMessage());
+        }
     }
 
     private static boolean ownerAlive(String primer) {
@@ -202,13 +206,7 @@ final class Leftovers {
         Instant before = Instant.now().minus(CGROUP_GRACE);
         for (String id : ids) {
             if (emptyAndOlder(id, before)) {
-                try {
-                    cgroups.destroy("/berth/" + id);
-                    done.add("cgroup berth/" + id);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "remove cgroup berth/" + id + ": "
-                            + e.getMessage());
-                }
+                destroyCgroup(id, done);
             }
         }
         return done;
