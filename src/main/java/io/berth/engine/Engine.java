@@ -302,7 +302,7 @@ public final class Engine implements AutoCloseable {
             StartTrace.mark(record.id(), "start: prepare (mount, etc, spec, config.json)");
             runtime.create(record.id(), files(record.id()).bundle(), spec,
                     createOptions(record), network::begin);
-                    StartTrace.mark(record.id(), "start: runtime.create");
+            StartTrace.mark(record.id(), "start: runtime.create");
             network.await();
             StartTrace.mark(record.id(), "start: network await");
             Attachment attachment = attach ? runtime.attach(record.id()) : null;
@@ -432,7 +432,7 @@ public final class Engine implements AutoCloseable {
                 image.config(), files.rootfs(), user, files.hosts(), files.hostname(),
                 files.resolvConf(), range, cgroupsPath(record.id()),
                 containerNetworks.joinedNetns(request, this::get), host));
-                StartTrace.mark(record.id(), "prepare: user, convert");
+        StartTrace.mark(record.id(), "prepare: user, convert");
         spec = Confinement.withSeccomp(spec, request);
         Confinement.forgetOomKill(files.dir());
         SpecJson.write(spec, files.bundle().resolve("config.json"));
