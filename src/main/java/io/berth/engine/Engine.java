@@ -186,6 +186,7 @@ public final class Engine implements AutoCloseable {
     public Container create(ContainerRequest asked) {
         primeMigration();
         Image image = images.find(asked.image()).orElseThrow(() -> missing(asked.image()));
+        imageConfigs.putIfAbsent(image.id(), image.config()); // the view below needs no look-up
         Binds.checkMountPoints(asked);
         ContainerRequest request = Binds.withImageVolumes(asked,
                 image.config().volumes() == null ? null : image.config().volumes().keySet());
@@ -285,7 +286,10 @@ public final class Engine implements AutoCloseable {
     private Started start(String nameOrId, boolean attach, boolean byPolicy) {
         primeMigration();
         StartTrace.mark(nameOrId, "start: begin");
-        Container c = get(nameOrId);
+        ContainerRecord found = find(nameOrId);
+        Optional<Image> stored = images.find(found.imageId()); // once, for view and start
+        stored.ifPresent(i -> imageConfigs.putIfAbsent(found.imageId(), i.config()));
+        Container c = view(found);
         if (c.running()) {
             return new Started(c, attach ? runtime.attach(c.id()) : null);
         }
@@ -296,7 +300,7 @@ public final class Engine implements AutoCloseable {
         StartTrace.mark(record.id(), "start: release earlier run");
         NetworkAttach network = null;
         try {
-            Image image = image(record);
+            Image image = stored.orElseThrow(() -> noSuchImage(record));
             network = new NetworkAttach(record, image.config());
             Spec spec = prepare(record, image);
             StartTrace.mark(record.id(), "start: prepare (mount, etc, spec, config.json)");
@@ -465,9 +469,8 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private Image image(ContainerRecord record) {
-        return images.find(record.imageId()).orElseThrow(() -> new NotFoundException(
-                "No such image: " + record.imageId()));
+    private static NotFoundException noSuchImage(ContainerRecord record) {
+        return new NotFoundException("No such image: " + record.imageId());
     }
 
     /**
