@@ -930,16 +930,8 @@ public final class Engine implements AutoCloseable {
     public VolumesPruned pruneVolumes() {
         java.util.Set<String> used = new java.util.HashSet<>();
         list(true).forEach(c -> used.addAll(anonymousVolumes(c.record())));
-        List<String> removed = new ArrayList<>();
-        long reclaimed = 0;
-        for (String name : volumes.list()) {
-            if (!used.contains(name)) {
-                reclaimed += volumes.size(name);
-                volumes.remove(name);
-                removed.add(name);
-            }
-        }
-        return new VolumesPruned(removed, reclaimed);
+        VolumeStore.Pruned pruned = volumes.prune(used);
+        return new VolumesPruned(pruned.removed(), pruned.reclaimed());
     }
 
     private static NotFoundException noSuchVolume(String name) {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -167,6 +168,24 @@ public final class VolumeStore {
         if (Files.exists(volume, LinkOption.NOFOLLOW_LINKS)) {
             walk(volume, (p, attrs) -> { }, true);
         }
+    }
+
+    /** What {@link #prune} removed: the volumes and the bytes they held. */
+    public record Pruned(List<String> removed, long reclaimed) {
+    }
+
+    /** Removes every volume whose name is not in used (docker volume prune's sweep). */
+    public Pruned prune(Set<String> used) {
+        List<String> removed = new ArrayList<>();
+        long reclaimed = 0;
+        for (String name : list()) {
+            if (!used.contains(name)) {
+                reclaimed += size(name);
+                remove(name);
+                removed.add(name);
+            }
+        }
+        return new Pruned(removed, reclaimed);
     }
 
     private interface Visit {
