@@ -161,8 +161,7 @@ final class ImageRoutes {
         String repo = req.query("repo", null);
         String tag = req.query("tag", null);
         String reference = repo == null ? null : tag == null ? repo : repo + ":" + tag;
-        List<String> changes = req.query("changes") == null ? List.of()
-                : List.of(req.query("changes"));
+        List<String> changes = req.queryAll("changes"); // -c given several times
         Image image = pool.with(e -> e.images().importRootfs(req.body(), reference, changes));
         try (OutputStream out = ex.chunked(200, "application/json")) {
             out.write(jsonLine(Map.of("status", image.id())));

@@ -437,6 +437,7 @@ public final class Engine implements AutoCloseable {
                 files.resolvConf(), range, cgroupsPath(record.id()),
                 containerNetworks.joinedNetns(request, this::get), host));
         StartTrace.mark(record.id(), "prepare: user, convert");
+        makeWorkingDir(spec.process().cwd(), files, shift);
         spec = Confinement.withSeccomp(spec, request);
         Confinement.forgetOomKill(files.dir());
         SpecJson.write(spec, files.bundle().resolve("config.json"));
@@ -466,6 +467,31 @@ public final class Engine implements AutoCloseable {
             }
             volumes.populate(VolumeStore.anonymousName(record.id(), destination), source,
                     rootId, rootId);
+        }
+    }
+
+    /**
+     * A working folder the image lacks is made inside the container's root, as docker does
+     * (-w /newdir, an imported image's WORKDIR), owned by the container's root.
+     */
+    private static void makeWorkingDir(String cwd, ContainerFiles files, IdShift shift) {
+        if (cwd == null || cwd.equals("/")) {
+            return;
+        }
+        List<Path> made = new ArrayList<>();
+        try {
+            RootedPath.rootOf(files.rootfs()).resolve(cwd, true, RootedPath.Missing.CREATE,
+                    made);
+            if (shift != null) {
+                for (Path folder : made) {
+                    Files.setAttribute(folder, "unix:uid", (int) shift.hostId(),
+                            LinkOption.NOFOLLOW_LINKS);
+                    Files.setAttribute(folder, "unix:gid", (int) shift.hostId(),
+                            LinkOption.NOFOLLOW_LINKS);
+                }
+            }
+        } catch (IOException e) {
+            // A path through a file: the container's chdir then says what is wrong.
         }
     }
 

@@ -74,6 +74,12 @@ final class ArchiveReader implements AutoCloseable {
      * once, largest first, as a pull does; a tar stream can only be read in order.
      */
     void readFolder(Path folder) {
+        // Checked before the walk: a folder that is no image (/tmp, /) is not read through.
+        if (!Files.isRegularFile(folder.resolve("manifest.json"))
+                && !Files.isRegularFile(folder.resolve("index.json"))) {
+            throw new ImageFormatException(folder
+                    + " is not an image archive: it has neither manifest.json nor index.json.");
+        }
         List<Path> files;
         try (Stream<Path> walk = Files.walk(folder)) {
             files = walk.filter(Files::isRegularFile).sorted(largestFirst()).toList();

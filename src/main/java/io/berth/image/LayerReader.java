@@ -50,12 +50,17 @@ final class LayerReader {
         MessageDigest diffHash = Digest.sha256();
         BufferedInputStream raw = new BufferedInputStream(ReadAhead.of(
                 new DigestInputStream(blob, blobHash), "berth-blob"), BUFFER);
-        try (InputStream tar = new DigestInputStream(ReadAhead.of(open(raw, what),
-                "berth-inflate"), diffHash);
+        Counted counted = new Counted(ReadAhead.of(open(raw, what), "berth-inflate"));
+        try (InputStream tar = new DigestInputStream(counted, diffHash);
                 TarSplit.Recorder recorded = TarSplit.record(tar, folder.resolve(TarSplit.FILE))) {
             long size = unpacker.unpack(recorded, folder.resolve("diff"), what, recorded);
             drain(recorded, what);
             drain(raw, what);
+            if (counted.bytes < TAR_BLOCK) {
+                // The tar reader takes a stream shorter than one header for an empty archive.
+                throw new ImageFormatException(what + " is not a readable tar: it holds "
+                        + counted.bytes + " bytes, less than one tar block.");
+            }
             return new StagedLayer(Digest.of(blobHash), Digest.of(diffHash), folder, size);
         } catch (IOException e) {
             throw new UncheckedIOException("close " + what, e);
@@ -88,6 +93,35 @@ final class LayerReader {
         } catch (IOException e) {
             throw new ImageFormatException(what + " is damaged: " + ImageFormatException.reason(e)
                     + ".", e);
+        }
+    }
+
+    private static final int TAR_BLOCK = 512;
+
+    /** Counts the bytes read through it. */
+    private static final class Counted extends FilterInputStream {
+        long bytes;
+
+        Counted(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                bytes++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                bytes += n;
+            }
+            return n;
         }
     }
 

@@ -68,6 +68,22 @@ class DockerCliTest {
         assertTrue(badCap.err().contains("unknown capability"), badCap.err());
     }
 
+    @Test
+    void importKeepsEveryChangeItIsGiven() throws Exception {
+        java.nio.file.Path rootfs = java.nio.file.Files.createDirectories(
+                berth.dir.resolve("import-rootfs"));
+        java.nio.file.Files.writeString(rootfs.resolve("hello"), "hi\n");
+        java.nio.file.Path tar = berth.dir.resolve("import.tar");
+        assertEquals(0, new ProcessBuilder("tar", "-cf", tar.toString(), "-C",
+                rootfs.toString(), ".").inheritIO().start().waitFor());
+        ServiceUnderTest.Result imported = berth.docker("import", "-c", "ENV X=1", "-c",
+                "LABEL a=b", tar.toString(), "changed:1");
+        assertEquals(0, imported.code(), imported.err());
+        assertEquals("[X=1] map[a:b]", berth.docker("image", "inspect", "--format",
+                "{{.Config.Env}} {{.Config.Labels}}", "changed:1").line());
+        assertEquals(0, berth.docker("rmi", "changed:1").code());
+    }
+
     private static void forceRemove(String name) {
         ServiceUnderTest.Result rm = berth.docker("rm", "-f", name);
         assertEquals(0, rm.code(), rm.err());

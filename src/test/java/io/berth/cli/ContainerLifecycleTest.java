@@ -63,6 +63,30 @@ class ContainerLifecycleTest {
     }
 
     @Test
+    void aWorkingFolderTheImageLacksIsMadeAsDockerMakesIt() {
+        BerthCli.Result r = berth.run("run", "--rm", "--network", "none", "-w", "/new/dir",
+                "busybox", "pwd");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("/new/dir\n", r.out());
+    }
+
+    @Test
+    void aFileThatIsNoTarIsNotImportedAndAFolderThatIsNoImageIsNotRead() throws IOException {
+        Path garbage = berth.dir.resolve("garbage.tar");
+        Files.writeString(garbage, "garbage");
+        BerthCli.Result imported = berth.run("import", garbage.toString(), "junk:1");
+        assertEquals(1, imported.code(), imported.out());
+        assertTrue(imported.err().contains("is not a readable tar"), imported.err());
+        assertEquals("", berth.run("images", "-q", "junk").out());
+        Path folder = Files.createDirectories(berth.dir.resolve("not-an-image"));
+        Files.copy(garbage, folder.resolve("layer.tar"));
+        BerthCli.Result loaded = berth.run("load", "-i", folder.toString());
+        assertEquals(1, loaded.code(), loaded.out());
+        assertTrue(loaded.err().contains("has neither manifest.json nor index.json"),
+                loaded.err());
+    }
+
+    @Test
     void argumentsAndEnvironmentKeepTheirNewlinesTabsAndBackslashes() {
         // A multi-line `sh -c` script and a certificate-like value, as docker passes them.
         BerthCli.Result r = berth.run("run", "--rm", "-e", "CERT=-----BEGIN\nab\tc\\d",
