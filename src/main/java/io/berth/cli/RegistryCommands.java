@@ -530,15 +530,10 @@ final class RegistryCommands {
         }
 
         private boolean confirmed() throws IOException {
-            System.out.println(all
+            return Confirmation.asked(all
                     ? "WARNING! This will remove all images without at least one container"
                             + " associated to them."
                     : "WARNING! This will remove all dangling images.");
-            System.out.print("Are you sure you want to continue? [y/N] ");
-            System.out.flush();
-            String answer = new BufferedReader(new InputStreamReader(System.in,
-                    StandardCharsets.UTF_8)).readLine();
-            return answer != null && answer.strip().equalsIgnoreCase("y");
         }
     }
 
