@@ -1,6 +1,8 @@
 package io.berth.cli;
 
+import io.berth.engine.ConflictException;
 import io.berth.engine.Engine;
+import io.berth.engine.NotFoundException;
 import io.berth.template.TableFormat;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -88,13 +90,13 @@ final class VolumeCommands {
                 try {
                     engine.removeVolume(name);
                     System.out.println(name);
-                } catch (io.berth.engine.NotFoundException e) {
+                } catch (NotFoundException e) {
                     if (!force) {
-                        System.err.println("Error response from daemon: " + e.getMessage());
+                        System.err.println(ExitCodes.DAEMON + e.getMessage());
                         code = ExitCodes.FAILURE;
                     }
-                } catch (io.berth.engine.ConflictException e) {
-                    System.err.println("Error response from daemon: " + e.getMessage());
+                } catch (ConflictException e) {
+                    System.err.println(ExitCodes.DAEMON + e.getMessage());
                     code = ExitCodes.FAILURE;
                 }
             }
