@@ -84,12 +84,10 @@ final class QueryCommands {
             Engine engine = Main.of(spec).engine();
             ContainerFilter filter = ContainerFilter.ofWords(filters);
             int limit = latest ? 1 : last != null && last >= 0 ? last : -1;
-            List<Container> listed = engine.list(all || limit >= 0 || filter.asksForStatus());
-            if (limit >= 0) {
-                // Newest first, as listed; the last N created.
-                listed = listed.stream().filter(filter::matches).limit(limit).toList();
-            }
-            for (Container c : listed) {
+            for (Container c : engine.list(all || limit >= 0 || filter.asksForStatus())) {
+                if (rows.size() == limit) {
+                    break; // newest first, as listed: the last N created
+                }
                 if (!filter.matches(c)) {
                     continue;
                 }
