@@ -41,6 +41,8 @@ public final class Forward {
     static final int EXIT = 3;
     /** Client to engine, after the command line: a signal it got, one byte of number next. */
     static final int SIGNAL = 'S';
+    /** The signals docker's sig-proxy passes on, here and in a CLI of its own (SignalProxy). */
+    static final String[] PROXIED_SIGNALS = {"INT", "TERM", "HUP"};
 
     private Forward() {
     }
@@ -133,7 +135,7 @@ public final class Forward {
         if (!"run".equals(verb(args))) {
             return; // ^C ends this client, and its hang-up the engine's command
         }
-        for (String name : new String[] {"INT", "TERM", "HUP"}) {
+        for (String name : PROXIED_SIGNALS) {
             try {
                 sun.misc.Signal.handle(new sun.misc.Signal(name), s -> {
                     synchronized (request) {

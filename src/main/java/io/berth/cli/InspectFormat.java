@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * inspect's {@code --format}, run as docker's CLI runs it: first on docker's typed value, where
@@ -50,6 +52,56 @@ final class InspectFormat {
             } catch (TemplateException rawError) {
                 throw new TemplateException("template parsing error: " + rawError.getMessage());
             }
+        }
+    }
+
+    /**
+     * docker's inspect of names: each object found rendered through format, or all of them as
+     * one indented JSON array when there is no format; returns the exit code.
+     *
+     * @param missing what the error for a name that lookup finds nothing for says before it
+     */
+    static int print(String format, List<String> names, Function<String, Optional<?>> lookup,
+            String missing) {
+        InspectFormat template;
+        try {
+            template = format == null ? null : new InspectFormat(format);
+        } catch (TemplateException e) {
+            // docker's inspect takes a template that does not parse for a usage error.
+            System.err.println(e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        List<Object> found = new ArrayList<>();
+        StringBuilder out = new StringBuilder();
+        int code = 0;
+        for (String name : names) {
+            Optional<?> object = lookup.apply(name);
+            if (object.isEmpty()) {
+                System.err.println("Error: " + missing + name);
+                code = ExitCodes.FAILURE;
+            } else if (template != null) {
+                code = template.renderTo(out, object.get()) ? code : ExitCodes.FAILURE;
+            } else {
+                found.add(object.get());
+            }
+        }
+        if (template == null) {
+            System.out.println(GoJson.indent(found));
+        } else {
+            // docker writes a lone newline when nothing rendered.
+            System.out.print(out.isEmpty() ? "\n" : out);
+        }
+        return code;
+    }
+
+    /** Appends the object rendered and a newline; false, with the error printed, if it fails. */
+    private boolean renderTo(StringBuilder out, Object object) {
+        try {
+            out.append(render(object)).append('\n');
+            return true;
+        } catch (TemplateException e) {
+            System.err.println(e.getMessage());
+            return false;
         }
     }
 

@@ -240,7 +240,7 @@ public final class Main {
         if (!Arrays.asList(args).contains("container")) {
             return args;
         }
-        CommandSpec root = new CommandLine(new Main()).getCommandSpec();
+        CommandSpec root = null; // built only for a global option before the verb
         for (int i = 0; i < args.length - 1; i++) {
             String arg = args[i];
             if (!arg.startsWith("-")) {
@@ -254,7 +254,13 @@ public final class Main {
                 }
                 return args;
             }
-            OptionSpec option = arg.contains("=") ? null : root.findOption(arg);
+            if (arg.contains("=")) {
+                continue;
+            }
+            if (root == null) {
+                root = new CommandLine(new Main()).getCommandSpec();
+            }
+            OptionSpec option = root.findOption(arg);
             if (option != null && option.arity().max() > 0) {
                 i++; // its value
             }

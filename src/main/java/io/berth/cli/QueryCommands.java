@@ -9,7 +9,6 @@ import io.berth.engine.NotFoundException;
 import io.berth.image.Image;
 import io.berth.template.TableFormat;
 import io.berth.template.Template;
-import io.berth.template.TemplateException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,12 +84,10 @@ final class QueryCommands {
             Engine engine = Main.of(spec).engine();
             ContainerFilter filter = ContainerFilter.ofWords(filters);
             int limit = latest ? 1 : last != null && last >= 0 ? last : -1;
-            List<Container> listed = engine.list(all || limit >= 0 || filter.asksForStatus());
-            if (limit >= 0) {
-                // Newest first, as listed; the last N created.
-                listed = listed.stream().filter(filter::matches).limit(limit).toList();
-            }
-            for (Container c : listed) {
+            for (Container c : engine.list(all || limit >= 0 || filter.asksForStatus())) {
+                if (rows.size() == limit) {
+                    break; // newest first, as listed: the last N created
+                }
                 if (!filter.matches(c)) {
                     continue;
                 }
@@ -145,45 +142,7 @@ final class QueryCommands {
 
         @Override
         public Integer call() {
-            InspectFormat template;
-            try {
-                template = format == null ? null : new InspectFormat(format);
-            } catch (TemplateException e) {
-                // docker's inspect takes a template that does not parse for a usage error.
-                System.err.println(e.getMessage());
-                return ExitCodes.USAGE;
-            }
-            List<Object> found = new ArrayList<>();
-            StringBuilder out = new StringBuilder();
-            int code = 0;
-            for (String name : names) {
-                Optional<Object> object = lookup(name);
-                if (object.isEmpty()) {
-                    System.err.println("Error: No such object: " + name);
-                    code = ExitCodes.FAILURE;
-                } else if (template != null) {
-                    code = render(template, object.get(), out) ? code : ExitCodes.FAILURE;
-                } else {
-                    found.add(object.get());
-                }
-            }
-            if (template == null) {
-                System.out.println(GoJson.indent(found));
-            } else {
-                // docker writes a lone newline when nothing rendered.
-                System.out.print(out.isEmpty() ? "\n" : out);
-            }
-            return code;
-        }
-
-        static boolean render(InspectFormat template, Object object, StringBuilder out) {
-            try {
-                out.append(template.render(object)).append('\n');
-                return true;
-            } catch (TemplateException e) {
-                System.err.println(e.getMessage());
-                return false;
-            }
+            return InspectFormat.print(format, names, this::lookup, "No such object: ");
         }
 
         private Optional<Object> lookup(String name) {

@@ -13,7 +13,6 @@ import io.berth.image.registry.AuthFile;
 import io.berth.image.registry.Registries;
 import io.berth.image.registry.RegistryException;
 import io.berth.template.TableFormat;
-import io.berth.template.TemplateException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -468,37 +467,8 @@ final class RegistryCommands {
 
         @Override
         public Integer call() {
-            InspectFormat template;
-            try {
-                template = format == null ? null : new InspectFormat(format);
-            } catch (TemplateException e) {
-                // docker's inspect takes a template that does not parse for a usage error.
-                System.err.println(e.getMessage());
-                return ExitCodes.USAGE;
-            }
-            List<Object> found = new ArrayList<>();
-            StringBuilder out = new StringBuilder();
-            int code = 0;
-            for (String name : names) {
-                var image = images().find(name);
-                if (image.isEmpty()) {
-                    System.err.println("Error: No such image: " + name);
-                    code = ExitCodes.FAILURE;
-                } else if (template != null) {
-                    Object doc = ImageCommands.inspect(image.get());
-                    code = QueryCommands.Inspect.render(template, doc, out) ? code
-                            : ExitCodes.FAILURE;
-                } else {
-                    found.add(ImageCommands.inspect(image.get()));
-                }
-            }
-            if (template == null) {
-                System.out.println(GoJson.indent(found));
-            } else {
-                // docker writes a lone newline when nothing rendered.
-                System.out.print(out.isEmpty() ? "\n" : out);
-            }
-            return code;
+            return InspectFormat.print(format, names,
+                    name -> images().find(name).map(ImageCommands::inspect), "No such image: ");
         }
     }
 
@@ -530,15 +500,10 @@ final class RegistryCommands {
         }
 
         private boolean confirmed() throws IOException {
-            System.out.println(all
+            return Confirmation.asked(all
                     ? "WARNING! This will remove all images without at least one container"
                             + " associated to them."
                     : "WARNING! This will remove all dangling images.");
-            System.out.print("Are you sure you want to continue? [y/N] ");
-            System.out.flush();
-            String answer = new BufferedReader(new InputStreamReader(System.in,
-                    StandardCharsets.UTF_8)).readLine();
-            return answer != null && answer.strip().equalsIgnoreCase("y");
         }
     }
 

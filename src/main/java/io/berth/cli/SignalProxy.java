@@ -14,8 +14,6 @@ import sun.misc.SignalHandler;
  * engine's command server runs gets them from its thin client (see {@link Forward}).
  */
 final class SignalProxy implements AutoCloseable {
-    static final String[] NAMES = {"INT", "TERM", "HUP"};
-
     /** Where a served command's client's signals go while it follows; set by the server. */
     static final InheritableThreadLocal<Target> SERVED = new InheritableThreadLocal<>();
 
@@ -49,7 +47,7 @@ final class SignalProxy implements AutoCloseable {
             served.to = kill;
             return proxy;
         }
-        for (String name : NAMES) {
+        for (String name : Forward.PROXIED_SIGNALS) {
             Signal signal = new Signal(name);
             try {
                 proxy.previous.add(Signal.handle(signal, s -> kill.accept(s.getNumber())));

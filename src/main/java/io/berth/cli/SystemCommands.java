@@ -138,18 +138,13 @@ final class SystemCommands {
         }
 
         private static boolean confirmed(boolean all) throws java.io.IOException {
-            System.out.println("WARNING! This will remove:\n"
+            return Confirmation.asked("WARNING! This will remove:\n"
                     + "  - all stopped containers\n"
                     + "  - all networks not used by at least one container\n"
                     + (all ? "  - all images without at least one container associated to them"
                             : "  - all dangling images") + "\n"
                     + "  - what crashed runs left: runtime state, endpoints, leases, mounts and"
                     + " cgroups of no container\n");
-            System.out.print("Are you sure you want to continue? [y/N] ");
-            System.out.flush();
-            String answer = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
-                    java.nio.charset.StandardCharsets.UTF_8)).readLine();
-            return answer != null && answer.strip().equalsIgnoreCase("y");
         }
     }
 }

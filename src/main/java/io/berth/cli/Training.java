@@ -17,7 +17,6 @@ import java.util.List;
  */
 public final class Training {
     private static final List<String> FAILED = new ArrayList<>();
-    private static String work;
     /** Set while training the OCI command line's own cache: oci verbs go straight to OciMain. */
     private static boolean ociOnly;
 
@@ -33,40 +32,30 @@ public final class Training {
      */
     public static void main(String[] args) {
         if (args[0].equals("--oci")) {
-            trainOci(args[1]);
+            // The OCI command line's own cache (bin/berth starts `berth oci` straight into
+            // OciMain): the oci verbs alone, through OciMain as bin/berth calls it.
+            ociOnly = true;
+            quietly(() -> oci(args[1]));
             return;
         }
-        work = args[0];
+        String work = args[0];
         String pullable = args.length > 3 ? args[3] : null;
         String[] roots = {"--root", work + "/root", "--runroot", work + "/run",
             "--bridge-name", args[1], "--bridge-subnet", args[2]};
-        PrintStream err = System.err;
-        System.setErr(new PrintStream(OutputStream.nullOutputStream()));
-        try {
-            train(roots);
+        quietly(() -> {
+            train(roots, work);
             if (pullable != null) {
                 pull(roots, pullable);
             }
-        } finally {
-            System.setErr(err);
-        }
-        if (!FAILED.isEmpty()) {
-            err.println("training: these commands failed: " + FAILED);
-            System.exit(1);
-        }
+        });
     }
 
-    /**
-     * The training of the OCI command line's own cache (bin/berth starts {@code berth oci}
-     * straight into OciMain): the oci verbs alone, through OciMain as bin/berth calls it.
-     */
-    private static void trainOci(String folder) {
-        work = folder;
-        ociOnly = true;
+    /** Runs the training with stderr silenced; exits 1 naming the commands that failed. */
+    private static void quietly(Runnable training) {
         PrintStream err = System.err;
         System.setErr(new PrintStream(OutputStream.nullOutputStream()));
         try {
-            oci(folder);
+            training.run();
         } finally {
             System.setErr(err);
         }
@@ -76,7 +65,7 @@ public final class Training {
         }
     }
 
-    private static void train(String[] roots) {
+    private static void train(String[] roots, String work) {
         // The measured path first and most often: the cache also keeps the methods' profiles.
         for (int i = 0; i < 3; i++) {
             run(roots, "run", "--rm", "--network", "none", "busybox", "true");

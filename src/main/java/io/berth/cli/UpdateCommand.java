@@ -71,7 +71,7 @@ final class UpdateCommand implements Callable<Integer> {
                 engine.update(name, update);
                 System.out.println(name);
             } catch (RuntimeException e) {
-                System.err.println("Error response from daemon: " + e.getMessage());
+                System.err.println(ExitCodes.DAEMON + e.getMessage());
                 failures++;
             }
         }

@@ -1,11 +1,10 @@
 package io.berth.cli;
 
+import io.berth.engine.ConflictException;
 import io.berth.engine.Engine;
+import io.berth.engine.NotFoundException;
 import io.berth.template.TableFormat;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,13 +90,13 @@ final class VolumeCommands {
                 try {
                     engine.removeVolume(name);
                     System.out.println(name);
-                } catch (io.berth.engine.NotFoundException e) {
+                } catch (NotFoundException e) {
                     if (!force) {
-                        System.err.println("Error response from daemon: " + e.getMessage());
+                        System.err.println(ExitCodes.DAEMON + e.getMessage());
                         code = ExitCodes.FAILURE;
                     }
-                } catch (io.berth.engine.ConflictException e) {
-                    System.err.println("Error response from daemon: " + e.getMessage());
+                } catch (ConflictException e) {
+                    System.err.println(ExitCodes.DAEMON + e.getMessage());
                     code = ExitCodes.FAILURE;
                 }
             }
@@ -115,15 +114,9 @@ final class VolumeCommands {
 
         @Override
         public Integer call() throws IOException {
-            if (!force) {
-                System.out.print("WARNING! This will remove anonymous local volumes not used by "
-                        + "at least one container.\nAre you sure you want to continue? [y/N] ");
-                System.out.flush();
-                String answer = new BufferedReader(new InputStreamReader(System.in,
-                        StandardCharsets.UTF_8)).readLine();
-                if (answer == null || !answer.strip().equalsIgnoreCase("y")) {
-                    return 0;
-                }
+            if (!force && !Confirmation.asked("WARNING! This will remove anonymous local"
+                    + " volumes not used by at least one container.")) {
+                return 0;
             }
             Engine.VolumesPruned pruned = group.main.engine().pruneVolumes();
             if (!pruned.removed().isEmpty()) {
