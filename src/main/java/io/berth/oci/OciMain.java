@@ -74,8 +74,7 @@ public final class OciMain {
     }
 
     private <T> T global(String name, T absent) {
-        T value = spec.findOption(name).getValue();
-        return value == null ? absent : value;
+        return new Model.Args(spec).option(name, absent);
     }
 
     /** The runtime on --root, made on first use. */
