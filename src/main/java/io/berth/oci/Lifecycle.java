@@ -38,10 +38,14 @@ final class Lifecycle {
         spec.addPositional(Model.parameter(0, "id", "The container id."));
     }
 
-    /** create's and run's values, checked as runc checks them. */
-    private record Creating(Path bundle, Path pidFile, Path consoleSocket, String id) {
+    /**
+     * create's and run's values, checked as runc checks them. config.json is read here once
+     * and handed to the runtime, which would otherwise parse it a second time.
+     */
+    private record Creating(Path bundle, Spec spec, Path pidFile, Path consoleSocket, String id) {
         static Creating of(Args args) {
-            Creating c = new Creating(args.option("--bundle", Path.of(".")),
+            Path bundle = args.option("--bundle", Path.of("."));
+            Creating c = new Creating(bundle, SpecJson.read(bundle.resolve("config.json")),
                     args.option("--pid-file", null), args.option("--console-socket", null),
                     args.id());
             c.checkTerminal(args.option("--preserve-fds", 0));
@@ -50,7 +54,6 @@ final class Lifecycle {
 
         /** runc's rule: a pty needs somewhere to go, since the caller is not watching. */
         private void checkTerminal(int preserveFds) {
-            Spec spec = SpecJson.read(bundle.resolve("config.json"));
             boolean terminal = spec.process() != null
                     && Boolean.TRUE.equals(spec.process().terminal());
             if (terminal && consoleSocket == null) {
@@ -71,7 +74,7 @@ final class Lifecycle {
     static final Verb CREATE = new Verb("create", "Create a container that waits for start.",
             Lifecycle::creating, (oci, args) -> {
                 Creating c = Creating.of(args);
-                oci.runtime().create(c.id(), c.bundle(), c.options(false));
+                oci.runtime().create(c.id(), c.bundle(), c.spec(), c.options(false));
                 return OciMain.OK;
             });
 
@@ -85,7 +88,7 @@ final class Lifecycle {
         Creating c = Creating.of(args);
         String id = c.id();
         if (args.flag("--detach")) {
-            oci.runtime().create(id, c.bundle(), c.options(false));
+            oci.runtime().create(id, c.bundle(), c.spec(), c.options(false));
             oci.runtime().start(id);
             return OciMain.OK;
         }
@@ -93,7 +96,8 @@ final class Lifecycle {
             throw new ContainerStateException("container id " + id + " is already in use");
         }
         try {
-            return oci.runtime().runForeground(id, c.bundle(), c.consoleSocket(), c.pidFile());
+            return oci.runtime().runForeground(id, c.bundle(), c.spec(), c.consoleSocket(),
+                    c.pidFile());
         } finally {
             // runc's run removes what it made, however it ended.
             if (oci.runtime().list().contains(id)) {

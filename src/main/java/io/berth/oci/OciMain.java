@@ -2,6 +2,7 @@ package io.berth.oci;
 
 import io.berth.cgroups.CgroupDriver;
 import io.berth.runtime.OciRuntime;
+import io.berth.spec.JsonWriter;
 import io.berth.sys.Sys;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -74,8 +75,7 @@ public final class OciMain {
     }
 
     private <T> T global(String name, T absent) {
-        T value = spec.findOption(name).getValue();
-        return value == null ? absent : value;
+        return new Model.Args(spec).option(name, absent);
     }
 
     /** The runtime on --root, made on first use. */
@@ -154,7 +154,7 @@ public final class OciMain {
             entry.put("level", "error");
             entry.put("msg", message);
             entry.put("time", time);
-            line = Json.compact(entry);
+            line = JsonWriter.compact(entry);
         } else {
             line = "time=\"" + time + "\" level=error msg=\"" + message.replace("\"", "\\\"")
                     + "\"";

@@ -48,7 +48,7 @@ final class Queries {
         if (args.flag("--quiet")) {
             rows.forEach(r -> out.println(r.get("id")));
         } else if ("json".equals(args.option("--format", "table"))) {
-            out.println(Json.compact(rows));
+            out.println(JsonWriter.compact(rows));
         } else {
             out.printf("%-20s %-8s %-10s %-40s %s%n", "ID", "PID", "STATUS", "BUNDLE",
                     "CREATED");
@@ -85,7 +85,7 @@ final class Queries {
         PrintWriter out = args.out();
         List<Long> pids = oci.runtime().pids(args.id());
         if ("json".equals(args.option("--format", "table"))) {
-            out.println(Json.compact(pids));
+            out.println(JsonWriter.compact(pids));
         } else {
             out.printf("%-8s %s%n", "PID", "CMD");
             pids.forEach(pid -> out.printf("%-8d %s%n", pid, commandLine(pid)));
@@ -134,7 +134,7 @@ final class Queries {
         linux.put("apparmor", ordered("enabled", false));
         linux.put("selinux", ordered("enabled", false));
         features.put("linux", linux);
-        args.out().println(Json.pretty(features));
+        args.out().println(JsonWriter.pretty(features));
         return OciMain.OK;
     }
 

@@ -97,22 +97,22 @@ public final class OciRuntime implements AutoCloseable {
     /**
      * {@code berth oci run}: creates the bundle's container with the caller's stdio, starts
      * it, and waits, the shim passing the caller's signals on. The container stays (stopped)
-     * for the caller to delete.
+     * for the caller to delete. {@code spec} is the bundle's config.json, already read.
      *
      * @return the process's exit code (128 + N when killed by signal N)
      */
-    public int runForeground(String id, Path bundle, Path consoleSocket, Path pidFile)
-            throws InterruptedException {
-        Launch launch = launch(id, bundle, CreateOptions.inheriting(
+    public int runForeground(String id, Path bundle, Spec spec, Path consoleSocket,
+            Path pidFile) throws InterruptedException {
+        Launch launch = launch(id, bundle, spec, CreateOptions.inheriting(
                 new InheritedStdio(consoleSocket, true), pidFile));
         start(id);
         return launch.foreground().waitFor();
     }
 
     /**
-     * As {@link #create(String, Path, CreateOptions)}, for a caller that has just written the
-     * bundle's config.json from {@code spec}: reading it back would only build Jackson's
-     * deserializers for every spec record, about 20 ms of a `berth run`.
+     * As {@link #create(String, Path, CreateOptions)}, for a caller that already holds the
+     * bundle's config.json as {@code spec} (it has just written it, or read it to check it):
+     * parsing it again would only repeat that work on every start.
      */
     public RuntimeState create(String id, Path bundle, Spec spec, CreateOptions options) {
         return create(id, bundle, spec, options, null);

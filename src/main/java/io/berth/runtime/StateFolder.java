@@ -1,11 +1,10 @@
 package io.berth.runtime;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.berth.spec.JsonTree;
-import java.io.ByteArrayOutputStream;
+import io.berth.spec.JsonWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -14,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -36,9 +36,6 @@ record StateFolder(Path dir) {
             return new ProcessId(shimPid, shimStart);
         }
     }
-
-    /** state.json is read and written with Jackson's streaming API (see JsonTree). */
-    private static final JsonFactory JSON = new JsonFactory();
 
     Path plan() {
         return dir.resolve("plan");
@@ -110,31 +107,18 @@ record StateFolder(Path dir) {
     }
 
     /** The fields in the order of the record, as data binding wrote them before. */
-    private static byte[] json(Stored s) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("id", s.id());
-            g.writeStringField("bundle", s.bundle());
-            g.writeNumberField("pid", s.pid());
-            g.writeNumberField("pidStart", s.pidStart());
-            g.writeNumberField("shimPid", s.shimPid());
-            g.writeNumberField("shimStart", s.shimStart());
-            g.writeStringField("created", s.created());
-            g.writeStringField("cgroupsPath", s.cgroupsPath());
-            g.writeFieldName("annotations");
-            if (s.annotations() == null) {
-                g.writeNull();
-            } else {
-                g.writeStartObject();
-                for (Map.Entry<String, String> a : s.annotations().entrySet()) {
-                    g.writeStringField(a.getKey(), a.getValue());
-                }
-                g.writeEndObject();
-            }
-            g.writeEndObject();
-        }
-        return out.toByteArray();
+    private static byte[] json(Stored s) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("id", s.id());
+        fields.put("bundle", s.bundle());
+        fields.put("pid", s.pid());
+        fields.put("pidStart", s.pidStart());
+        fields.put("shimPid", s.shimPid());
+        fields.put("shimStart", s.shimStart());
+        fields.put("created", s.created());
+        fields.put("cgroupsPath", s.cgroupsPath());
+        fields.put("annotations", s.annotations());
+        return JsonWriter.compact(fields).getBytes(StandardCharsets.UTF_8);
     }
 
     private static Stored stored(Object tree) {

@@ -1,6 +1,7 @@
 package io.berth.spec;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
@@ -29,12 +30,11 @@ public final class JsonTree {
         try (JsonParser parser = FACTORY.createParser(json)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
-                throw new com.fasterxml.jackson.core.JsonParseException(parser,
-                        "No content to map due to end-of-input");
+                throw new JsonParseException(parser, "No content to map due to end-of-input");
             }
             Object value = value(parser, first);
             if (parser.nextToken() != null) {
-                throw new com.fasterxml.jackson.core.JsonParseException(parser,
+                throw new JsonParseException(parser,
                         "Trailing token (of type " + parser.currentToken() + ") found after value");
             }
             return value;
@@ -72,8 +72,7 @@ public final class JsonTree {
             case VALUE_NULL:
                 return null;
             default:
-                throw new com.fasterxml.jackson.core.JsonParseException(parser,
-                        "Unexpected token " + token);
+                throw new JsonParseException(parser, "Unexpected token " + token);
         }
     }
 
