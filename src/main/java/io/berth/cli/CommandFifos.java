@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -78,6 +79,12 @@ final class CommandFifos implements AutoCloseable {
 
     private void serveSlot(int n, Path slot) {
         String in = slot.resolve("in").toString();
+        Object key;
+        try {
+            key = Files.readAttributes(slot.resolve("in"), BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return; // removed under us: nothing to serve
+        }
         while (!closed) {
             waiting[n].set(true);
             // Blocks until a client opens the other end for writing.
@@ -91,7 +98,7 @@ final class CommandFifos implements AutoCloseable {
                 try (RandomAccessFile out = new RandomAccessFile(slot.resolve("out").toFile(),
                         "rw"); FileChannel channel = out.getChannel()) {
                     server.serve(new DataInputStream(request), Channels.newOutputStream(channel),
-                            true);
+                            key);
                 }
             } catch (IOException e) {
                 // A client gone mid-answer: the slot is free again all the same.

@@ -4,6 +4,7 @@ import io.berth.api.ApiService;
 import io.berth.api.EnginePool;
 import io.berth.engine.EngineConfig;
 import io.berth.sys.Sys;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -18,7 +19,11 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -30,19 +35,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class CommandServer implements AutoCloseable {
     private static final int MAX_ARGS = 4096;
     private static final int MAX_ARG_BYTES = 1 << 20;
+    /** The launcher's own request form (see {@link #serveDirect}): "BRTD". */
+    static final int DIRECT = 0x42525444;
+    /** The direct answer when the launcher's output cannot be taken. */
+    static final String UNREACHABLE = "unreachable";
+    private static final int SIGPIPE = 13;
 
     private final Path socket;
     private final ServerSocketChannel server;
     private final EnginePool pool;
+    private final Sys sys;
     private final Thread acceptor;
     private final AtomicInteger served = new AtomicInteger();
+    private final AtomicInteger servedDirect = new AtomicInteger();
     private CommandFifos fifos;
     private final AtomicInteger active = new AtomicInteger();
 
-    private CommandServer(Path socket, ServerSocketChannel server, EnginePool pool) {
+    private CommandServer(Path socket, ServerSocketChannel server, EnginePool pool, Sys sys) {
         this.socket = socket;
         this.server = server;
         this.pool = pool;
+        this.sys = sys;
         this.acceptor = Thread.ofPlatform().name("command-accept").daemon(true)
                 .unstarted(this::acceptLoop);
     }
@@ -58,10 +71,14 @@ final class CommandServer implements AutoCloseable {
             server.bind(UnixDomainSocketAddress.of(socket), 64);
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
             ThreadOutput.install();
-            CommandServer commands = new CommandServer(socket, server, new EnginePool(config));
+            // Long-lived engines, warm for each start; their containers' monitors still finish
+            // them by exit command, as a CLI's, since no follower of the API service's sees them.
+            Sys sys = Sys.linux();
+            CommandServer commands = new CommandServer(socket, server,
+                    new EnginePool(config.asLongLived()), sys);
             commands.acceptor.start();
             try {
-                commands.fifos = CommandFifos.start(config.runroot(), commands, Sys.linux());
+                commands.fifos = CommandFifos.start(config.runroot(), commands, sys);
             } catch (RuntimeException e) {
                 commands.close();
                 throw e;
@@ -102,39 +119,29 @@ final class CommandServer implements AutoCloseable {
      * while the command runs: its end means the client is gone.
      */
     void serve(DataInputStream request, OutputStream answer) {
-        serve(request, answer, false);
+        serve(request, answer, null);
     }
 
     /**
-     * As {@link #serve(DataInputStream, OutputStream)}; with {@code untilGone}, returns only
-     * once the client has closed its end of the request too, so that a FIFO slot is handed to
-     * the next client only when nothing of the last one can still reach it.
+     * As {@link #serve(DataInputStream, OutputStream)}, for a FIFO slot whose request FIFO has
+     * the file key {@code slot}: returns only once the client has closed its end of the request
+     * too, so that the slot is handed to the next client only when nothing of the last one can
+     * still reach it. A request in the launcher's own form (see {@link #serveDirect}) is taken
+     * only there, and answered in that form.
      */
-    void serve(DataInputStream request, OutputStream answer, boolean untilGone) {
+    void serve(DataInputStream request, OutputStream answer, Object slot) {
         active.incrementAndGet();
         try {
-            boolean terminal = (readFlags(request) & Forward.TERMINAL) != 0;
-            String[] args = readArgs(request);
-            served.incrementAndGet();
-            SignalProxy.Target signals = new SignalProxy.Target();
-            SignalProxy.SERVED.set(signals);
-            HangUp hangUp = watchForHangUp(request, Thread.currentThread(), signals);
-            try {
-                Frames frames = new Frames(new DataOutputStream(answer));
-                int code;
-                try (PrintStream out = new PrintStream(frames.stream(Forward.STDOUT), true,
-                        StandardCharsets.UTF_8);
-                        PrintStream err = new PrintStream(frames.stream(Forward.STDERR), true,
-                                StandardCharsets.UTF_8)) {
-                    code = ThreadOutput.with(out, err, terminal, () -> pool.with(engine ->
-                            Main.run(engine, args)));
-                }
-                frames.exit(code);
-            } finally {
-                hangUp.finish();
-                SignalProxy.SERVED.remove();
+            int magic = request.readInt();
+            HangUp hangUp;
+            if (magic == Forward.MAGIC) {
+                hangUp = serveFramed(request, answer);
+            } else if (magic == DIRECT && slot != null) {
+                hangUp = serveDirect(request, answer, slot);
+            } else {
+                return; // not a berth command line: nothing to answer
             }
-            if (untilGone) {
+            if (slot != null) {
                 hangUp.awaitGone();
             }
         } catch (Exception e) {
@@ -144,50 +151,222 @@ final class CommandServer implements AutoCloseable {
         }
     }
 
-    /**
-     * The client sends nothing after its command line: the end of its stream means it is gone
-     * (Ctrl-C on `logs -f`, say), and the command is interrupted rather than left running.
-     * Once the command has ended, the watch interrupts nothing: a slot's thread goes on to
-     * serve the next client.
-     */
-    private static HangUp watchForHangUp(DataInputStream in, Thread command,
-            SignalProxy.Target signals) {
-        HangUp hangUp = new HangUp(command);
-        // A platform thread: a virtual one blocked reading a FIFO holds its carrier, and two
-        // such watchers took both carriers of a 2-core machine from every other virtual
-        // thread of the engine (a CNI plugin's stderr reader among them), so commands hung.
-        Thread.ofPlatform().daemon(true).name("command-hangup").start(() -> {
-            try {
-                // After its command line a client sends only the signals it gets (sig-proxy).
-                for (int b = in.read(); b >= 0; b = in.read()) {
-                    if (b == Forward.SIGNAL) {
-                        int signal = in.read();
-                        if (signal > 0) {
-                            signals.deliver(signal);
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // Closed by the command's end: the same as a hang-up, and then harmless.
-            }
-            hangUp.fire();
+    /** The Java client's form: flags, argv, and an answer of frames (see {@link Forward}). */
+    private HangUp serveFramed(DataInputStream request, OutputStream answer) throws Exception {
+        boolean terminal = (request.readInt() & Forward.TERMINAL) != 0;
+        String[] args = readArgs(request);
+        Frames frames = new Frames(new DataOutputStream(answer));
+        return run(request, terminal, args, hangUp -> {
+            int code = runOn(frames.stream(Forward.STDOUT), frames.stream(Forward.STDERR),
+                    terminal, args);
+            frames.exit(code);
         });
+    }
+
+    /**
+     * The launcher's own form, which bash writes and reads with builtins alone, so that a
+     * relayed command starts no JVM of its own: after the magic, NUL-terminated fields (flags,
+     * the launcher's pid, the count of arguments, the arguments). The engine takes the
+     * launcher's stdout and stderr (see {@link Sys#takeFd}) and writes to them itself; the
+     * answer is one line, the exit code, or {@value #UNREACHABLE} when the launcher's output
+     * cannot be taken (then nothing ran, and the launcher relays through its Java client).
+     */
+    private HangUp serveDirect(DataInputStream request, OutputStream answer, Object slot)
+            throws Exception {
+        boolean terminal = (parseField(request) & Forward.TERMINAL) != 0;
+        long pid = parseField(request);
+        long count = parseField(request);
+        if (count < 0 || count > MAX_ARGS) {
+            throw new IOException("too many arguments: " + count);
+        }
+        String[] args = new String[(int) count];
+        for (int i = 0; i < args.length; i++) {
+            args[i] = readField(request, MAX_ARG_BYTES);
+        }
+        int out = takeOutput(pid, 1, slot);
+        if (out < 0) {
+            return unreachable(request, answer);
+        }
+        int err = takeOutput(pid, 2, slot);
+        if (err < 0) {
+            sys.close(out);
+            return unreachable(request, answer);
+        }
+        servedDirect.incrementAndGet();
+        return run(request, terminal, args, hangUp -> {
+            // A client gone, or one whose reader is gone (`berth logs -f | head`), hears
+            // nothing more: the command's last words (an interrupted wait, say) would reach a
+            // terminal or pipe it no longer owns. The latter exits as if killed by SIGPIPE.
+            AtomicBoolean silenced = hangUp.silenced();
+            int code;
+            try (ClientOutput stdout = new ClientOutput(sys, out, silenced,
+                    hangUp::interruptCommand);
+                    ClientOutput stderr = new ClientOutput(sys, err, silenced,
+                            hangUp::interruptCommand)) {
+                code = runOn(stdout, stderr, terminal, args);
+            }
+            answer(answer, Integer.toString(silenced.get() ? 128 + SIGPIPE : code));
+        });
+    }
+
+    /**
+     * The launcher's stdout or stderr, or -1 when it cannot be taken. bash writes the request
+     * with {@code printf ... >&3}, which points its fd 1 at the slot's FIFO until printf is
+     * done: a descriptor taken in that moment is the FIFO, and is taken again a moment later.
+     */
+    private int takeOutput(long pid, int fd, Object slot) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (true) {
+            int taken;
+            try {
+                taken = sys.takeFd(pid, fd);
+            } catch (RuntimeException e) {
+                return -1;
+            }
+            Object key;
+            try {
+                key = Files.readAttributes(Path.of("/proc/self/fd/" + taken),
+                        BasicFileAttributes.class).fileKey();
+            } catch (IOException e) {
+                key = null; // not a file we can look at (a socket): not the slot's FIFO
+            }
+            if (!slot.equals(key)) {
+                return taken;
+            }
+            sys.close(taken);
+            if (System.nanoTime() > deadline) {
+                return -1;
+            }
+            Thread.sleep(0, 100_000);
+        }
+    }
+
+    /** Says that nothing ran; the watch, to wait for the client's end as after a command. */
+    private static HangUp unreachable(DataInputStream request, OutputStream answer)
+            throws IOException {
+        answer(answer, UNREACHABLE);
+        HangUp idle = new HangUp(Thread.currentThread());
+        idle.finish();
+        return idle.watch(request, new SignalProxy.Target());
+    }
+
+    /** Work of a command with its hang-up watch running. */
+    private interface Command {
+        void run(HangUp hangUp) throws Exception;
+    }
+
+    /**
+     * Runs a command while its client's request stream is watched for signals and its end;
+     * the watch, once the command is over.
+     */
+    private HangUp run(DataInputStream request, boolean terminal, String[] args,
+            Command command) throws Exception {
+        served.incrementAndGet();
+        SignalProxy.Target signals = new SignalProxy.Target();
+        SignalProxy.SERVED.set(signals);
+        HangUp hangUp = new HangUp(Thread.currentThread()).watch(request, signals);
+        try {
+            command.run(hangUp);
+        } finally {
+            hangUp.finish();
+            SignalProxy.SERVED.remove();
+        }
         return hangUp;
     }
 
-    /** A hang-up's interrupt, delivered only while the command runs. */
+    private int runOn(OutputStream stdout, OutputStream stderr, boolean terminal,
+            String[] args) throws Exception {
+        try (PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+                PrintStream err = new PrintStream(stderr, true, StandardCharsets.UTF_8)) {
+            return ThreadOutput.with(out, err, terminal, () -> pool.with(engine ->
+                    Main.run(engine, args)));
+        }
+    }
+
+    private static void answer(OutputStream answer, String line) throws IOException {
+        answer.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+        answer.flush();
+    }
+
+    /** A NUL-terminated field of at most {@code max} bytes, as UTF-8. */
+    private static String readField(DataInputStream in, int max) throws IOException {
+        ByteArrayOutputStream field = new ByteArrayOutputStream();
+        for (int b = in.read(); b != 0; b = in.read()) {
+            if (b < 0) {
+                throw new IOException("the command line ended mid-field");
+            }
+            if (field.size() >= max) {
+                throw new IOException("field too long");
+            }
+            field.write(b);
+        }
+        return field.toString(StandardCharsets.UTF_8);
+    }
+
+    private static long parseField(DataInputStream in) throws IOException {
+        String field = readField(in, 20);
+        try {
+            return Long.parseLong(field);
+        } catch (NumberFormatException e) {
+            throw new IOException("not a number: " + field);
+        }
+    }
+
+    /**
+     * A hang-up's interrupt, delivered only while the command runs. The client sends nothing
+     * after its command line but the signals it gets (sig-proxy): the end of its stream means
+     * it is gone (Ctrl-C on `logs -f`, say), and the command is interrupted rather than left
+     * running. Once the command has ended, the watch interrupts nothing: a slot's thread goes
+     * on to serve the next client.
+     */
     private static final class HangUp {
         private final Thread command;
-        private final java.util.concurrent.CountDownLatch gone =
-                new java.util.concurrent.CountDownLatch(1);
+        private final CountDownLatch gone = new CountDownLatch(1);
+        private final AtomicBoolean silenced = new AtomicBoolean();
         private boolean finished;
 
         HangUp(Thread command) {
             this.command = command;
         }
 
+        /** Starts watching the request stream; returns this. */
+        HangUp watch(DataInputStream in, SignalProxy.Target signals) {
+            // A platform thread: a virtual one blocked reading a FIFO holds its carrier, and
+            // two such watchers took both carriers of a 2-core machine from every other virtual
+            // thread of the engine (a CNI plugin's stderr reader among them), so commands hung.
+            Thread.ofPlatform().daemon(true).name("command-hangup").start(() -> {
+                try {
+                    for (int b = in.read(); b >= 0; b = in.read()) {
+                        if (b == Forward.SIGNAL) {
+                            int signal = in.read();
+                            if (signal > 0) {
+                                signals.deliver(signal);
+                            }
+                        }
+                    }
+                } catch (IOException e) {
+                    // Closed by the command's end: the same as a hang-up, and then harmless.
+                }
+                fire();
+            });
+            return this;
+        }
+
         synchronized void fire() {
+            if (!finished) {
+                silenced.set(true);
+            }
             gone.countDown();
+            interruptCommand();
+        }
+
+        /** Set once the client is gone while its command runs, or its output broke. */
+        AtomicBoolean silenced() {
+            return silenced;
+        }
+
+        /** Interrupts the command, unless it has ended. */
+        synchronized void interruptCommand() {
             if (!finished) {
                 command.interrupt();
             }
@@ -215,11 +394,9 @@ final class CommandServer implements AutoCloseable {
         return served.get();
     }
 
-    private static int readFlags(DataInputStream in) throws IOException {
-        if (in.readInt() != Forward.MAGIC) {
-            throw new IOException("not a berth command line");
-        }
-        return in.readInt();
+    /** How many of them came in the launcher's own form, and ran with its output taken. */
+    int servedDirect() {
+        return servedDirect.get();
     }
 
     private static String[] readArgs(DataInputStream in) throws IOException {

@@ -39,6 +39,7 @@ public final class Forward {
     static final int STDOUT = 1;
     static final int STDERR = 2;
     static final int EXIT = 3;
+    private static final int SIGPIPE = 13;
     /** Client to engine, after the command line: a signal it got, one byte of number next. */
     static final int SIGNAL = 'S';
     /** The signals docker's sig-proxy passes on, here and in a CLI of its own (SignalProxy). */
@@ -195,7 +196,20 @@ public final class Forward {
             if (kind == EXIT) {
                 return length;
             }
-            copy(answer, kind == STDERR ? err : out, length, buffer);
+            try {
+                copy(answer, kind == STDERR ? err : out, length, buffer);
+            } catch (BrokenOutput e) {
+                return 128 + SIGPIPE; // our reader is gone (`berth logs -f | head`)
+            }
+        }
+    }
+
+    /** Our own stdout or stderr failed: nobody reads it any more. */
+    private static final class BrokenOutput extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        BrokenOutput(IOException cause) {
+            super(cause);
         }
     }
 
@@ -206,7 +220,11 @@ public final class Forward {
             if (n < 0) {
                 throw new IOException("the engine's answer ended mid-frame");
             }
-            to.write(buffer, 0, n);
+            try {
+                to.write(buffer, 0, n);
+            } catch (IOException e) {
+                throw new BrokenOutput(e);
+            }
             length -= n;
         }
     }

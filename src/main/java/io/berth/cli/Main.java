@@ -108,7 +108,8 @@ public final class Main {
                     : new EngineConfig.Bridge(bridgeName, bridgeSubnet);
             EngineConfig config = new EngineConfig(absolute(root), absolute(runroot),
                     OciRuntime.defaultShim(), bridge);
-            engine = lent != null && lent.config().equals(config) ? lent : Engine.open(config);
+            engine = lent != null && lent.config().samePlaces(config) ? lent
+                    : Engine.open(config);
         }
         return engine;
     }

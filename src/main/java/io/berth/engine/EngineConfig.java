@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Where an engine keeps its state: root (persistent: database, images, containers, logs) and
@@ -11,38 +12,60 @@ import java.util.List;
  * the default bridge (null for Berth's usual one; tests and second roots choose their own so
  * that two roots never hand out one address twice).
  *
- * @param resident whether a long-lived process (the API service) uses the engine: it follows
- *     its containers' exits itself, as dockerd does, so their monitors run no {@code
- *     container-cleanup} (a process, often a JVM, per exit), and it deletes a removed
- *     container's folder after answering, since it lives on to finish that
+ * @param resident whether a long-lived process (the API service, or its command socket) uses
+ *     the engine: it pays the kernel's cgroup migration toll ahead of each start, and it
+ *     deletes a removed container's folder after answering, since it lives on to finish that
+ * @param followsExits whether that process also follows its containers' exits itself, as
+ *     dockerd does (the API service), so their monitors run no {@code container-cleanup} (a
+ *     process, often a JVM, per exit); implies resident
  */
 public record EngineConfig(Path root, Path runroot, Path shim, Bridge bridge,
-        boolean resident) {
+        boolean resident, boolean followsExits) {
 
     /** The default network's bridge device and subnet. */
     public record Bridge(String name, String subnet) {
     }
 
     public EngineConfig(Path root, Path runroot, Path shim, Bridge bridge) {
-        this(root, runroot, shim, bridge, false);
+        this(root, runroot, shim, bridge, false, false);
     }
 
     public EngineConfig(Path root, Path runroot, Path shim) {
         this(root, runroot, shim, null);
     }
 
+    public EngineConfig {
+        if (followsExits && !resident) {
+            throw new IllegalArgumentException("an engine that follows exits is resident");
+        }
+    }
+
     /** The same places, for a long-lived process that finishes its containers by itself. */
     public EngineConfig asResident() {
-        return new EngineConfig(root, runroot, shim, bridge, true);
+        return new EngineConfig(root, runroot, shim, bridge, true, true);
+    }
+
+    /**
+     * The same places, for a long-lived process whose containers are finished as a CLI's are,
+     * by their monitors' exit command (the service's command socket).
+     */
+    public EngineConfig asLongLived() {
+        return new EngineConfig(root, runroot, shim, bridge, true, false);
+    }
+
+    /** Whether both engines keep their state in the same places and use the same shim. */
+    public boolean samePlaces(EngineConfig other) {
+        return root.equals(other.root) && runroot.equals(other.runroot)
+                && shim.equals(other.shim) && Objects.equals(bridge, other.bridge);
     }
 
     /**
      * The command the shim runs when a container exits (conmon's --exit-command): berth's
      * own {@code container-cleanup}, through bin/berth when the launcher set berth.home, else
-     * through this JVM's java and class path. None for a {@link #resident()} engine.
+     * through this JVM's java and class path. None for an engine that {@link #followsExits()}.
      */
     public List<String> exitCommand(String id) {
-        if (resident) {
+        if (followsExits) {
             return List.of();
         }
         List<String> argv = new ArrayList<>();

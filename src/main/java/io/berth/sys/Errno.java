@@ -9,12 +9,14 @@ public final class Errno {
     public static final int ESRCH = 3;
     public static final int EINTR = 4;
     public static final int EIO = 5;
+    public static final int EAGAIN = 11;
     public static final int EACCES = 13;
     public static final int EBUSY = 16;
     public static final int EEXIST = 17;
     public static final int ENOTDIR = 20;
     public static final int EINVAL = 22;
     public static final int ENOSPC = 28;
+    public static final int EPIPE = 32;
     public static final int ENOSYS = 38;
     public static final int EOPNOTSUPP = 95;
 
@@ -26,6 +28,7 @@ public final class Errno {
             Map.entry(5, new String[] {"EIO", "input/output error"}),
             Map.entry(8, new String[] {"ENOEXEC", "exec format error"}),
             Map.entry(9, new String[] {"EBADF", "bad file descriptor"}),
+            Map.entry(11, new String[] {"EAGAIN", "resource temporarily unavailable"}),
             Map.entry(12, new String[] {"ENOMEM", "cannot allocate memory"}),
             Map.entry(13, new String[] {"EACCES", "permission denied"}),
             Map.entry(16, new String[] {"EBUSY", "device or resource busy"}),
@@ -36,6 +39,7 @@ public final class Errno {
             Map.entry(22, new String[] {"EINVAL", "invalid argument"}),
             Map.entry(28, new String[] {"ENOSPC", "no space left on device"}),
             Map.entry(30, new String[] {"EROFS", "read-only file system"}),
+            Map.entry(32, new String[] {"EPIPE", "broken pipe"}),
             Map.entry(38, new String[] {"ENOSYS", "function not implemented"}),
             Map.entry(40, new String[] {"ELOOP", "too many levels of symbolic links"}),
             Map.entry(95, new String[] {"EOPNOTSUPP", "operation not supported"}));

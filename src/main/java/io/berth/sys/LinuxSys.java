@@ -8,6 +8,7 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.util.Objects;
 
 /** {@link Sys} through java.lang.foreign, with errno captured right after each call. */
 final class LinuxSys implements Sys {
@@ -315,6 +316,60 @@ final class LinuxSys implements Sys {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("close " + fd, t);
+        }
+    }
+
+    private final Downcall pidfdOpen = new Downcall("pidfd_open",
+            FunctionDescriptor.of(INT, INT, INT));
+    private final Downcall pidfdGetfd = new Downcall("pidfd_getfd",
+            FunctionDescriptor.of(INT, INT, INT, INT));
+    private final Downcall write = new Downcall("write",
+            FunctionDescriptor.of(LONG, INT, PTR, LONG));
+
+    @Override
+    public int takeFd(long pid, int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Native.STATE);
+            int pidfd = (int) pidfdOpen.handle().invokeExact(state, Math.toIntExact(pid), 0);
+            if (pidfd < 0) {
+                throw new SysException("pidfd_open " + pid, (int) Native.ERRNO.get(state, 0L));
+            }
+            int taken = (int) pidfdGetfd.handle().invokeExact(state, pidfd, fd, 0);
+            int errno = (int) Native.ERRNO.get(state, 0L);
+            int closed = (int) close.handle().invokeExact(state, pidfd);
+            if (taken < 0) {
+                throw new SysException("pidfd_getfd " + pid + " fd " + fd, errno);
+            }
+            check(closed, state, "close pidfd " + pid);
+            return taken;
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("pidfd_getfd " + pid, t);
+        }
+    }
+
+    @Override
+    public int write(int fd, byte[] bytes, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Native.STATE);
+            MemorySegment buffer = arena.allocate(Math.max(1, length));
+            MemorySegment.copy(bytes, offset, buffer, ValueLayout.JAVA_BYTE, 0, length);
+            while (true) {
+                long n = (long) write.handle().invokeExact(state, fd, buffer, (long) length);
+                if (n >= 0) {
+                    return (int) n;
+                }
+                int errno = (int) Native.ERRNO.get(state, 0L);
+                if (errno != Errno.EINTR) {
+                    throw new SysException("write " + fd, errno);
+                }
+            }
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("write " + fd, t);
         }
     }
 }

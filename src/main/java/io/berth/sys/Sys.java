@@ -72,4 +72,20 @@ public interface Sys {
     default void close(int fd) {
         throw new UnsupportedOperationException("close " + fd + ": not available here");
     }
+
+    // Added for the command slots (a launcher that relays a command line without a JVM).
+
+    /**
+     * Another process's file descriptor, duplicated into this one (pidfd_open, then
+     * pidfd_getfd): the same open file, offset and flags included, as dup(2) gives its owner;
+     * close-on-exec here.
+     */
+    default int takeFd(long pid, int fd) {
+        throw new UnsupportedOperationException("pidfd_getfd " + pid + ": not available here");
+    }
+
+    /** write(2) of part of {@code bytes}: how many were written; EINTR is tried again. */
+    default int write(int fd, byte[] bytes, int offset, int length) {
+        throw new UnsupportedOperationException("write " + fd + ": not available here");
+    }
 }
