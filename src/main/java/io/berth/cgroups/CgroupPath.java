@@ -16,6 +16,14 @@ public record CgroupPath(Path relative) {
     /** The name of Berth's parent cgroup, directly below each hierarchy's root. */
     public static final String PARENT = "berth";
 
+    /**
+     * The cgroupsPath of something of Berth's own directly below its parent, as a spec spells
+     * it: "/berth/NAME" (a container's id, a primer's name).
+     */
+    public static String below(String name) {
+        return "/" + PARENT + "/" + name;
+    }
+
     /** Checks the invariant; use {@link #parse} to build one from a spec's string. */
     public CgroupPath {
         if (relative.isAbsolute() || relative.getNameCount() < 2

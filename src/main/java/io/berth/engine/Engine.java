@@ -2,6 +2,7 @@ package io.berth.engine;
 
 import io.berth.anatomy.Anatomy;
 import io.berth.cgroups.CgroupDriver;
+import io.berth.cgroups.CgroupPath;
 import io.berth.convert.Binds;
 import io.berth.convert.ContainerRequest;
 import io.berth.convert.Host;
@@ -584,7 +585,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private static String cgroupsPath(String id) {
-        return "/berth/" + id;
+        return CgroupPath.below(id);
     }
 
     /**

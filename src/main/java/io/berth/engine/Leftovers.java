@@ -1,6 +1,7 @@
 package io.berth.engine;
 
 import io.berth.cgroups.CgroupDriver;
+import io.berth.cgroups.CgroupPath;
 import io.berth.network.NetworkService;
 import io.berth.runtime.MigrationPrimer;
 import io.berth.runtime.OciRuntime;
@@ -141,7 +142,7 @@ final class Leftovers {
     /** Removes berth/name and notes it in done; a failure is logged, never thrown. */
     private void destroyCgroup(String name, List<String> done) {
         try {
-            cgroups.destroy("/berth/" + name);
+            cgroups.destroy(CgroupPath.below(name));
             done.add("cgroup berth/" + name);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "remove cgroup berth/" + name + ": "

@@ -1,6 +1,7 @@
 package io.berth.runtime;
 
 import io.berth.cgroups.CgroupDriver;
+import io.berth.cgroups.CgroupPath;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +53,7 @@ public final class MigrationPrimer implements AutoCloseable {
     MigrationPrimer(CgroupDriver cgroups, Path shim, String name) {
         this.cgroups = cgroups;
         this.shim = shim;
-        this.cgroupsPath = "/berth/" + name;
+        this.cgroupsPath = CgroupPath.below(name);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.berth.runtime;
 
 import io.berth.cgroups.CgroupDriver;
+import io.berth.cgroups.CgroupPath;
 import io.berth.spec.InvalidSpecException;
 import io.berth.spec.Spec;
 import io.berth.spec.SpecJson;
@@ -543,8 +544,8 @@ public final class OciRuntime implements AutoCloseable {
             return;
         }
         Teardown teardown = new Teardown(sys, cgroups);
-        teardown.killRemnants("/berth/" + id);
-        teardown.destroyCgroup("/berth/" + id);
+        teardown.killRemnants(CgroupPath.below(id));
+        teardown.destroyCgroup(CgroupPath.below(id));
         folder.remove();
     }
 
@@ -662,7 +663,7 @@ public final class OciRuntime implements AutoCloseable {
 
     private static String cgroupsPath(Spec spec, String id) {
         String path = spec.linux() == null ? null : spec.linux().cgroupsPath();
-        return path == null || path.isEmpty() ? "/berth/" + id : path;
+        return path == null || path.isEmpty() ? CgroupPath.below(id) : path;
     }
 
     private static void writePidFile(Path pidFile, long pid) throws IOException {
