@@ -135,6 +135,37 @@ class DockerParityTest {
         assertEquals(0, berth.run("rm", "-v", "rows").code());
     }
 
+    /**
+     * docker runs inspect's template on its typed values first, where a field the JSON left
+     * out or null is still there with Go's zero value: a nil slice prints [], a nil map
+     * map[], and both are null to the json function. The fixture image has no Env,
+     * Entrypoint or Labels; a container of it has no Env or binds.
+     */
+    @Test
+    void inspectShowsUnsetListsAndMapsAsDockersTypedValuesDo() {
+        assertEquals(0, berth.run("create", "--name", "zeros", "--network", "none", "busybox",
+                "true").code());
+
+        assertEquals(new BerthCli.Result(0, "[] [] [sh] map[] map[] [] false\n", ""),
+                same("image", "inspect", "-f", "{{.Config.Env}} {{.Config.Entrypoint}} "
+                        + "{{.Config.Cmd}} {{.Config.Labels}} {{.Config.Volumes}} "
+                        + "{{.Config.Shell}} {{.Config.ArgsEscaped}}", "busybox"));
+        assertEquals(new BerthCli.Result(0, "null null null 0 no\n", ""), same("image",
+                "inspect", "-f", "{{json .Config.Env}} {{json .Config.Entrypoint}} "
+                        + "{{json .Config.Labels}} {{len .Config.Env}} "
+                        + "{{if .Config.Env}}yes{{else}}no{{end}}", "busybox"));
+        assertEquals(new BerthCli.Result(0, "[] [] map[] map[] [] [] [] [0 0]\n", ""),
+                same("inspect", "-f", "{{.Config.Env}} {{.Config.Entrypoint}} "
+                        + "{{.Config.Volumes}} {{.Config.ExposedPorts}} {{.HostConfig.Binds}} "
+                        + "{{.HostConfig.CapAdd}} {{.ExecIDs}} {{.HostConfig.ConsoleSize}}",
+                        "zeros"));
+        assertEquals(new BerthCli.Result(0, "null null null\n", ""), same("inspect", "-f",
+                "{{json .Config.Env}} {{json .HostConfig.Binds}} {{json .Config.Volumes}}",
+                "zeros"));
+        same("container", "inspect", "-f", "{{.Config.Env}}|{{.Config.Labels}}", "zeros");
+        assertEquals(0, berth.run("rm", "zeros").code());
+    }
+
     /** GET /images/{name}/history serves the docker CLI the steps berth history shows. */
     @Test
     void historyThroughTheApiShowsWhatBerthHistoryShows() {
