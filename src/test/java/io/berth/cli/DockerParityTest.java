@@ -166,6 +166,28 @@ class DockerParityTest {
         assertEquals(0, berth.run("rm", "zeros").code());
     }
 
+    /**
+     * `container inspect` and `image inspect` name the kind they looked for; plain inspect
+     * says "object". The docker CLI 28 prints the daemon's words for the first two, which
+     * Berth's CLI prints after "Error: ", as it does for every other verb.
+     */
+    @Test
+    void inspectOfANameNotFoundNamesTheKindItLookedFor() {
+        assertEquals(new BerthCli.Result(1, "[]\n", "Error: No such container: nosuch\n"),
+                berth.run("container", "inspect", "nosuch"));
+        assertEquals(new BerthCli.Result(1, "[]\n",
+                "Error response from daemon: No such container: nosuch\n"),
+                docker("container", "inspect", "nosuch"));
+        assertEquals(new BerthCli.Result(1, "[]\n", "Error: No such image: nosuch\n"),
+                berth.run("image", "inspect", "nosuch"));
+        assertEquals(new BerthCli.Result(1, "[]\n", "Error: No such object: nosuch\n"),
+                same("inspect", "nosuch"));
+        assertEquals(new BerthCli.Result(1, "\n", "Error: No such container: busybox\n"),
+                berth.run("container", "inspect", "-f", "{{.Id}}", "busybox"));
+        assertEquals(new BerthCli.Result(1, "[]\n", "Error: No such image: nosuch\n"),
+                berth.run("inspect", "--type", "image", "nosuch"));
+    }
+
     /** GET /images/{name}/history serves the docker CLI the steps berth history shows. */
     @Test
     void historyThroughTheApiShowsWhatBerthHistoryShows() {
