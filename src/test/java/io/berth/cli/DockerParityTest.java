@@ -188,6 +188,22 @@ class DockerParityTest {
                 berth.run("inspect", "--type", "image", "nosuch"));
     }
 
+    /**
+     * dockerd reads `-v /x:ro` as a path and a mode with no destination, and refuses it as an
+     * invalid specification with no reason given; the docker CLI passes it on as a bind.
+     */
+    @Test
+    void aVolumeOfAPathAndAModeIsAnInvalidSpecificationAsInDockerd() {
+        for (String spec : List.of("/x:ro", "/x:rw,z")) {
+            assertEquals(new BerthCli.Result(125, "", "Error: invalid volume specification: '"
+                    + spec + "'\n"), berth.run("run", "--rm", "-v", spec, "busybox", "true"));
+            BerthCli.Result viaDocker = docker("run", "--rm", "-v", spec, "busybox", "true");
+            assertEquals(125, viaDocker.code());
+            assertTrue(viaDocker.err().startsWith("docker: Error response from daemon: invalid "
+                    + "volume specification: '" + spec + "'\n"), viaDocker.err());
+        }
+    }
+
     /** GET /images/{name}/history serves the docker CLI the steps berth history shows. */
     @Test
     void historyThroughTheApiShowsWhatBerthHistoryShows() {
