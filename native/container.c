@@ -962,6 +962,96 @@ static void exec_under_init(struct plan *p, const char *path, const sigset_t *ma
     die(&err);
 }
 
+/* Where the kernel keeps our code, data, heap, stack, arguments and environment: fields 26-28
+ * and 45-51 of /proc/self/stat (after the command name, which may hold spaces). */
+static int read_mm_map(struct prctl_mm_map *map)
+{
+    char buf[1024];
+    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    char *name_end = strrchr(buf, ')');
+    if (!name_end)
+        return -1;
+
+    unsigned long long v[52] = {0};
+    char *save = NULL;
+    int field = 3;
+    for (char *t = strtok_r(name_end + 1, " ", &save); t && field < 52;
+         t = strtok_r(NULL, " ", &save))
+        v[field++] = strtoull(t, NULL, 10);
+    if (field < 52)
+        return -1;
+    *map = (struct prctl_mm_map){
+        .start_code = v[26], .end_code = v[27], .start_stack = v[28],
+        .start_data = v[45], .end_data = v[46], .start_brk = v[47],
+        .brk = (uint64_t) syscall(SYS_brk, 0),
+        .arg_start = v[48], .arg_end = v[49], .env_start = v[50], .env_end = v[51],
+        .exe_fd = (uint32_t) -1, /* the exe link stays: changing it needs CAP_SYS_ADMIN */
+    };
+    return 0;
+}
+
+/* Copies n strings to out one after the other, each with its NUL, as the kernel lays out argv
+ * and envp; returns the bytes they take (only counted when out is NULL). */
+static size_t pack_strings(char *out, const char *const *list, int n)
+{
+    size_t len = 0;
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(list[i]) + 1;
+        if (out)
+            memcpy(out + len, list[i], l);
+        len += l;
+    }
+    return len;
+}
+
+/* /proc/1/cmdline and /proc/1/environ are read from pid 1's own memory, which after the clone
+ * still holds the shim's argv and environment: the host path of the shim, the reaper's state
+ * folder and the engine's variables. Point the kernel at what docker's init would show,
+ * "/sbin/berth-init -- ARGV" (no such file exists; /proc/1/exe stays the sealed copy) and the
+ * container's environment, and clear the shim's strings. PR_SET_MM_MAP needs no capability
+ * while the exe link stays; where it fails (a seccomp profile without prctl, a small
+ * RLIMIT_DATA), the command line is written over the old one, cut to its room. Without /proc
+ * to read the map from there is nobody inside to show it to, and nothing changes. */
+static void disguise_init(const struct plan *p)
+{
+    static const char *const head[] = {"/sbin/berth-init", "--"};
+    struct prctl_mm_map map;
+    if (read_mm_map(&map) < 0)
+        return;
+    char *old_args = (char *) (uintptr_t) map.arg_start;
+    char *old_env = (char *) (uintptr_t) map.env_start;
+    size_t old_args_len = map.arg_end - map.arg_start;
+    size_t old_env_len = map.env_end - map.env_start;
+
+    size_t head_len = pack_strings(NULL, head, 2);
+    size_t args_len = head_len + pack_strings(NULL, p->argv, p->nargv);
+    size_t env_len = pack_strings(NULL, p->env, p->nenv);
+    char *args = malloc(args_len + env_len); /* pid 1's until it exits */
+    int moved = 0;
+    if (args) {
+        pack_strings(args, head, 2);
+        pack_strings(args + head_len, p->argv, p->nargv);
+        pack_strings(args + args_len, p->env, p->nenv);
+        map.arg_start = (uintptr_t) args;
+        map.arg_end = map.env_start = map.arg_start + args_len;
+        map.env_end = map.env_start + env_len;
+        moved = prctl(PR_SET_MM, PR_SET_MM_MAP, (unsigned long) &map, sizeof(map), 0) == 0;
+    }
+    memset(old_env, 0, old_env_len);
+    memset(old_args, 0, old_args_len);
+    if (!moved && args && old_args_len > 1) /* the last NUL ends the cut command line */
+        memcpy(old_args, args, args_len < old_args_len - 1 ? args_len : old_args_len - 1);
+    if (!moved)
+        free(args);
+}
+
 /* Reaps every child; returns the command's wait status once it is among them, else -1. */
 static int reap_children(pid_t command)
 {
@@ -985,6 +1075,7 @@ static void run_init(struct plan *p, const char *path)
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, &old);
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    disguise_init(p); /* before the command runs, which may look at pid 1 at once */
 
     pid_t command = fork();
     if (command < 0) {

@@ -9,9 +9,12 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -25,6 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ApiService implements AutoCloseable {
     private final Path socket;
+    /** The folders above the socket that this service made, deepest first. */
+    private final List<Path> madeFolders;
     private final ServerSocketChannel server;
     private final EnginePool pool;
     private final Exits exits;
@@ -33,9 +38,10 @@ public final class ApiService implements AutoCloseable {
     private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
 
-    private ApiService(Path socket, ServerSocketChannel server, EngineConfig config,
-            String version) {
+    private ApiService(Path socket, List<Path> madeFolders, ServerSocketChannel server,
+            EngineConfig config, String version) {
         this.socket = socket;
+        this.madeFolders = madeFolders;
         this.server = server;
         // The service follows every exit itself (Exits), as dockerd does: a monitor's exit
         // command would start one more process, often a JVM, per container for nothing.
@@ -64,21 +70,86 @@ public final class ApiService implements AutoCloseable {
      * their AutoRemove honoured by this service; those that exited meanwhile are started again
      * when their restart policy asks for it. The containers this service starts run no exit
      * command: while no service runs, their exits wait for the next one (or any CLI call that
-     * lists them) to be finished.
+     * lists them) to be finished. The folders it makes for the socket are removed again when
+     * it closes or fails to start, if nothing else was put in them.
      *
      * @param version Berth's version, shown by `docker version`
      */
     public static ApiService start(EngineConfig config, Path socket, String version) {
-        ServerSocketChannel server = bind(socket);
-        ApiService service = new ApiService(socket, server, config, version);
-        service.followRunning();
+        List<Path> made = makeFolders(socket.toAbsolutePath().normalize().getParent(), config);
+        ServerSocketChannel server;
+        try {
+            server = bind(socket);
+        } catch (RuntimeException e) {
+            removeFolders(made);
+            throw e;
+        }
+        ApiService service;
+        try {
+            service = new ApiService(socket, made, server, config, version);
+        } catch (RuntimeException e) {
+            closeQuietly(server);
+            deleteSocket(socket);
+            removeFolders(made);
+            throw e;
+        }
+        try {
+            service.followRunning();
+        } catch (RuntimeException e) {
+            service.close();
+            throw e;
+        }
         service.acceptor.start();
         return service;
     }
 
+    /**
+     * Makes the folder and those above it that are missing, and returns the ones made here,
+     * deepest first. One that appears meanwhile is someone else's; the engine's own root and
+     * runroot, and the folders above them, are the engine's, which keeps them.
+     */
+    private static List<Path> makeFolders(Path folder, EngineConfig config) {
+        List<Path> missing = new ArrayList<>();
+        for (Path f = folder; f != null && !Files.isDirectory(f); f = f.getParent()) {
+            missing.add(f);
+        }
+        List<Path> made = new ArrayList<>();
+        try {
+            for (Path f : missing.reversed()) {
+                try {
+                    Files.createDirectory(f);
+                    if (!engineOwns(config, f)) {
+                        made.addFirst(f);
+                    }
+                } catch (FileAlreadyExistsException e) {
+                    // Made by someone else meanwhile, or not a folder: bind says which.
+                }
+            }
+        } catch (IOException e) {
+            removeFolders(made);
+            throw new UncheckedIOException("make the socket's folder " + folder, e);
+        }
+        return made;
+    }
+
+    private static boolean engineOwns(EngineConfig config, Path folder) {
+        return config.runroot().toAbsolutePath().normalize().startsWith(folder)
+                || config.root().toAbsolutePath().normalize().startsWith(folder);
+    }
+
+    /** Removes the folders, deepest first, and stops at the first that is not empty. */
+    private static void removeFolders(List<Path> folders) {
+        for (Path f : folders) {
+            try {
+                Files.delete(f);
+            } catch (IOException e) {
+                return; // something else lives there now, so it and those above it stay
+            }
+        }
+    }
+
     private static ServerSocketChannel bind(Path socket) {
         try {
-            Files.createDirectories(socket.toAbsolutePath().getParent());
             refuseLiveSocket(socket);
             Files.deleteIfExists(socket);
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -184,11 +255,7 @@ public final class ApiService implements AutoCloseable {
      */
     @Override
     public void close() {
-        try {
-            server.close();
-        } catch (IOException e) {
-            // Closing anyway.
-        }
+        closeQuietly(server);
         connections.forEach(c -> {
             try {
                 c.close();
@@ -198,6 +265,19 @@ public final class ApiService implements AutoCloseable {
         });
         exits.close();
         pool.close();
+        deleteSocket(socket);
+        removeFolders(madeFolders);
+    }
+
+    private static void closeQuietly(ServerSocketChannel server) {
+        try {
+            server.close();
+        } catch (IOException e) {
+            // Closing anyway.
+        }
+    }
+
+    private static void deleteSocket(Path socket) {
         try {
             Files.deleteIfExists(socket);
         } catch (IOException e) {

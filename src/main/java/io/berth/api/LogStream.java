@@ -38,7 +38,7 @@ final class LogStream {
     void write(boolean follow, BooleanSupplier running) throws IOException,
             InterruptedException {
         ContainerLog.Query query = new ContainerLog.Query(instant(options.sinceNanos()),
-                instant(options.untilNanos()), tail());
+                instant(options.untilNanos()), ContainerLog.Query.tail(options.tail()));
         try {
             ContainerLog.Position end = ContainerLog.read(file, query, this::emit);
             out.flush();
@@ -55,17 +55,6 @@ final class LogStream {
 
     private static Instant instant(long nanos) {
         return nanos <= 0 ? null : Instant.ofEpochSecond(0, nanos);
-    }
-
-    private int tail() {
-        if (options.tail() == null || options.tail().isEmpty() || "all".equals(options.tail())) {
-            return -1;
-        }
-        try {
-            return Integer.parseInt(options.tail());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     private void emit(ContainerLog.Entry e) {

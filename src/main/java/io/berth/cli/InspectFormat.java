@@ -1,6 +1,7 @@
 package io.berth.cli;
 
 import io.berth.template.GoMap;
+import io.berth.template.NilSlice;
 import io.berth.template.Template;
 import io.berth.template.TemplateException;
 import java.util.ArrayList;
@@ -23,9 +24,61 @@ final class InspectFormat {
             "NetworkSettings.Ports", "NetworkSettings.Networks", "GraphDriver.Data",
             "ContainerConfig.Labels", "Labels", "Options", "IPAM.Options", "Containers");
 
-    /** Go maps that docker's JSON leaves out when empty but its typed value still has. */
-    private static final List<String> OMITTED_MAPS = List.of("Config.ExposedPorts",
-            "Config.Labels");
+    /**
+     * The fields of docker's container type (container.InspectResponse) that Berth's JSON
+     * leaves out or sets to null, with the zero value Go's typed struct shows for them: a nil
+     * slice prints [], a nil map map[]. Not yet: nil pointers (HostConfig.PidsLimit,
+     * Config.Healthcheck, State.Health), which Go prints as <nil>; they need a typed nil in
+     * the template package, and print <no value> or fail as a missing key until then.
+     */
+    private static final Map<String, Zero> CONTAINER_FIELDS = fields(Map.of(
+            Zero.SLICE, "ExecIDs Config.Env Config.Cmd Config.Entrypoint Config.OnBuild "
+                    + "Config.Shell HostConfig.Binds HostConfig.VolumesFrom HostConfig.CapAdd "
+                    + "HostConfig.CapDrop HostConfig.ExtraHosts HostConfig.GroupAdd "
+                    + "HostConfig.Links HostConfig.SecurityOpt HostConfig.Dns "
+                    + "HostConfig.DnsOptions HostConfig.DnsSearch HostConfig.BlkioWeightDevice "
+                    + "HostConfig.BlkioDeviceReadBps HostConfig.BlkioDeviceWriteBps "
+                    + "HostConfig.BlkioDeviceReadIOps HostConfig.BlkioDeviceWriteIOps "
+                    + "HostConfig.Devices HostConfig.DeviceCgroupRules HostConfig.DeviceRequests "
+                    + "HostConfig.Ulimits HostConfig.MaskedPaths HostConfig.ReadonlyPaths "
+                    + "NetworkSettings.SecondaryIPAddresses "
+                    + "NetworkSettings.SecondaryIPv6Addresses",
+            Zero.MAP, "Config.Labels Config.Volumes Config.ExposedPorts "
+                    + "HostConfig.PortBindings HostConfig.Tmpfs HostConfig.Sysctls "
+                    + "HostConfig.StorageOpt HostConfig.LogConfig.Config",
+            Zero.STRING, "Config.StopSignal Config.MacAddress HostConfig.ContainerIDFile "
+                    + "HostConfig.VolumeDriver HostConfig.Cgroup HostConfig.Isolation "
+                    + "HostConfig.CgroupParent NetworkSettings.LinkLocalIPv6Address "
+                    + "NetworkSettings.GlobalIPv6Address NetworkSettings.IPv6Gateway",
+            Zero.BOOL, "Config.ArgsEscaped Config.NetworkDisabled NetworkSettings.HairpinMode",
+            Zero.INT, "HostConfig.IOMaximumIOps HostConfig.IOMaximumBandwidth "
+                    + "NetworkSettings.LinkLocalIPv6PrefixLen NetworkSettings.GlobalIPv6PrefixLen",
+            Zero.PAIR, "HostConfig.ConsoleSize"));
+
+    /** The same for docker's image type (image.InspectResponse, its Config an OCI one). */
+    private static final Map<String, Zero> IMAGE_FIELDS = fields(Map.of(
+            Zero.SLICE, "RepoTags RepoDigests Manifests RootFS.Layers Config.Env Config.Cmd "
+                    + "Config.Entrypoint Config.OnBuild Config.Shell",
+            Zero.MAP, "Config.Labels Config.Volumes Config.ExposedPorts GraphDriver.Data",
+            Zero.STRING, "Parent Comment Created DockerVersion Author Variant OsVersion "
+                    + "Container Config.User Config.WorkingDir Config.StopSignal",
+            Zero.BOOL, "Config.ArgsEscaped"));
+
+    /** Go's zero value of a field's type, as a template prints it. */
+    private enum Zero {
+        SLICE, MAP, STRING, BOOL, INT, PAIR;
+
+        Object value() {
+            return switch (this) {
+                case SLICE -> NilSlice.of();
+                case MAP -> GoMap.nil();
+                case STRING -> "";
+                case BOOL -> false;
+                case INT -> 0L;
+                case PAIR -> List.of(0L, 0L); // a [2]uint, never nil
+            };
+        }
+    }
 
     private final Template template;
 
@@ -109,27 +162,66 @@ final class InspectFormat {
         Object copy = copy(object);
         if (copy instanceof Map<?, ?> root) {
             for (String path : GO_MAPS) {
-                markMap(root, path.split("\\."), OMITTED_MAPS.contains(path));
+                markMap(root, path.split("\\."));
             }
+            fillZeros(root, zerosFor(root));
         }
         return copy;
     }
 
+    /**
+     * Which of docker's types an object stands for, by its shape: only a container has a
+     * State, only an image a RootFS. Networks need nothing filled in.
+     */
+    private static Map<String, Zero> zerosFor(Map<?, ?> root) {
+        if (root.containsKey("State") && root.containsKey("HostConfig")) {
+            return CONTAINER_FIELDS;
+        }
+        return root.containsKey("RootFS") ? IMAGE_FIELDS : Map.of();
+    }
+
+    private static void markMap(Map<?, ?> root, String[] path) {
+        Map<String, Object> parent = parentOf(root, path);
+        String last = path[path.length - 1];
+        if (parent != null && parent.get(last) instanceof Map<?, ?> map) {
+            parent.put(last, new GoMap(map));
+        }
+    }
+
+    /** Puts each field's zero value where the object lacks the field or has it null. */
+    private static void fillZeros(Map<?, ?> root, Map<String, Zero> fields) {
+        fields.forEach((path, zero) -> {
+            String[] names = path.split("\\.");
+            Map<String, Object> parent = parentOf(root, names);
+            String last = names[names.length - 1];
+            if (parent != null && parent.get(last) == null) {
+                parent.put(last, zero.value());
+            }
+        });
+    }
+
+    /** The map that holds path's last field, or null when the object has no such map. */
     @SuppressWarnings("unchecked")
-    private static void markMap(Map<?, ?> root, String[] path, boolean evenIfOmitted) {
+    private static Map<String, Object> parentOf(Map<?, ?> root, String[] path) {
         Map<String, Object> parent = (Map<String, Object>) root;
         for (int i = 0; i < path.length - 1; i++) {
             if (!(parent.get(path[i]) instanceof Map<?, ?> next)) {
-                return;
+                return null;
             }
             parent = (Map<String, Object>) next;
         }
-        String last = path[path.length - 1];
-        if (parent.get(last) instanceof Map<?, ?> map) {
-            parent.put(last, new GoMap(map));
-        } else if (evenIfOmitted && !parent.containsKey(last)) {
-            parent.put(last, new GoMap(Map.of()));
-        }
+        return parent;
+    }
+
+    /** Each path (of a space-separated list) with the zero it is listed under. */
+    private static Map<String, Zero> fields(Map<Zero, String> pathsByZero) {
+        Map<String, Zero> out = new LinkedHashMap<>();
+        pathsByZero.forEach((zero, paths) -> {
+            for (String path : paths.split(" ")) {
+                out.put(path, zero);
+            }
+        });
+        return Map.copyOf(out);
     }
 
     /** A copy whose maps can be changed: the engine's may be immutable, and are shared. */

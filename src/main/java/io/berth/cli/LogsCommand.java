@@ -48,7 +48,7 @@ final class LogsCommand implements Callable<Integer> {
         Path log = engine.readableLog(c);
         Instant now = Instant.now();
         ContainerLog.Query query = new ContainerLog.Query(time("since", since, now),
-                time("until", until, now), parseTail());
+                time("until", until, now), ContainerLog.Query.tail(tail));
         ContainerLog.Position end = ContainerLog.read(log, query, this::print);
         if (follow) {
             ContainerLog.follow(log, end, query, () -> running(engine, c.id()), this::print);
@@ -74,17 +74,6 @@ final class LogsCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ExitCodes.UserError("invalid value for \"" + flag + "\": "
                     + e.getMessage());
-        }
-    }
-
-    private int parseTail() {
-        if ("all".equals(tail)) {
-            return -1;
-        }
-        try {
-            return Integer.parseInt(tail);
-        } catch (NumberFormatException e) {
-            throw new ExitCodes.UserError("invalid value for --tail: " + tail);
         }
     }
 

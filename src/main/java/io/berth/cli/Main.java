@@ -12,7 +12,9 @@ import io.berth.runtime.OciRuntime;
 import io.berth.store.StoreException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine;
@@ -235,7 +237,9 @@ public final class Main {
 
     /**
      * docker's management form `container VERB` is the same command as `VERB` (inspect, rm,
-     * run, logs, exec, ...): the word is dropped, so each verb has one implementation.
+     * run, logs, exec, ...): the word is dropped, so each verb has one implementation. Only
+     * `container inspect` keeps what the word meant, as `inspect --type=container`: it looks
+     * for containers alone, and names what it did not find a container.
      */
     static String[] withoutContainerWord(String[] args) {
         if (!Arrays.asList(args).contains("container")) {
@@ -248,10 +252,12 @@ public final class Main {
                 String next = args[i + 1];
                 if (arg.equals("container") && COMMANDS.containsKey(next)
                         && !CONTAINER_VERBS.contains(next)) {
-                    String[] shorter = new String[args.length - 1];
-                    System.arraycopy(args, 0, shorter, 0, i);
-                    System.arraycopy(args, i + 1, shorter, i, args.length - i - 1);
-                    return shorter;
+                    List<String> verb = new ArrayList<>(Arrays.asList(args));
+                    verb.remove(i);
+                    if (next.equals("inspect")) {
+                        verb.add(i + 1, "--type=container");
+                    }
+                    return verb.toArray(String[]::new);
                 }
                 return args;
             }

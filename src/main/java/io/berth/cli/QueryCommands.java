@@ -142,7 +142,13 @@ final class QueryCommands {
 
         @Override
         public Integer call() {
-            return InspectFormat.print(format, names, this::lookup, "No such object: ");
+            // docker names the kind it looked for, and says "object" when it looked for any.
+            String missing = switch (type == null ? "" : type) {
+                case "container" -> "No such container: ";
+                case "image" -> "No such image: ";
+                default -> "No such object: ";
+            };
+            return InspectFormat.print(format, names, this::lookup, missing);
         }
 
         private Optional<Object> lookup(String name) {

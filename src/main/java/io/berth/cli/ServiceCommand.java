@@ -6,7 +6,10 @@ import io.berth.runtime.OciRuntime;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -40,25 +43,39 @@ final class ServiceCommand implements Callable<Integer> {
             throw new ExitCodes.UserError("another service already serves the runroot "
                     + config.runroot() + " (it answers on " + commandSocket + ")");
         }
-        ApiService service = ApiService.start(config, socket, Main.VERSION);
-        CommandServer commands;
-        try {
-            commands = CommandServer.start(config);
-        } catch (RuntimeException e) {
-            service.close();
-            throw e;
-        }
+        // SIGTERM and SIGINT run the hook: the sockets close, containers keep running. A signal
+        // while the service starts waits for the start, so that it leaves no socket behind.
+        AtomicReference<ApiService> service = new AtomicReference<>();
+        AtomicReference<CommandServer> commands = new AtomicReference<>();
+        CountDownLatch started = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
-        // SIGTERM and SIGINT run the hooks: the sockets close, containers keep running.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            commands.close();
-            service.close();
+            awaitStart(started);
+            Optional.ofNullable(commands.getAndSet(null)).ifPresent(CommandServer::close);
+            Optional.ofNullable(service.getAndSet(null)).ifPresent(ApiService::close);
             stopped.countDown();
         }, "api-stop"));
+        try {
+            service.set(ApiService.start(config, socket, Main.VERSION));
+            commands.set(CommandServer.start(config));
+        } catch (RuntimeException e) {
+            Optional.ofNullable(service.getAndSet(null)).ifPresent(ApiService::close);
+            throw e;
+        } finally {
+            started.countDown();
+        }
         System.err.println("berth: serving the Docker API on unix://" + socket
-                + " and berth's own commands on " + commands.socket());
+                + " and berth's own commands on " + commands.get().socket());
         stopped.await();
         return 0;
+    }
+
+    private static void awaitStart(CountDownLatch started) {
+        try {
+            started.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static Path socketPath(String address) {

@@ -21,8 +21,8 @@ import java.util.function.Function;
 public final class Binds {
     private static final Set<String> PROPAGATIONS = Set.of("private", "rprivate", "shared",
             "rshared", "slave", "rslave");
-    private static final Set<String> IGNORED = Set.of("z", "Z", "nocopy", "consistent",
-            "cached", "delegated");
+    private static final Set<String> CONSISTENCIES = Set.of("consistent", "cached",
+            "delegated");
 
     private Binds() {
     }
@@ -52,8 +52,13 @@ public final class Binds {
 
     private static Bind parse(String spec) {
         String[] parts = spec.split(":", -1);
-        if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
+        // dockerd refuses /x:ro with no reason: a volume has no mode, and ro is no path.
+        if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty() || parts[1].isEmpty()
+                || parts.length == 2 && validMode(parts[1])) {
             throw new InvalidRequestException("invalid volume specification: '" + spec + "'");
+        }
+        if (parts.length == 3 && !validMode(parts[2])) {
+            throw new InvalidRequestException("invalid mode: " + parts[2]);
         }
         if (!parts[0].startsWith("/")) {
             throw new InvalidRequestException("invalid volume specification: '" + spec
@@ -72,12 +77,32 @@ public final class Binds {
                     readOnly = option.equals("ro");
                 } else if (PROPAGATIONS.contains(option)) {
                     propagation = option;
-                } else if (!IGNORED.contains(option)) {
-                    throw new InvalidRequestException("invalid mode: " + option);
                 }
             }
         }
         return new Bind(Path.of(parts[0]).normalize(), destination, readOnly, propagation);
+    }
+
+    /**
+     * dockerd's test of a mode: known options only, and at most one of each kind (ro or rw, a
+     * label, a propagation, nocopy, a consistency). The empty mode is valid.
+     */
+    private static boolean validMode(String mode) {
+        if (mode.isEmpty()) {
+            return true;
+        }
+        int[] kinds = new int[5];
+        for (String option : mode.split(",", -1)) {
+            int kind = option.equals("ro") || option.equals("rw") ? 0
+                    : option.equals("z") || option.equals("Z") ? 1
+                    : PROPAGATIONS.contains(option) ? 2
+                    : option.equals("nocopy") ? 3
+                    : CONSISTENCIES.contains(option) ? 4 : -1;
+            if (kind < 0 || ++kinds[kind] > 1) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -52,6 +52,22 @@ public final class ContainerLog {
             return new Query(null, null, -1);
         }
 
+        /**
+         * A tail as dockerd reads docker's {@code --tail}: a number in Go's strconv.Atoi form
+         * (an optional sign, then ASCII digits, within 64 bits); anything else, "all" and
+         * "abc" alike, is every record (-1). The docker CLI passes the value on unchecked.
+         */
+        public static int tail(String value) {
+            if (value == null || !value.matches("[+-]?[0-9]{1,19}")) {
+                return -1;
+            }
+            try {
+                return (int) Math.clamp(Long.parseLong(value), -1L, Integer.MAX_VALUE);
+            } catch (NumberFormatException tooLong) {
+                return -1; // beyond int64: Atoi fails, and dockerd takes all
+            }
+        }
+
         boolean admits(Entry e) {
             return (since == null || !e.time().isBefore(since))
                     && (until == null || !e.time().isAfter(until));

@@ -36,6 +36,8 @@ final class GoJson {
             case Long n -> out.append(n);
             case Double d -> out.append(number(d));
             case Boolean b -> out.append(b);
+            case NilSlice nil -> out.append("null");
+            case GoMap map when map.isNil() -> out.append("null");
             case List<?> list -> writeList(out, list, html);
             case Map<?, ?> map -> writeMap(out, map, html);
             case Template.Method m -> out.append("null");

@@ -254,6 +254,51 @@ class ServiceLifeTest {
         }
     }
 
+    @Test
+    void theFoldersTheServiceMadeForItsSocketGoWhenItStopsAndThoseItFoundStay()
+            throws Exception {
+        Path found = Files.createDirectory(berth.dir.resolve("found"));
+        Path made = found.resolve("made");
+        Path socket = made.resolve("deeper").resolve("d.sock");
+        Process service = serviceProcess(socket);
+        try {
+            awaitSocket(socket);
+            assertEquals(0, dockerOn(socket, "version").code());
+        } finally {
+            service.destroy();
+            assertTrue(service.waitFor(30, TimeUnit.SECONDS), "the service stopped");
+        }
+        assertFalse(Files.exists(made), made + " was made by the service and is left");
+        assertTrue(Files.isDirectory(found), found + " was there before and stays");
+
+        // A folder something else was put in meanwhile stays, with what is in it.
+        service = serviceProcess(socket);
+        try {
+            awaitSocket(socket);
+            Files.writeString(made.resolve("other"), "not the service's");
+        } finally {
+            service.destroy();
+            assertTrue(service.waitFor(30, TimeUnit.SECONDS), "the service stopped");
+        }
+        assertFalse(Files.exists(made.resolve("deeper")), "the empty folder it made is gone");
+        assertTrue(Files.exists(made.resolve("other")), "another's file is kept");
+        Files.delete(made.resolve("other"));
+        Files.delete(made);
+        Files.delete(found);
+    }
+
+    @Test
+    void aServiceThatCannotListenLeavesNoFolderItMade() throws Exception {
+        // Longer than a Unix socket's path may be (108 bytes): the folder is made, bind fails.
+        Path made = berth.dir.resolve("unlistened");
+        Path socket = made.resolve("s".repeat(120) + ".sock");
+        Process service = serviceProcess(socket, berth.dir.resolve("unlistened.log"));
+        assertTrue(service.waitFor(30, TimeUnit.SECONDS), "the service gave up");
+        assertEquals(1, service.exitValue(), Files.readString(berth.dir.resolve(
+                "unlistened.log")));
+        assertFalse(Files.exists(made), made + " is left by a service that never listened");
+    }
+
     /** `berth system service` as its own process, on this test's root and bridge. */
     private static Process serviceProcess(Path socket) throws IOException {
         return serviceProcess(socket, berth.dir.resolve("service.log"));

@@ -135,6 +135,75 @@ class DockerParityTest {
         assertEquals(0, berth.run("rm", "-v", "rows").code());
     }
 
+    /**
+     * docker runs inspect's template on its typed values first, where a field the JSON left
+     * out or null is still there with Go's zero value: a nil slice prints [], a nil map
+     * map[], and both are null to the json function. The fixture image has no Env,
+     * Entrypoint or Labels; a container of it has no Env or binds.
+     */
+    @Test
+    void inspectShowsUnsetListsAndMapsAsDockersTypedValuesDo() {
+        assertEquals(0, berth.run("create", "--name", "zeros", "--network", "none", "busybox",
+                "true").code());
+
+        assertEquals(new BerthCli.Result(0, "[] [] [sh] map[] map[] [] false\n", ""),
+                same("image", "inspect", "-f", "{{.Config.Env}} {{.Config.Entrypoint}} "
+                        + "{{.Config.Cmd}} {{.Config.Labels}} {{.Config.Volumes}} "
+                        + "{{.Config.Shell}} {{.Config.ArgsEscaped}}", "busybox"));
+        assertEquals(new BerthCli.Result(0, "null null null 0 no\n", ""), same("image",
+                "inspect", "-f", "{{json .Config.Env}} {{json .Config.Entrypoint}} "
+                        + "{{json .Config.Labels}} {{len .Config.Env}} "
+                        + "{{if .Config.Env}}yes{{else}}no{{end}}", "busybox"));
+        assertEquals(new BerthCli.Result(0, "[] [] map[] map[] [] [] [] [0 0]\n", ""),
+                same("inspect", "-f", "{{.Config.Env}} {{.Config.Entrypoint}} "
+                        + "{{.Config.Volumes}} {{.Config.ExposedPorts}} {{.HostConfig.Binds}} "
+                        + "{{.HostConfig.CapAdd}} {{.ExecIDs}} {{.HostConfig.ConsoleSize}}",
+                        "zeros"));
+        assertEquals(new BerthCli.Result(0, "null null null\n", ""), same("inspect", "-f",
+                "{{json .Config.Env}} {{json .HostConfig.Binds}} {{json .Config.Volumes}}",
+                "zeros"));
+        same("container", "inspect", "-f", "{{.Config.Env}}|{{.Config.Labels}}", "zeros");
+        assertEquals(0, berth.run("rm", "zeros").code());
+    }
+
+    /**
+     * `container inspect` and `image inspect` name the kind they looked for; plain inspect
+     * says "object". The docker CLI 28 prints the daemon's words for the first two, which
+     * Berth's CLI prints after "Error: ", as it does for every other verb.
+     */
+    @Test
+    void inspectOfANameNotFoundNamesTheKindItLookedFor() {
+        assertEquals(new BerthCli.Result(1, "[]\n", "Error: No such container: nosuch\n"),
+                berth.run("container", "inspect", "nosuch"));
+        assertEquals(new BerthCli.Result(1, "[]\n",
+                "Error response from daemon: No such container: nosuch\n"),
+                docker("container", "inspect", "nosuch"));
+        assertEquals(new BerthCli.Result(1, "[]\n", "Error: No such image: nosuch\n"),
+                berth.run("image", "inspect", "nosuch"));
+        assertEquals(new BerthCli.Result(1, "[]\n", "Error: No such object: nosuch\n"),
+                same("inspect", "nosuch"));
+        assertEquals(new BerthCli.Result(1, "\n", "Error: No such container: busybox\n"),
+                berth.run("container", "inspect", "-f", "{{.Id}}", "busybox"));
+        assertEquals(new BerthCli.Result(1, "[]\n", "Error: No such image: nosuch\n"),
+                berth.run("inspect", "--type", "image", "nosuch"));
+    }
+
+    /**
+     * dockerd reads `-v /x:ro` as a path and a mode with no destination, and refuses it as an
+     * invalid specification with no reason given; the docker CLI passes it on as a bind.
+     */
+    @Test
+    void aVolumeOfAPathAndAModeIsAnInvalidSpecificationAsInDockerd() {
+        for (String spec : List.of("/x:ro", "/x:rw,z")) {
+            assertEquals(new BerthCli.Result(125, "", "Error: invalid volume specification: '"
+                    + spec + "'\n"), berth.run("run", "--rm", "-v", spec, "busybox", "true"));
+            BerthCli.Result viaDocker = docker("run", "--rm", "-v", spec, "busybox", "true");
+            assertEquals(125, viaDocker.code());
+            assertTrue(viaDocker.err().startsWith("docker: Error response from daemon: invalid "
+                    + "volume specification: '" + spec + "'\n"), viaDocker.err());
+        }
+    }
+
     /** GET /images/{name}/history serves the docker CLI the steps berth history shows. */
     @Test
     void historyThroughTheApiShowsWhatBerthHistoryShows() {
@@ -186,13 +255,12 @@ class DockerParityTest {
     }
 
     /**
-     * The docker CLI 28 sends --tail as it is, and dockerd reads a value that is not a number as
-     * "all" (strconv.Atoi fails, tail becomes -1); Berth's service does the same for the docker
-     * CLI. The berth CLI refuses such a value instead, with one line and exit 1, as the
-     * project's rule for bad input asks.
+     * The docker CLI 28 sends --tail as it is, unchecked, and dockerd reads a value that is not
+     * a number as "all" (strconv.Atoi fails, tail becomes -1): `docker logs --tail abc` shows
+     * every line and exits 0. The berth CLI and Berth's service read it the same way.
      */
     @Test
-    void logsTailTakesAllMinusOneAndNumbersAndRefusesAnythingElse() {
+    void logsTailTakesANumberAndReadsAnythingElseAsAllAsDockerdDoes() {
         assertEquals(0, berth.run("run", "--name", "tails", "--network", "none", "busybox",
                 "sh", "-c", "echo a; echo b; echo c").code());
 
@@ -201,12 +269,13 @@ class DockerParityTest {
         assertEquals(new BerthCli.Result(0, "a\nb\nc\n", ""), same("logs", "--tail", "-1",
                 "tails"));
         assertEquals(new BerthCli.Result(0, "b\nc\n", ""), same("logs", "--tail", "2", "tails"));
+        assertEquals(new BerthCli.Result(0, "b\nc\n", ""), same("logs", "--tail", "+2", "tails"));
         assertEquals(new BerthCli.Result(0, "", ""), same("logs", "-n", "0", "tails"));
-        for (String bad : new String[] {"abc", "1.5", " 2", ""}) {
-            assertEquals(new BerthCli.Result(1, "", "Error: invalid value for --tail: " + bad
-                    + "\n"), berth.run("logs", "--tail", bad, "tails"), bad);
-            assertEquals(new BerthCli.Result(0, "a\nb\nc\n", ""), docker("logs", "--tail", bad,
-                    "tails"), "the service reads it as dockerd does: " + bad);
+        // Go's Atoi takes ASCII digits only (U+0662 is an Arabic-Indic two) within 64 bits.
+        for (String all : new String[] {"abc", "1.5", " 2", "", "0x2", "-5", "\u0662",
+            "99999999999999999999"}) {
+            assertEquals(new BerthCli.Result(0, "a\nb\nc\n", ""), same("logs", "--tail", all,
+                    "tails"), "read as all: " + all);
         }
         assertEquals(0, berth.run("rm", "tails").code());
     }

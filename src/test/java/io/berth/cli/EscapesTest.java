@@ -99,6 +99,43 @@ class EscapesTest {
         assertArrayEquals(shim, Files.readAllBytes(OciRuntime.defaultShim()));
     }
 
+    /**
+     * With --init, pid 1 is a clone of the shim that never execs: its command line and
+     * environment were the shim's, the host path of its binary, the reaper's state folder and
+     * the engine's variables. It shows as docker's init does instead, "/sbin/berth-init --"
+     * and the command, with the container's environment, and its exe is still the sealed copy.
+     */
+    @Test
+    void anInitShowsTheContainersCommandAndEnvironmentAndNothingOfTheHosts() throws Exception {
+        String script = "cat /proc/1/cmdline; echo; cat /proc/1/environ; echo; "
+                + "readlink /proc/1/exe; ps -o pid,args";
+        BerthCli.Result r = berth.run("run", "--rm", "--init", "--network", "none", "-e",
+                "ONLY=this", "busybox", "sh", "-c", script);
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals("/sbin/berth-init\0--\0sh\0-c\0" + script + "\0", lines.get(0));
+        List<String> env = List.of(lines.get(1).split("\0"));
+        assertTrue(env.contains("ONLY=this"), env.toString());
+        assertEquals(List.of("HOME", "HOSTNAME", "ONLY", "PATH"), env.stream()
+                .map(v -> v.substring(0, v.indexOf('='))).sorted().toList(), env.toString());
+        assertTrue(lines.get(2).startsWith("/memfd:berth-shim"), lines.get(2));
+        assertEquals("    1 /sbin/berth-init -- sh -c " + script, lines.get(4));
+        String shim = OciRuntime.defaultShim().toString();
+        assertFalse(r.out().contains(shim) || r.out().contains("reaper"), r.out());
+
+        // Where the kernel refuses the new map, the old strings are overwritten in place.
+        Path profile = Files.writeString(berth.dir.resolve("no-set-mm.json"), """
+                {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["prctl"],
+                  "action": "SCMP_ACT_ERRNO",
+                  "args": [{"index": 0, "value": 35, "op": "SCMP_CMP_EQ"}]}]}""");
+        r = berth.run("run", "--rm", "--init", "--network", "none", "--security-opt",
+                "seccomp=" + profile, "busybox", "sh", "-c", "cat /proc/1/cmdline /proc/1/environ");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("/sbin/berth-init\0--\0sh\0-c\0cat /proc/"), r.out());
+        assertFalse(r.out().contains(shim) || r.out().contains("reaper")
+                || r.out().contains("="), "nothing of the shim's is left: " + r.out());
+    }
+
     @Test
     void mountDestinationsThatAreSymlinksInTheImageResolveInsideTheRootfs() throws Exception {
         Path victim = Files.createDirectory(berth.dir.resolve("victim"));

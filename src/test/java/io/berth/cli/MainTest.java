@@ -35,7 +35,8 @@ class MainTest {
 
     @Test
     void containerBeforeAVerbIsDockersManagementFormOfThatVerb() {
-        assertEquals(List.of("--root", "/r", "inspect", "-f", "{{.Name}}", "web"),
+        assertEquals(List.of("--root", "/r", "inspect", "--type=container", "-f", "{{.Name}}",
+                "web"),
                 List.of(Main.withoutContainerWord(new String[] {"--root", "/r", "container",
                     "inspect", "-f", "{{.Name}}", "web"})));
         assertEquals(List.of("rm", "-f", "container"), List.of(Main.withoutContainerWord(

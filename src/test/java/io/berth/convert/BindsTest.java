@@ -51,4 +51,26 @@ class BindsTest {
         assertEquals(List.of("/a", "/d", "/var/www"), Binds.volumes(merged));
         assertEquals(req, Binds.withImageVolumes(req, null));
     }
+
+    @Test
+    void aPathWithAModeAndNoDestinationIsAnInvalidSpecificationWithNoReasonAsInDockerd() {
+        for (String spec : List.of("/x:ro", "/x:rw", "/x:ro,z", "/x:nocopy", "/x:rshared",
+                "/x:")) {
+            InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                    () -> Binds.parse(busybox().binds(List.of(spec)).build()));
+            assertEquals("invalid volume specification: '" + spec + "'", e.getMessage());
+        }
+    }
+
+    @Test
+    void aModeIsCheckedWholeAndFirstAsDockerdChecksIt() {
+        for (String mode : List.of("ro,rw", "z,Z", "shared,slave", "ro,", "ro,exec")) {
+            InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                    () -> Binds.parse(busybox().binds(List.of("named:rel:" + mode)).build()));
+            assertEquals("invalid mode: " + mode, e.getMessage());
+        }
+        assertEquals(List.of(new Binds.Bind(java.nio.file.Path.of("/h"), "/c", true,
+                "rshared")), Binds.parse(busybox().binds(List.of(
+                        "/h:/c:ro,Z,rshared,nocopy,cached")).build()));
+    }
 }
