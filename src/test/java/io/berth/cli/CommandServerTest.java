@@ -266,19 +266,29 @@ class CommandServerTest {
 
     @Test
     void withEverySlotTakenTheClientUsesTheSocket() throws Exception {
+        try (Claimed all = claimEverySlot(berth)) {
+            assertEquals(new BerthCli.Result(0, Main.VERSION + "\n", ""),
+                    forward("version", "--format", "{{.Client.Version}}"));
+        }
+    }
+
+    /** Every FIFO slot of a root's engine, claimed by this JVM until closed. */
+    interface Claimed extends AutoCloseable {
+        @Override
+        void close() throws IOException;
+    }
+
+    static Claimed claimEverySlot(BerthCli berth) throws IOException {
         Path slots = berth.runroot.resolve(Forward.SLOT_DIR);
         String me = Long.toString(ProcessHandle.current().pid());
         for (int i = 0; i < Forward.SLOTS; i++) {
             Files.writeString(slots.resolve(i + "/claim"), me);
         }
-        try {
-            assertEquals(new BerthCli.Result(0, Main.VERSION + "\n", ""),
-                    forward("version", "--format", "{{.Client.Version}}"));
-        } finally {
+        return () -> {
             for (int i = 0; i < Forward.SLOTS; i++) {
                 Files.deleteIfExists(slots.resolve(i + "/claim"));
             }
-        }
+        };
     }
 
     @Test

@@ -59,7 +59,11 @@ class ShellRelayTest {
         if (javaClient) {
             builder.environment().put("BERTH_JAVA_CLIENT", "1");
         }
-        Process p = builder.start();
+        return result(builder.start());
+    }
+
+    /** What a process printed, and its exit code, once it has ended. */
+    private static BerthCli.Result result(Process p) throws Exception {
         byte[] out = p.getInputStream().readAllBytes();
         byte[] err = p.getErrorStream().readAllBytes();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
@@ -78,12 +82,7 @@ class ShellRelayTest {
     private static BerthCli.Result shell(String line) throws Exception {
         ProcessBuilder builder = new ProcessBuilder("bash", "-c", line);
         builder.environment().put("B", String.join(" ", launcher()));
-        Process p = builder.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        byte[] err = p.getErrorStream().readAllBytes();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        return new BerthCli.Result(p.exitValue(), new String(out, StandardCharsets.UTF_8),
-                new String(err, StandardCharsets.UTF_8));
+        return result(builder.start());
     }
 
     @Test
@@ -218,20 +217,11 @@ class ShellRelayTest {
 
     @Test
     void withEverySlotTakenTheLauncherFallsBackToTheJavaClient() throws Exception {
-        Path slots = berth.runroot.resolve(Forward.SLOT_DIR);
-        String me = Long.toString(ProcessHandle.current().pid());
-        for (int i = 0; i < Forward.SLOTS; i++) {
-            Files.writeString(slots.resolve(i + "/claim"), me);
-        }
         int direct = server.servedDirect();
-        try {
+        try (CommandServerTest.Claimed all = CommandServerTest.claimEverySlot(berth)) {
             assertEquals(new BerthCli.Result(0, Main.VERSION + "\n", ""),
                     run(false, "version", "--format", "{{.Client.Version}}"));
             assertEquals(direct, server.servedDirect());
-        } finally {
-            for (int i = 0; i < Forward.SLOTS; i++) {
-                Files.deleteIfExists(slots.resolve(i + "/claim"));
-            }
         }
     }
 
