@@ -2,6 +2,7 @@ package io.berth.api;
 
 import io.berth.cgroups.Stats;
 import io.berth.engine.Container;
+import io.berth.engine.ProcessTable;
 import io.berth.engine.InterfaceCounters;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -33,36 +34,13 @@ final class UsageRoutes {
         r.on("GET", "/containers/{id}/stats", this::stats);
     }
 
-    /** The columns of `ps -ef`, which dockerd runs for top, read from /proc. */
+    /** The host's ps with the client's ps_args, cut to the container's rows, as dockerd. */
     private void top(HttpExchange ex, Matcher path) throws Exception {
-        List<Long> pids = pool.with(e -> e.pids(path.group(1)));
-        Map<Long, String> users = users();
-        List<List<String>> rows = new ArrayList<>();
-        for (long pid : pids) {
-            List<String> row = ProcRow.read(pid, users);
-            if (row != null) {
-                rows.add(row);
-            }
-        }
+        ProcessTable table = pool.with(e -> e.top(path.group(1), ex.request().query("ps_args")));
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("Titles", List.of("UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"));
-        answer.put("Processes", rows);
+        answer.put("Titles", table.titles());
+        answer.put("Processes", table.processes());
         ex.json(200, answer);
-    }
-
-    private static Map<Long, String> users() {
-        Map<Long, String> names = new HashMap<>();
-        try {
-            for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
-                String[] f = line.split(":");
-                if (f.length > 2) {
-                    names.putIfAbsent(Long.parseLong(f[2]), f[0]);
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // Numbers then.
-        }
-        return names;
     }
 
     /**

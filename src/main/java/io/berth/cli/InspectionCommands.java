@@ -4,6 +4,7 @@ import io.berth.cgroups.Stats;
 import io.berth.engine.InterfaceCounters;
 import io.berth.engine.Container;
 import io.berth.engine.Engine;
+import io.berth.engine.ProcessTable;
 import io.berth.runtime.Attachment;
 import io.berth.template.TableFormat;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Unmatched;
 
 /** top, stats, rename, attach and container prune. */
 final class InspectionCommands {
@@ -31,7 +33,8 @@ final class InspectionCommands {
     private InspectionCommands() {
     }
 
-    @Command(name = "top", description = "Display the running processes of a container.")
+    @Command(name = "top", description = "Display the running processes of a container.",
+            customSynopsis = "berth top CONTAINER [ps OPTIONS]")
     static final class Top implements Callable<Integer> {
         @ParentCommand
         Main main;
@@ -39,16 +42,20 @@ final class InspectionCommands {
         @Parameters(index = "0", paramLabel = "CONTAINER")
         String container;
 
+        /** Everything after the container: the host ps's options, as docker passes them. */
+        @Unmatched
+        List<String> psOptions = new ArrayList<>();
+
         @Override
         public Integer call() throws Exception {
-            List<Long> pids = main.engine().pids(container);
-            List<String> cmd = new ArrayList<>(List.of("ps", "-o",
-                    "user=UID,pid=PID,ppid=PPID,c=C,stime=STIME,tty=TTY,time=TIME,args=CMD"));
-            cmd.add("-p");
-            cmd.add(String.join(",", pids.stream().map(String::valueOf).toList()));
-            Process ps = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            ps.getInputStream().transferTo(System.out);
-            ps.waitFor();
+            ProcessTable table = main.engine().top(container, String.join(" ", psOptions));
+            // The docker CLI's tabwriter for top: cells at least 20 wide, 3 apart.
+            StringBuilder text = new StringBuilder(String.join("\t", table.titles()))
+                    .append('\n');
+            for (List<String> row : table.processes()) {
+                text.append(String.join("\t", row)).append('\n');
+            }
+            System.out.print(TableFormat.align(text.toString(), 20));
             return 0;
         }
     }

@@ -575,6 +575,14 @@ public final class Engine implements AutoCloseable {
         return cgroups.pids(cgroupsPath(c.id()));
     }
 
+    /**
+     * The processes of a running container as the host's ps shows them with {@code psArgs}
+     * (docker top; {@code -ef} when null or blank).
+     */
+    public ProcessTable top(String nameOrId, String psArgs) {
+        return ProcessTable.of(new java.util.HashSet<>(pids(nameOrId)), psArgs);
+    }
+
     /** Memory, CPU and pids of a running container, from its cgroup (docker stats). */
     public io.berth.cgroups.Stats stats(String nameOrId) {
         Container c = get(nameOrId);

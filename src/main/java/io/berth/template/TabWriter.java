@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Go's text/tabwriter for the one configuration docker uses (minwidth 10, tabwidth 1, padding
- * 3, pad with spaces, no flags). Cells end at a tab; a column's width is set by the widest cell
+ * Go's text/tabwriter in the configurations docker uses (minwidth 10, or 20 for top; tabwidth 1,
+ * padding 3, pad with spaces, no flags). Cells end at a tab; a column's width is set by the widest cell
  * of a block of consecutive lines that have that column. Written by hand: no Java library
  * aligns text by Go's elastic tabstop rules.
  */
@@ -23,7 +23,12 @@ final class TabWriter {
 
     /** Aligns text the way docker's table output does. */
     static String align(String text) {
-        TabWriter writer = new TabWriter(10, 3);
+        return align(text, 10);
+    }
+
+    /** The same with another minimum cell width (docker top's is 20). */
+    static String align(String text, int minWidth) {
+        TabWriter writer = new TabWriter(minWidth, 3);
         for (String line : text.split("\n", -1)) {
             writer.lines.add(List.of(line.split("\t", -1)));
         }

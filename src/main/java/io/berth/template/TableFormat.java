@@ -37,6 +37,14 @@ public final class TableFormat {
     }
 
     /**
+     * Aligns tab-separated lines as docker's tabwriter does, with cells at least
+     * {@code minWidth} wide (docker top's table, which takes no format).
+     */
+    public static String align(String text, int minWidth) {
+        return TabWriter.align(text, minWidth);
+    }
+
+    /**
      * Parses the format now, so a syntax error surfaces before any row is fetched.
      *
      * @param format the user's {@code --format} value (the CLI maps a bare "table" to its

@@ -420,4 +420,36 @@ class DockerParityTest {
         assertEquals(new BerthCli.Result(0, "ok\n", ""), same("exec", "frozen", "echo", "ok"));
         assertEquals(0, berth.run("rm", "-f", "frozen").code());
     }
+
+    /** docker top passes what follows the container to the host's ps, as ps_args. */
+    @Test
+    void topTakesPsOptionsAndPrintsAsTheDockerCliDoes() {
+        assertEquals(0, berth.run("run", "-d", "--name", "topped", "busybox", "sh", "-c",
+                "sleep 601 & exec sleep 602").code());
+        try {
+            for (String[] psArgs : List.of(new String[] {}, new String[] {"-o", "pid,args"},
+                    new String[] {"-o", "pid,ppid,comm"})) {
+                List<String> cli = new ArrayList<>(List.of("top", "topped"));
+                cli.addAll(List.of(psArgs));
+                BerthCli.Result ours = berth.run(cli.toArray(String[]::new));
+                BerthCli.Result theirs = docker(cli.toArray(String[]::new));
+                assertEquals(0, theirs.code(), theirs.err());
+                assertEquals(theirs, ours, String.join(" ", psArgs));
+                assertEquals(3, ours.out().lines().count(), "a header and two processes");
+            }
+            List<String> rows = berth.run("top", "topped", "-o", "pid,args").out().lines()
+                    .toList();
+            assertEquals("PID", rows.get(0).split("\\s+")[0]);
+            assertTrue(rows.get(0).contains("COMMAND"), rows.get(0));
+            assertTrue(rows.stream().anyMatch(r -> r.endsWith("sleep 601")), rows.toString());
+            assertTrue(rows.stream().anyMatch(r -> r.endsWith("sleep 602")), rows.toString());
+
+            BerthCli.Result noPid = berth.run("top", "topped", "-o", "comm");
+            assertEquals(1, noPid.code());
+            assertEquals("Error: Couldn't find PID field in ps output\n", noPid.err());
+            assertEquals(1, docker("top", "topped", "-o", "comm").code());
+        } finally {
+            berth.run("rm", "-f", "topped");
+        }
+    }
 }
