@@ -68,6 +68,13 @@ final class InspectionCommands {
         @Option(names = "--no-stream", description = "Print one sample and exit.")
         boolean noStream;
 
+        @Option(names = {"-a", "--all"},
+                description = "Show all containers (default shows just running).")
+        boolean all;
+
+        @Option(names = "--no-trunc", description = "Do not truncate output.")
+        boolean noTrunc;
+
         @Option(names = "--format", description = "Format output using a Go template.")
         String format;
 
@@ -80,7 +87,7 @@ final class InspectionCommands {
             do {
                 List<Container> chosen = new ArrayList<>();
                 if (containers.isEmpty()) {
-                    chosen.addAll(engine.list(false));
+                    chosen.addAll(engine.list(all));
                 } else {
                     for (String c : containers) {
                         chosen.add(engine.get(c));
@@ -122,11 +129,11 @@ final class InspectionCommands {
                     .contextRowsOf("*container.statsContext").render(rows);
         }
 
-        private static Map<String, Object> row(Container c, Stats s, double cpu) {
+        private Map<String, Object> row(Container c, Stats s, double cpu) {
             Map<String, Object> row = new LinkedHashMap<>();
             long limit = s.memoryLimit() > 0 && s.memoryLimit() < Long.MAX_VALUE / 2
                     ? s.memoryLimit() : hostMemory();
-            row.put("ID", c.shortId());
+            row.put("ID", noTrunc ? c.id() : c.shortId());
             row.put("Container", c.shortId());
             row.put("Name", c.name());
             row.put("CPUPerc", String.format(Locale.ROOT, "%.2f%%", cpu));
@@ -141,9 +148,9 @@ final class InspectionCommands {
         }
 
         /** docker's row for a container that does not run: every figure zero. */
-        private static Map<String, Object> zeroRow(Container c) {
+        private Map<String, Object> zeroRow(Container c) {
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("ID", c.shortId());
+            row.put("ID", noTrunc ? c.id() : c.shortId());
             row.put("Container", c.shortId());
             row.put("Name", c.name());
             row.put("CPUPerc", "0.00%");

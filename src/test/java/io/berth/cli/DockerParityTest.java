@@ -452,4 +452,30 @@ class DockerParityTest {
             berth.run("rm", "-f", "topped");
         }
     }
+
+    @Test
+    void statsAllShowsStoppedContainersAndNoTruncTheirWholeIds() {
+        assertEquals(0, berth.run("run", "-d", "--name", "statsup", "busybox", "sleep", "600")
+                .code());
+        assertEquals(0, berth.run("create", "--name", "statsdown", "busybox", "true").code());
+        try {
+            String[] running = {"stats", "--no-stream", "--format", "{{.Name}}"};
+            assertEquals(docker(running), berth.run(running));
+            assertEquals("statsup\n", berth.run(running).out());
+            String[] all = {"stats", "-a", "--no-stream", "--format", "{{.Name}} {{.CPUPerc}}"};
+            BerthCli.Result ours = berth.run(all);
+            assertTrue(ours.out().contains("statsdown 0.00%\n"), ours.out());
+            assertTrue(ours.out().contains("statsup "), ours.out());
+            assertEquals(2, ours.out().lines().count());
+            assertEquals(2, docker(all).out().lines().count());
+            String id = berth.run("inspect", "--format", "{{.Id}}", "statsdown").line();
+            assertEquals(id + "\n", berth.run("stats", "-a", "--no-stream", "--no-trunc",
+                    "--format", "{{.ID}}", "statsdown").out());
+            assertEquals(docker("stats", "-a", "--no-stream", "--no-trunc", "--format", "{{.ID}}",
+                    "statsdown"), berth.run("stats", "-a", "--no-stream", "--no-trunc",
+                    "--format", "{{.ID}}", "statsdown"));
+        } finally {
+            berth.run("rm", "-f", "statsup", "statsdown");
+        }
+    }
 }
