@@ -73,6 +73,7 @@ record CreateBody(
             @JsonProperty("CapAdd") List<String> capAdd,
             @JsonProperty("CapDrop") List<String> capDrop,
             @JsonProperty("SecurityOpt") List<String> securityOpt,
+            @JsonProperty("GroupAdd") List<String> groupAdd,
             @JsonProperty("ReadonlyRootfs") Boolean readonlyRootfs,
             @JsonProperty("Init") Boolean init,
             @JsonProperty("Ulimits") List<UlimitBody> ulimits,
@@ -162,7 +163,7 @@ record CreateBody(
         HostConfig host = hostConfig == null ? new HostConfig(null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null) : hostConfig;
+                null, null, null, null, null, null, null, null, null) : hostConfig;
         LogConfig log = host.logConfig() == null ? new LogConfig(null, null) : host.logConfig();
         EndpointConfig endpoint = endpoint(host.networkMode());
         return ContainerRequest.builder(image)
@@ -217,6 +218,7 @@ record CreateBody(
                 .capAdd(empty(host.capAdd()))
                 .capDrop(empty(host.capDrop()))
                 .securityOpt(empty(host.securityOpt()))
+                .groupAdd(empty(host.groupAdd()))
                 .readonlyRootfs(Boolean.TRUE.equals(host.readonlyRootfs()))
                 .init(Boolean.TRUE.equals(host.init()))
                 .ulimits(host.ulimits() == null || host.ulimits().isEmpty() ? null

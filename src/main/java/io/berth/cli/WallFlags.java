@@ -73,6 +73,9 @@ final class WallFlags {
     @Option(names = "--cap-drop", description = "Drop Linux capabilities.")
     List<String> capDrop = new ArrayList<>();
 
+    @Option(names = "--group-add", description = "Add additional groups to join.")
+    List<String> groupAdd = new ArrayList<>();
+
     @Option(names = "--security-opt", description = "Security options: seccomp=unconfined|FILE, "
             + "no-new-privileges.")
     List<String> securityOpt = new ArrayList<>();
@@ -110,6 +113,7 @@ final class WallFlags {
                         : devices.stream().map(DeviceMapping::parse).toList())
                 .privileged(privileged)
                 .capAdd(capAdd.isEmpty() ? null : List.copyOf(capAdd))
+                .groupAdd(groupAdd.isEmpty() ? null : List.copyOf(groupAdd))
                 .capDrop(capDrop.isEmpty() ? null : List.copyOf(capDrop))
                 .securityOpt(securityOpt.isEmpty() ? null : securityOptions())
                 .readonlyRootfs(readOnly)

@@ -21,7 +21,8 @@ import java.util.Map;
  * bytes, memorySwap the total of memory and swap (-1 unlimited; null with memory set means twice
  * memory), nanoCpus in billionths of a CPU, pidsLimit 0 or -1 for unlimited, sysctls and tmpfs
  * (destination to options) as maps. securityOpt holds docker's strings ({@code
- * seccomp=unconfined}, {@code seccomp=<profile JSON>}, {@code no-new-privileges}). binds are
+ * seccomp=unconfined}, {@code seccomp=<profile JSON>}, {@code no-new-privileges}); groupAdd
+ * docker's --group-add, group names or ids joined on top of the user's own groups. binds are
  * docker's HostConfig.Binds strings, {@code /host/path:/container/path[:ro]}; volumes are
  * docker's Config.Volumes, the container paths that get an anonymous volume each.
  */
@@ -83,6 +84,7 @@ public record ContainerRequest(
         List<String> capAdd,
         List<String> capDrop,
         List<String> securityOpt,
+        List<String> groupAdd,
         boolean readonlyRootfs,
         Map<String, String> tmpfs,
         String logDriver,
@@ -147,6 +149,7 @@ public record ContainerRequest(
         b.capAdd = capAdd;
         b.capDrop = capDrop;
         b.securityOpt = securityOpt;
+        b.groupAdd = groupAdd;
         b.readonlyRootfs = readonlyRootfs;
         b.tmpfs = tmpfs;
         b.logDriver = logDriver;
@@ -218,6 +221,7 @@ public record ContainerRequest(
         private List<String> capAdd;
         private List<String> capDrop;
         private List<String> securityOpt;
+        private List<String> groupAdd;
         private boolean readonlyRootfs;
         private Map<String, String> tmpfs;
         private String logDriver;
@@ -283,6 +287,7 @@ public record ContainerRequest(
         public Builder capAdd(List<String> v) { capAdd = v; return this; }
         public Builder capDrop(List<String> v) { capDrop = v; return this; }
         public Builder securityOpt(List<String> v) { securityOpt = v; return this; }
+        public Builder groupAdd(List<String> v) { groupAdd = v; return this; }
         public Builder readonlyRootfs(boolean v) { readonlyRootfs = v; return this; }
         public Builder tmpfs(Map<String, String> v) { tmpfs = v; return this; }
         public Builder logDriver(String v) { logDriver = v; return this; }
@@ -298,8 +303,8 @@ public record ContainerRequest(
                     dnsSearch, dnsOptions, macAddress, ipAddress, init, restartPolicy, consoleSize,
                     memory, memorySwap, memoryReservation, nanoCpus, cpuShares, cpuQuota, cpuPeriod,
                     cpusetCpus, cpusetMems, pidsLimit, blkioWeight, ulimits, shmSize, oomScoreAdj,
-                    sysctls, devices, privileged, capAdd, capDrop, securityOpt, readonlyRootfs,
-                    tmpfs, logDriver, logOpts, binds, volumes);
+                    sysctls, devices, privileged, capAdd, capDrop, securityOpt, groupAdd,
+                    readonlyRootfs, tmpfs, logDriver, logOpts, binds, volumes);
         }
     }
 }

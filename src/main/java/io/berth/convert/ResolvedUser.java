@@ -35,6 +35,21 @@ public record ResolvedUser(long uid, long gid, String home, List<Long> additiona
         return new ResolvedUser(uid, gid, home, extra);
     }
 
+    /**
+     * This user with docker's --group-add groups joined on top of its own supplementary ones:
+     * a name is looked up in the container's /etc/group, a number is taken as it is.
+     */
+    public ResolvedUser withGroups(List<String> groupAdd, String group) {
+        if (groupAdd == null || groupAdd.isEmpty()) {
+            return this;
+        }
+        List<Long> gids = new ArrayList<>(additionalGids);
+        for (String name : groupAdd) {
+            gids.add(resolveGroup(group, name));
+        }
+        return new ResolvedUser(uid, gid, home, List.copyOf(gids));
+    }
+
     private static Optional<String[]> findPasswd(String passwd, String userPart) {
         for (String line : lines(passwd)) {
             String[] f = line.split(":", -1);

@@ -426,8 +426,9 @@ public final class Engine implements AutoCloseable {
         String hostname = SpecConverter.hostname(record.id(), request);
         files.writeEtc(hostname, Path.of("/etc/resolv.conf"));
         StartTrace.mark(record.id(), "prepare: etc");
+        String groups = files.readInRoot("/etc/group");
         ResolvedUser user = ResolvedUser.resolve(request.user(),
-                files.readInRoot("/etc/passwd"), files.readInRoot("/etc/group"));
+                files.readInRoot("/etc/passwd"), groups).withGroups(request.groupAdd(), groups);
         SpecConverter.IdRange range = shift == null ? null
                 : new SpecConverter.IdRange(shift.hostId(), shift.size());
         populateVolumes(record, files, shift);

@@ -23,6 +23,7 @@ final class HostConfigFields {
         h.put("CapAdd", req.capAdd());
         h.put("CapDrop", req.capDrop());
         h.put("SecurityOpt", req.securityOpt());
+        h.put("GroupAdd", req.groupAdd());
         h.put("Tmpfs", req.tmpfs());
         h.put("ShmSize", orZero(req.shmSize()) == 0 ? Resources.DEFAULT_SHM_SIZE
                 : req.shmSize());

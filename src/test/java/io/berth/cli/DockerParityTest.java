@@ -478,4 +478,32 @@ class DockerParityTest {
             berth.run("rm", "-f", "statsup", "statsdown");
         }
     }
+
+    @Test
+    void groupAddJoinsGroupsByNameOrNumberOnTopOfTheUsersOwn() {
+        String[] run = {"run", "--rm", "--group-add", "daemon", "--group-add", "1234", "busybox",
+            "id", "-G"};
+        assertEquals(new BerthCli.Result(0, "0 1 1234\n", ""), berth.run(run));
+        assertEquals(berth.run(run), docker(run), "the same through the API");
+        assertEquals("1000 65534\n", berth.run("run", "--rm", "-u", "1000", "--group-add",
+                "nogroup", "busybox", "id", "-G").out());
+
+        assertEquals(0, berth.run("create", "--name", "grouped", "--group-add", "1234",
+                "busybox", "true").code());
+        try {
+            assertEquals("[\"1234\"]", berth.run("inspect", "--format",
+                    "{{json .HostConfig.GroupAdd}}", "grouped").line());
+            assertEquals(docker("inspect", "--format", "{{.HostConfig.GroupAdd}}", "grouped"),
+                    berth.run("inspect", "--format", "{{.HostConfig.GroupAdd}}", "grouped"));
+        } finally {
+            berth.run("rm", "-f", "grouped");
+        }
+
+        BerthCli.Result unknown = berth.run("run", "--rm", "--group-add", "nosuch", "busybox",
+                "true");
+        assertEquals(125, unknown.code());
+        assertTrue(unknown.err().contains(
+                "unable to find group nosuch: no matching entries in group file"), unknown.err());
+        assertEquals("", berth.run("ps", "-aq").out(), "nothing left of the failed run");
+    }
 }

@@ -58,4 +58,18 @@ class ResolvedUserTest {
         assertThrows(InvalidRequestException.class,
                 () -> ResolvedUser.resolve("root:ghosts", PASSWD, GROUP));
     }
+
+    @Test
+    void groupAddJoinsNamesAndNumbersAfterTheUsersOwnGroups() {
+        assertEquals(new ResolvedUser(33, 33, "/var/www", List.of(500L, 65534L, 4242L)),
+                ResolvedUser.resolve("www-data", PASSWD, GROUP)
+                        .withGroups(List.of("nogroup", "4242"), GROUP));
+        assertEquals(ResolvedUser.resolve("root", PASSWD, GROUP),
+                ResolvedUser.resolve("root", PASSWD, GROUP).withGroups(null, GROUP));
+        InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                () -> ResolvedUser.resolve("root", PASSWD, GROUP)
+                        .withGroups(List.of("staff"), GROUP));
+        assertEquals("unable to find group staff: no matching entries in group file",
+                e.getMessage());
+    }
 }
