@@ -30,11 +30,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* How long an idle reaper waits for more work before it exits: briefly while its spawner
- * lives; a while longer once orphaned (a CLI killed, or a JVM that never closed it), for the
- * next CLI to find it, but not for ever (one of an earlier build is never found again). */
-#define ORPHAN_IDLE_MS 60000
-#define IDLE_MS 2000
 
 static int listen_on(const char *name, struct shim_err *err)
 {
@@ -140,7 +135,7 @@ static void detach(void)
     }
 }
 
-int reaper_run(void)
+int reaper_run(int idle_ms, int orphan_idle_ms)
 {
     struct shim_err err = {0};
     pid_t spawner = getppid();
@@ -164,7 +159,7 @@ int reaper_run(void)
     while (1) {
         struct pollfd p[2] = {{sig_fd, POLLIN, 0}, {listen_fd, POLLIN, 0}};
         int idle = !has_children();
-        int timeout = !idle ? -1 : term ? 0 : getppid() == spawner ? IDLE_MS : ORPHAN_IDLE_MS;
+        int timeout = !idle ? -1 : term ? 0 : getppid() == spawner ? idle_ms : orphan_idle_ms;
         int n = poll(p, 2, timeout);
         if (n < 0 && errno != EINTR)
             return 1;

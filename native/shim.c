@@ -632,6 +632,17 @@ static int hold(void)
     }
 }
 
+/* A count of milliseconds from the command line, at most a day; -1 when it is none. */
+static int milliseconds(const char *s)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 0 || v > 86400000L)
+        return -1;
+    return (int) v;
+}
+
 int main(int argc, char **argv)
 {
     struct shim_err err = {0};
@@ -639,8 +650,11 @@ int main(int argc, char **argv)
     if (argc == 2 && !strcmp(argv[1], "hold"))
         return hold();
     int oci = argc == 4 && !strcmp(argv[1], "oci");
-    if (!oci && (argc != 3 || strcmp(argv[1], "reaper") != 0)) {
-        fprintf(stderr, "usage: berth-shim reaper <state root>\n"
+    int idle_ms = argc == 5 ? milliseconds(argv[3]) : -1;
+    int orphan_idle_ms = argc == 5 ? milliseconds(argv[4]) : -1;
+    if (!oci && (argc != 5 || strcmp(argv[1], "reaper") != 0 || idle_ms < 0
+                 || orphan_idle_ms < 0)) {
+        fprintf(stderr, "usage: berth-shim reaper <state root> <idle ms> <orphaned idle ms>\n"
                         "       berth-shim oci <state folder> detach|wait\n"
                         "       berth-shim hold\n");
         return 2;
@@ -670,5 +684,5 @@ int main(int argc, char **argv)
     sigaddset(&set, SIGCHLD);
     sigprocmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
-    return reaper_run();
+    return reaper_run(idle_ms, orphan_idle_ms);
 }

@@ -133,7 +133,8 @@ int monitor_run(struct plan *plan, pid_t pid, int sync_fd, int listen_fd, int st
                 int out_fd, int err_fd, int tty_fd);
 
 /* The reaper's loop (reaper.c); returns the shim's exit code. */
-int reaper_run(void);
+/* Serves monitors until idle for idle_ms while its spawner lives, orphan_idle_ms after. */
+int reaper_run(int idle_ms, int orphan_idle_ms);
 
 /* berth-shim oci <state folder> detach|wait: no monitor, the caller's own stdio. */
 int oci_run(const char *folder, int wait);

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,6 +29,14 @@ import java.util.concurrent.TimeUnit;
 final class Reaper {
     /** Serialises "connect, else start one" among this JVM's threads; a file lock among JVMs. */
     private static final Object START = new Object();
+    /**
+     * How long an idle reaper waits for more work before it exits: briefly while its spawner
+     * lives (the JVM starts it again on its next container); a while longer once orphaned (a
+     * CLI killed, or a JVM that never closed it), for the next CLI to find it, but not for ever
+     * (one of an earlier build is never found again).
+     */
+    static final Duration IDLE = Duration.ofSeconds(2);
+    static final Duration ORPHANED_IDLE = Duration.ofMinutes(1);
 
     private final Path stateRoot;
     private final Path shim;
@@ -125,7 +134,8 @@ final class Reaper {
     }
 
     private void start() throws IOException {
-        Process reaper = new ProcessBuilder(shim.toString(), "reaper", stateRoot.toString())
+        Process reaper = new ProcessBuilder(shim.toString(), "reaper", stateRoot.toString(),
+                Long.toString(IDLE.toMillis()), Long.toString(ORPHANED_IDLE.toMillis()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(
                         stateRoot.resolve("reaper.log").toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
