@@ -43,6 +43,15 @@ final class BlobStore {
         }
     }
 
+    /** Deletes a blob, if stored. */
+    void delete(String digest) {
+        try {
+            Files.deleteIfExists(path(digest));
+        } catch (IOException e) {
+            throw new UncheckedIOException("delete blob " + digest, e);
+        }
+    }
+
     boolean has(String digest) {
         return Files.exists(path(digest));
     }

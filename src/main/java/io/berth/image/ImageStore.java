@@ -386,7 +386,7 @@ public final class ImageStore {
     }
 
     /**
-     * Removes an image: its tags, its record and config, and then each of its layers that no
+     * Removes an image: its tags, its record and config blob, and then each of its layers that no
      * other image uses. The caller first makes sure no container uses the image (docker answers
      * a conflict then): a layer under a mounted snapshot must not go.
      *
@@ -432,7 +432,8 @@ public final class ImageStore {
                 layers.delete(diffId);
             }
         }
-        // The config blob stays: another record may come back to it by a later load.
+        // The config blob is the image: a later load or pull of it stores it again.
+        blobs.delete(id);
         return reclaimed;
     }
 

@@ -293,16 +293,23 @@ class ImageStoreLoadTest {
         Image oci = store.load(scratch.copyFixture("busybox-oci")).getFirst();
         Path layer = store.layerDirs(docker).getFirst();
 
+        Path config = scratch.resolve("store/blobs/sha256").resolve(docker.id().substring(7));
+        assertTrue(Files.isRegularFile(config));
         assertTrue(store.remove(docker));
 
         assertFalse(store.find("busybox").isPresent());
         assertFalse(store.find(DOCKER_ID).isPresent());
+        assertTrue(Files.notExists(config), "the config blob went with its image");
         assertTrue(Files.isRegularFile(layer.resolve("bin/busybox")));
         assertFalse(store.remove(docker));
 
         assertTrue(store.remove(oci));
 
         assertTrue(Files.notExists(layer));
+        try (var blobs = Files.list(scratch.resolve("store/blobs/sha256"))) {
+            assertEquals(List.of(), blobs.filter(b -> b.getFileName().toString()
+                    .equals(oci.id().substring(7))).toList(), "no config blob left");
+        }
         assertEquals(List.of(), store.list());
         try (var staging = Files.list(scratch.resolve("store/staging"))) {
             assertEquals(0, staging.count());
