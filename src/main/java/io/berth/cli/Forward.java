@@ -82,7 +82,10 @@ public final class Forward {
      */
     private static Integer throughSlot(File dir, String[] args) throws IOException {
         File pid = new File(dir, "pid");
-        if (!pid.isFile() || !new File("/proc/" + read(pid)).exists()) {
+        // A dead engine's pid, taken since by another process, would leave us waiting on a
+        // FIFO that nobody reads: the process must be a JVM.
+        File comm = pid.isFile() ? new File("/proc/" + read(pid) + "/comm") : null;
+        if (comm == null || !comm.isFile() || !read(comm).equals("java")) {
             return null;
         }
         for (int i = 0; i < SLOTS; i++) {

@@ -225,6 +225,28 @@ class ShellRelayTest {
         }
     }
 
+    /**
+     * An engine that died leaves its pid in the slots' folder; should another process take
+     * that pid, nobody reads the FIFOs, so the launcher must not wait on them.
+     */
+    @Test
+    void aPidFileNamingAProcessThatIsNoEngineIsPassedBy() throws Exception {
+        Path pidFile = berth.runroot.resolve(Forward.SLOT_DIR).resolve("pid");
+        String engine = Files.readString(pidFile);
+        Process other = new ProcessBuilder("sleep", "60").start();
+        int direct = server.servedDirect();
+        try {
+            Files.writeString(pidFile, Long.toString(other.pid()));
+            assertEquals(new BerthCli.Result(0, Main.VERSION + "\n", ""),
+                    run(false, "version", "--format", "{{.Client.Version}}"),
+                    "answered through the socket");
+            assertEquals(direct, server.servedDirect());
+        } finally {
+            Files.writeString(pidFile, engine);
+            other.destroyForcibly().waitFor();
+        }
+    }
+
     private static void awaitIdle() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (server.active() > 0 && System.nanoTime() < deadline) {
