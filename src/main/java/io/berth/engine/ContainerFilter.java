@@ -124,7 +124,7 @@ public final class ContainerFilter {
         return ref.indexOf(':', slash + 1) < 0 && !ref.contains("@") ? ref + ":latest" : ref;
     }
 
-    private static boolean labelHolds(Map<String, String> labels, String wanted) {
+    static boolean labelHolds(Map<String, String> labels, String wanted) {
         Map<String, String> have = labels == null ? Map.of() : labels;
         int eq = wanted.indexOf('=');
         String key = eq < 0 ? wanted : wanted.substring(0, eq);

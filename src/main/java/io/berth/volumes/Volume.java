@@ -1,0 +1,16 @@
+package io.berth.volumes;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A volume as users see it ({@code volume inspect}, the API's volume JSON); its driver and scope
+ * are always docker's "local".
+ *
+ * @param mountpoint the folder containers mount
+ * @param anonymous made for one container's path ({@code -v /path}), so pruned by default
+ */
+public record Volume(String name, Path mountpoint, Instant createdAt,
+        Map<String, String> labels, Map<String, String> options, boolean anonymous) {
+}
