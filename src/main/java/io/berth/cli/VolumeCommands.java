@@ -182,15 +182,12 @@ final class VolumeCommands {
             Engine engine = group.main.engine();
             int code = 0;
             for (String name : names) {
+                // docker's CLI prints a missing volume's name under -f too: dockerd's
+                // purge-on-error answers it with success.
                 try {
-                    engine.removeVolume(name);
+                    engine.removeVolume(name, force);
                     System.out.println(name);
-                } catch (NotFoundException e) {
-                    if (!force) {
-                        System.err.println(ExitCodes.DAEMON + e.getMessage());
-                        code = ExitCodes.FAILURE;
-                    }
-                } catch (ConflictException e) {
+                } catch (NotFoundException | ConflictException e) {
                     System.err.println(ExitCodes.DAEMON + e.getMessage());
                     code = ExitCodes.FAILURE;
                 }
