@@ -267,4 +267,23 @@ class NamedVolumeTest {
         assertNotEquals(0, Files.getAttribute(data("owned"), "unix:uid"),
                 "owned on the host by the container's mapped root");
     }
+
+    @Test
+    void systemPruneWithVolumesTakesTheAnonymousVolumesOfTheContainersItRemoves()
+            throws IOException {
+        assertEquals(0, berth.run("create", "--network", "none", "-v", "/anon", "-v",
+                "kept:/k", "busybox", "true").code());
+        assertEquals(2, volumeFolders().size());
+        BerthCli.Result plain = berth.run("system", "prune", "-f");
+        assertEquals(0, plain.code(), plain.err());
+        assertEquals(2, volumeFolders().size(), "without --volumes the volumes stay");
+
+        assertEquals(0, berth.run("create", "--network", "none", "-v", "kept:/k", "busybox",
+                "true").code());
+        BerthCli.Result pruned = berth.run("system", "prune", "-f", "--volumes");
+        assertEquals(0, pruned.code(), pruned.err());
+        assertTrue(pruned.out().matches("(?s)Deleted Containers:\\n[0-9a-f]{64}\\n\\n"
+                + "Deleted Volumes:\\n[0-9a-f]{64}\\n\\n.*"), pruned.out());
+        assertEquals(List.of("kept"), volumeFolders());
+    }
 }
