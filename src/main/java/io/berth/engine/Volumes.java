@@ -28,6 +28,9 @@ import java.util.stream.Collectors;
  * volumes are in use.
  */
 final class Volumes {
+    /** dockerd 23+ labels the volumes it makes for a container's path with this. */
+    static final String ANONYMOUS_LABEL = "com.docker.volume.anonymous";
+
     private final Store store;
     private final VolumeStore files;
     private final Supplier<List<ContainerRecord>> containers;
@@ -129,13 +132,12 @@ final class Volumes {
     }
 
     private Volume named(VolumeRecord r) {
-        return new Volume(r.name(), files.data(r.name()), r.created(), r.labels(), r.options(),
-                false);
+        return new Volume(r.name(), files.data(r.name()), r.created(), r.labels(), r.options());
     }
 
     private Volume anonymous(String name) {
-        return new Volume(name, files.data(name), files.created(name), Map.of(), Map.of(),
-                true);
+        return new Volume(name, files.data(name), files.created(name),
+                Map.of(ANONYMOUS_LABEL, ""), Map.of());
     }
 
     /** The ids of the containers, in any state, that mount the volume. */
@@ -205,14 +207,16 @@ final class Volumes {
 
     /**
      * docker volume prune (23 and later): the volumes no container has that the filter keeps,
-     * anonymous ones only unless all.
+     * unless all only those with the anonymous label, as dockerd picks them (a volume created
+     * with that label is pruned as anonymous there too).
      */
     Pruned prune(boolean all, VolumeFilter filter) {
         Set<String> used = used();
         List<String> removed = new ArrayList<>();
         long reclaimed = 0;
         for (Volume v : list()) {
-            if (!used.contains(v.name()) && (all || v.anonymous()) && filter.matches(v, true)) {
+            boolean pickable = all || v.labels().containsKey(ANONYMOUS_LABEL);
+            if (pickable && !used.contains(v.name()) && filter.matches(v, true)) {
                 reclaimed += files.size(v.name());
                 delete(v.name());
                 removed.add(v.name());

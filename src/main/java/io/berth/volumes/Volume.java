@@ -9,8 +9,9 @@ import java.util.Map;
  * are always docker's "local".
  *
  * @param mountpoint the folder containers mount
- * @param anonymous made for one container's path ({@code -v /path}), so pruned by default
+ * @param labels an anonymous volume's ({@code -v /path}) is dockerd's
+ *     com.docker.volume.anonymous, which makes prune take it by default
  */
 public record Volume(String name, Path mountpoint, Instant createdAt,
-        Map<String, String> labels, Map<String, String> options, boolean anonymous) {
+        Map<String, String> labels, Map<String, String> options) {
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class VolumeFilterTest {
     private static final Volume DATA = new Volume("data", Path.of("/v/data/_data"),
-            Instant.EPOCH, Map.of("tier", "db", "keep", ""), Map.of(), false);
+            Instant.EPOCH, Map.of("tier", "db", "keep", ""), Map.of());
 
     private static boolean keeps(List<String> words, boolean dangling) {
         return VolumeFilter.ofWords(words).matches(DATA, dangling);
