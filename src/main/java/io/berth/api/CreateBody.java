@@ -109,7 +109,25 @@ record CreateBody(
     /** One of HostConfig.Mounts: Berth takes types bind and volume. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record MountBody(@JsonProperty("Type") String type, @JsonProperty("Source") String source,
-            @JsonProperty("Target") String target, @JsonProperty("ReadOnly") Boolean readOnly) {
+            @JsonProperty("Target") String target, @JsonProperty("ReadOnly") Boolean readOnly,
+            @JsonProperty("VolumeOptions") VolumeOptions volumeOptions) {
+
+        /** The Binds string's mode: ro, nocopy, both or neither. */
+        String mode() {
+            List<String> options = new ArrayList<>();
+            if (Boolean.TRUE.equals(readOnly)) {
+                options.add("ro");
+            }
+            if (volumeOptions != null && Boolean.TRUE.equals(volumeOptions.noCopy())) {
+                options.add("nocopy");
+            }
+            return options.isEmpty() ? "" : ":" + String.join(",", options);
+        }
+    }
+
+    /** A volume Mount's options: NoCopy leaves a new volume empty. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record VolumeOptions(@JsonProperty("NoCopy") Boolean noCopy) {
     }
 
     /** docker's --log-driver and --log-opt. */
@@ -257,8 +275,7 @@ record CreateBody(
                         + " name, not a path");
             }
             if (!anonymous(m)) {
-                binds.add(m.source() + ":" + m.target()
-                        + (Boolean.TRUE.equals(m.readOnly()) ? ":ro" : ""));
+                binds.add(m.source() + ":" + m.target() + m.mode());
             }
         }
         return binds.isEmpty() ? null : binds;
@@ -276,10 +293,10 @@ record CreateBody(
                 : hostConfig.mounts();
         for (MountBody m : mounts) {
             if (anonymous(m)) {
-                if (Boolean.TRUE.equals(m.readOnly())) {
-                    // Not yet: read-only anonymous volumes; Config.Volumes carries no mode.
+                if (!m.mode().isEmpty()) {
+                    // Not yet: readonly or nocopy anonymous volumes; Config.Volumes has no mode.
                     throw new InvalidRequestException("invalid mount config for type"
-                            + " \"volume\": a read-only volume needs a Source (a name)");
+                            + " \"volume\": ReadOnly and NoCopy need a Source (a name)");
                 }
                 paths.add(m.target());
             }

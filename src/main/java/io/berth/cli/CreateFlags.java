@@ -245,6 +245,11 @@ final class CreateFlags {
                     }
                 }
                 case "bind-propagation" -> options.add(value);
+                case "volume-nocopy" -> {
+                    if (value == null || value.equals("true") || value.equals("1")) {
+                        options.add("nocopy");
+                    }
+                }
                 default -> throw new ExitCodes.UserError("invalid argument \"" + mount
                         + "\" for \"--mount\" flag: unexpected key '" + key + "' in '"
                         + field + "'");
@@ -275,15 +280,16 @@ final class CreateFlags {
             throw new ExitCodes.UserError("invalid argument \"" + mount + "\" for \"--mount\""
                     + " flag: target is required");
         }
-        if (options.stream().anyMatch(o -> !o.equals("ro"))) {
+        if (options.stream().anyMatch(o -> !o.equals("ro") && !o.equals("nocopy"))) {
             throw new ExitCodes.UserError("invalid mount config for type \"volume\": field"
                     + " BindOptions must not be specified");
         }
         if (source == null || source.isEmpty()) {
             if (!options.isEmpty()) {
-                // Not yet: read-only anonymous volumes; Config.Volumes has no mode to carry it.
+                // Not yet: readonly or nocopy anonymous volumes; Config.Volumes has no mode.
                 throw new ExitCodes.UserError("invalid argument \"" + mount + "\" for"
-                        + " \"--mount\" flag: a read-only volume needs a source (a name)");
+                        + " \"--mount\" flag: readonly and volume-nocopy need a source (a"
+                        + " name)");
             }
             return target;
         }
@@ -291,7 +297,8 @@ final class CreateFlags {
             throw new ExitCodes.UserError("invalid mount config for type \"volume\": invalid"
                     + " volume name " + source + ": a volume's source is a name, not a path");
         }
-        return source + ":" + target + (options.isEmpty() ? "" : ":ro");
+        return source + ":" + target + (options.isEmpty() ? "" : ":" + String.join(",",
+                options));
     }
 
     /** The user's terminal size, for a container's first size: docker's ConsoleSize. */

@@ -14,10 +14,10 @@ import java.util.function.Function;
 /**
  * Docker's bind mounts: {@code -v /host:/container[:OPTIONS]} and {@code --mount
  * type=bind,...} (both arrive as HostConfig.Binds strings) as runtime spec mounts. Options:
- * ro or rw, a propagation (rprivate by default), and SELinux's z/Z and nocopy, which change
- * nothing here. A source that is no path names a volume ({@code -v data:/data}); anonymous
- * volumes ({@code -v /path}, Config.Volumes) and named ones become binds of their volume's
- * folder when the container starts.
+ * ro or rw, a propagation (rprivate by default), nocopy (a new named volume is not filled from
+ * the image), and SELinux's z/Z, which change nothing here. A source that is no path names a
+ * volume ({@code -v data:/data}); anonymous volumes ({@code -v /path}, Config.Volumes) and named
+ * ones become binds of their volume's folder when the container starts.
  */
 public final class Binds {
     private static final Set<String> PROPAGATIONS = Set.of("private", "rprivate", "shared",
@@ -33,9 +33,10 @@ public final class Binds {
      *
      * @param source the host path, or null for a named volume
      * @param volume the named volume's name, or null for a host path
+     * @param noCopy a new volume is left empty rather than filled from the image (nocopy)
      */
     public record Bind(Path source, String volume, String destination, boolean readOnly,
-            String propagation) {
+            String propagation, boolean noCopy) {
     }
 
     /**
@@ -75,6 +76,7 @@ public final class Binds {
         }
         boolean readOnly = false;
         String propagation = "rprivate";
+        boolean noCopy = false;
         if (parts.length == 3) {
             for (String option : parts[2].split(",")) {
                 if (option.equals("ro") || option.equals("rw")) {
@@ -82,10 +84,11 @@ public final class Binds {
                 } else if (PROPAGATIONS.contains(option)) {
                     propagation = option;
                 }
+                noCopy |= option.equals("nocopy");
             }
         }
         return new Bind(volume == null ? Path.of(parts[0]).normalize() : null, volume,
-                destination, readOnly, propagation);
+                destination, readOnly, propagation, noCopy);
     }
 
     /**

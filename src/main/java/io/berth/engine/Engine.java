@@ -458,21 +458,25 @@ public final class Engine implements AutoCloseable {
      * shifted for a user namespace, so the copies' owners are the container's.
      */
     private void populateVolumes(ContainerRecord record, ContainerFiles files, IdShift shift) {
-        Map<String, String> byDestination = new java.util.LinkedHashMap<>();
+        long rootId = shift == null ? 0 : shift.hostId();
         for (Binds.Bind b : Binds.parse(record.request())) {
             if (b.volume() != null) {
-                byDestination.put(b.destination(), b.volume());
+                populateVolume(b.volume(), b.destination(), !b.noCopy(), files, rootId);
             }
         }
         for (String destination : Binds.volumes(record.request())) {
-            byDestination.put(destination, VolumeStore.anonymousName(record.id(), destination));
+            populateVolume(VolumeStore.anonymousName(record.id(), destination), destination,
+                    true, files, rootId);
         }
-        byDestination.forEach((destination, name) -> populateVolume(name, destination, files,
-                shift == null ? 0 : shift.hostId()));
     }
 
-    private void populateVolume(String name, String destination, ContainerFiles files,
-            long rootId) {
+    /** With copy false (nocopy), a new volume is only given to the container's root. */
+    private void populateVolume(String name, String destination, boolean copy,
+            ContainerFiles files, long rootId) {
+        if (!copy) {
+            volumes.populate(name, null, rootId, rootId);
+            return;
+        }
         Path source;
         try {
             source = RootedPath.rootOf(files.rootfs()).resolve(destination, true,

@@ -291,4 +291,20 @@ class NamedVolumeTest {
                 + "Deleted Volumes:\\n[0-9a-f]{64}\\n\\n.*"), pruned.out());
         assertEquals(List.of("kept"), volumeFolders());
     }
+
+    @Test
+    void nocopyLeavesANewVolumeEmptyOnEveryFrontEnd() throws IOException {
+        assertEquals(new BerthCli.Result(0, "empty\n", ""), berth.run("run", "--rm", "--network",
+                "none", "-v", "bare1:/etc:nocopy", "busybox", "sh", "-c",
+                "test -e /etc/passwd && echo filled || echo empty"));
+        assertEquals(new BerthCli.Result(0, "empty\n", ""), docker("run", "--rm", "--network",
+                "none", "--mount", "type=volume,source=bare2,target=/etc,volume-nocopy",
+                "busybox", "sh", "-c", "test -e /etc/passwd && echo filled || echo empty"));
+        assertEquals(new BerthCli.Result(0, "filled\n", ""), berth.run("run", "--rm", "--network",
+                "none", "--mount", "type=volume,source=full,target=/etc", "busybox", "sh",
+                "-c", "test -e /etc/passwd && echo filled || echo empty"));
+        assertTrue(Files.notExists(data("bare1").resolve("passwd")));
+        assertTrue(Files.notExists(data("bare2").resolve("passwd")));
+        assertTrue(Files.exists(data("full").resolve("passwd")));
+    }
 }

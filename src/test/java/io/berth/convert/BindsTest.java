@@ -70,7 +70,7 @@ class BindsTest {
             assertEquals("invalid mode: " + mode, e.getMessage());
         }
         assertEquals(List.of(new Binds.Bind(java.nio.file.Path.of("/h"), null, "/c", true,
-                "rshared")), Binds.parse(busybox().binds(List.of(
+                "rshared", true)), Binds.parse(busybox().binds(List.of(
                         "/h:/c:ro,Z,rshared,nocopy,cached")).build()));
     }
 
@@ -78,7 +78,7 @@ class BindsTest {
     void aSourceThatIsNoPathNamesAVolumeWhoseFolderTheContainerMounts() {
         ContainerRequest req = busybox().binds(List.of("/h:/b", "data:/d:ro", "data:/e"))
                 .volumes(List.of("/anon")).build();
-        assertEquals(new Binds.Bind(null, "data", "/d", true, "rprivate"),
+        assertEquals(new Binds.Bind(null, "data", "/d", true, "rprivate", false),
                 Binds.parse(req).get(1));
         assertEquals(List.of("data"), Binds.namedVolumes(req));
         ContainerRequest mounting = Binds.withVolumes(req,
