@@ -210,11 +210,11 @@ public final class Engine implements AutoCloseable {
         List<String> anonymous = Binds.volumes(request);
         ContainerRecord record = insert(request, image, id);
         ContainerFiles files = files(id);
-        List<String> made = List.of();
+        List<String> made = new ArrayList<>();
         try {
             files.create();
             anonymous.forEach(v -> volumes.create(VolumeStore.anonymousName(id, v)));
-            made = volumeBook.makeMissing(Binds.namedVolumes(request));
+            volumeBook.makeMissing(Binds.namedVolumes(request), made);
         } catch (RuntimeException e) {
             volumeBook.removeAnonymous(record);
             store.delete(id);

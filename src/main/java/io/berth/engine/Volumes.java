@@ -65,28 +65,25 @@ final class Volumes {
     }
 
     /**
-     * The named volumes a new container mounts that are not there yet, made as docker makes
-     * them on first use; returns those made, for {@link #removeMade} if the create fails.
+     * Makes the named volumes a new container mounts that are not there yet, as docker makes
+     * them on first use, and adds each to made as it is made: if the create fails, the caller
+     * gives made to {@link #removeMade}.
      */
-    List<String> makeMissing(List<String> names) {
-        List<String> made = new ArrayList<>();
-        try {
-            for (String name : names) {
-                if (find(name).isEmpty() && make(new VolumeRecord(name, Instant.now(), null,
-                        null))) {
-                    made.add(name);
-                }
+    void makeMissing(List<String> names, List<String> made) {
+        for (String name : names) {
+            if (find(name).isEmpty() && make(new VolumeRecord(name, Instant.now(), null,
+                    null))) {
+                made.add(name);
             }
-            return made;
-        } catch (RuntimeException e) {
-            removeMade(made);
-            throw e;
         }
     }
 
-    /** Undoes {@link #makeMissing}. */
+    /**
+     * Undoes {@link #makeMissing}, once the failed container's record is gone: a volume another
+     * container took meanwhile (it found the volume made) stays.
+     */
     void removeMade(List<String> made) {
-        made.forEach(this::delete);
+        made.stream().filter(name -> users(name).isEmpty()).forEach(this::delete);
     }
 
     /** Records the volume and makes its folder, or neither; false when it was recorded. */

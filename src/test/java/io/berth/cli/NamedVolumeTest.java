@@ -307,4 +307,23 @@ class NamedVolumeTest {
         assertTrue(Files.notExists(data("bare2").resolve("passwd")));
         assertTrue(Files.exists(data("full").resolve("passwd")));
     }
+
+    @Test
+    void aCreateThatFailsUndoesTheVolumesItMadeAndNoOthers() throws IOException {
+        assertEquals(0, berth.run("volume", "create", "older").code());
+        Path blocker = Files.createDirectories(berth.root.resolve("volumes"))
+                .resolve("blocked");
+        Files.writeString(blocker, "a file where the volume's folder would go");
+        try {
+            BerthCli.Result r = berth.run("create", "--network", "none", "-v", "older:/o",
+                    "-v", "made:/m", "-v", "blocked:/b", "busybox", "true");
+            assertEquals(125, r.code(), r.toString());
+            assertTrue(r.err().contains("blocked"), r.err());
+            assertEquals("", berth.run("ps", "-aq").out());
+            assertEquals("older\n", berth.run("volume", "ls", "-q").out());
+            assertEquals(List.of("blocked", "older"), volumeFolders());
+        } finally {
+            Files.delete(blocker);
+        }
+    }
 }
