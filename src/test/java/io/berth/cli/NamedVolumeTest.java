@@ -244,6 +244,10 @@ class NamedVolumeTest {
                 + " volume is in use - [" + holder + "]\n"), rm);
         assertEquals("held\n", berth.run("volume", "ls", "-q", "-f", "dangling=false", "-f",
                 "name=held").out());
+        assertEquals(new BerthCli.Result(0, holder + "\n", ""), same("ps", "-aq", "--no-trunc",
+                "--filter", "volume=held"));
+        assertEquals(holder + "\n", same("ps", "-aq", "--no-trunc", "-f", "volume=/anon").out());
+        assertEquals("", same("ps", "-aq", "-f", "volume=other").out());
         assertEquals(0, berth.run("volume", "create", "idle").code());
         assertEquals(new BerthCli.Result(0, "Total reclaimed space: 0B\n", ""),
                 docker("volume", "prune", "-f"), "named and used volumes stay");
