@@ -26,7 +26,8 @@ final class VolumeCommands {
     static final String LS_TABLE = "table {{.Driver}}\t{{.Name}}";
     static final Map<String, String> LS_HEADERS = Map.of("Driver", "DRIVER", "Name",
             "VOLUME NAME", "Mountpoint", "MOUNTPOINT", "Scope", "SCOPE", "Labels", "LABELS",
-            "Links", "LINKS", "Size", "SIZE");
+            "Links", "LINKS", "Size", "SIZE", "Group", "GROUP", "Availability", "AVAILABILITY",
+            "Status", "STATUS");
 
     private VolumeCommands() {
     }
@@ -150,6 +151,10 @@ final class VolumeCommands {
                 row.put("Labels", labels(v.labels()));
                 row.put("Links", "N/A");
                 row.put("Size", "N/A");
+                // A swarm cluster volume's fields, which docker's CLI shows as N/A for others.
+                row.put("Group", "N/A");
+                row.put("Availability", "N/A");
+                row.put("Status", "N/A");
                 rows.add(row);
             }
             String layout = quiet ? "{{.Name}}"

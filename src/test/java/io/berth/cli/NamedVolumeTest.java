@@ -139,6 +139,11 @@ class NamedVolumeTest {
                 + "\nlocal     first\nlocal     second\n", ""), same("volume", "ls"));
         assertEquals("first\n", same("volume", "ls", "-q", "--filter", "label=tier=db").out());
         assertEquals("second\n", same("volume", "ls", "-q", "-f", "name=^sec").out());
+        assertEquals("{\"Availability\":\"N/A\",\"Driver\":\"local\",\"Group\":\"N/A\","
+                + "\"Labels\":\"\",\"Links\":\"N/A\",\"Mountpoint\":\"" + data("second")
+                + "\",\"Name\":\"second\",\"Scope\":\"local\",\"Size\":\"N/A\","
+                + "\"Status\":\"N/A\"}\n", same("volume", "ls", "--format", "json", "-f",
+                        "name=second").out());
         // docker's CLI joins labels in Go's random map order; Berth's in key order.
         assertEquals("first keep=,tier=db\n", berth.run("volume", "ls", "--filter",
                 "label=keep", "--format", "{{.Name}} {{.Labels}}").out());
