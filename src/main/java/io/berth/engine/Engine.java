@@ -957,26 +957,14 @@ public final class Engine implements AutoCloseable {
         return volumeBook.create(name, driver, labels, options);
     }
 
-    /** Every volume, named and anonymous, by name. */
-    public List<Volume> volumes() {
-        return volumeBook.list();
-    }
-
     /** The volume, or a NotFoundException in dockerd's words. */
     public Volume volume(String name) {
         return volumeBook.get(name);
     }
 
-    /** The volumes that pass the filter, with whether a container has each. */
+    /** The volumes, named and anonymous, that pass the filter, by name. */
     public List<Volume> volumes(VolumeFilter filter) {
-        java.util.Set<String> used = volumeBook.used();
-        return volumeBook.list().stream().filter(v -> filter.matches(v, !used.contains(v.name())))
-                .toList();
-    }
-
-    /** The ids of the containers, in any state, that mount the volume. */
-    public List<String> volumeUsers(String name) {
-        return volumeBook.users(name);
+        return volumeBook.list(filter);
     }
 
     /**

@@ -8,7 +8,6 @@ import io.berth.store.Store;
 import io.berth.store.VolumeRecord;
 import io.berth.volumes.Volume;
 import io.berth.volumes.VolumeStore;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -128,6 +127,12 @@ final class Volumes {
         return out;
     }
 
+    /** The volumes that pass the filter, which is told whether a container has each. */
+    List<Volume> list(VolumeFilter filter) {
+        Set<String> used = used();
+        return list().stream().filter(v -> filter.matches(v, !used.contains(v.name()))).toList();
+    }
+
     private Volume named(VolumeRecord r) {
         return new Volume(r.name(), files.data(r.name()), r.created(), r.labels(), r.options());
     }
@@ -220,11 +225,6 @@ final class Volumes {
             }
         }
         return new Pruned(removed, reclaimed);
-    }
-
-    /** Where a volume's files are, whether or not it exists yet. */
-    Path data(String name) {
-        return files.data(name);
     }
 
     static NotFoundException noSuch(String name) {
