@@ -11,12 +11,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 
-/** Volumes, named and anonymous: create, list, inspect, remove, prune. */
+/**
+ * Volumes, named and anonymous: create, list, inspect, remove, prune. Creates and removals here
+ * are events as dockerd's (type volume, the name as the actor's ID).
+ *
+ * <p>Not yet: the events of a volume made on a container's first use, and mount and unmount;
+ * they need the engine to report them rather than these routes.
+ */
 final class VolumeRoutes {
-    private final EnginePool pool;
+    private static final Map<String, String> LOCAL = Map.of("driver", "local");
 
-    VolumeRoutes(EnginePool pool) {
+    private final EnginePool pool;
+    private final Events events;
+
+    VolumeRoutes(EnginePool pool, Events events) {
         this.pool = pool;
+        this.events = events;
     }
 
     void register(Router r) {
@@ -39,6 +49,7 @@ final class VolumeRoutes {
         CreateBody asked = body == null ? new CreateBody(null, null, null, null) : body;
         Volume v = pool.with(e -> e.createVolume(asked.name(), asked.driver(), asked.labels(),
                 asked.driverOpts()));
+        events.publish("volume", "create", v.name(), LOCAL);
         ex.json(201, Inspection.volume(v));
     }
 
@@ -59,7 +70,14 @@ final class VolumeRoutes {
 
     private void remove(HttpExchange ex, Matcher path) throws Exception {
         boolean force = ex.request().flag("force");
-        pool.run(e -> e.removeVolume(path.group(1), force));
+        boolean removed = pool.with(e -> {
+            boolean there = e.findVolume(path.group(1)).isPresent();
+            e.removeVolume(path.group(1), force);
+            return there;
+        });
+        if (removed) {
+            events.publish("volume", "destroy", path.group(1), LOCAL);
+        }
         ex.empty(204);
     }
 
@@ -72,6 +90,7 @@ final class VolumeRoutes {
                 || v.equals("1"));
         VolumeFilter filter = VolumeFilter.forPrune(filters);
         Engine.VolumesPruned pruned = pool.with(e -> e.pruneVolumes(named, filter));
+        pruned.removed().forEach(v -> events.publish("volume", "destroy", v, LOCAL));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("VolumesDeleted", pruned.removed());
         answer.put("SpaceReclaimed", pruned.reclaimed());

@@ -957,6 +957,11 @@ public final class Engine implements AutoCloseable {
         return volumeBook.create(name, driver, labels, options);
     }
 
+    /** The volume, if it is there. */
+    public Optional<Volume> findVolume(String name) {
+        return volumeBook.find(name);
+    }
+
     /** The volume, or a NotFoundException in dockerd's words. */
     public Volume volume(String name) {
         return volumeBook.get(name);

@@ -335,4 +335,23 @@ class NamedVolumeTest {
             Files.delete(blocker);
         }
     }
+
+    @Test
+    void theApisCreatesAndRemovalsAreVolumeEvents() {
+        long since = java.time.Instant.now().getEpochSecond() - 1;
+        assertEquals(0, docker("volume", "create", "evt1").code());
+        assertEquals(0, docker("volume", "create", "evt2").code());
+        assertEquals(0, docker("volume", "rm", "evt1").code());
+        assertEquals(0, docker("volume", "rm", "-f", "never").code());
+        assertEquals(0, docker("volume", "prune", "-a", "-f").code());
+        long until = java.time.Instant.now().getEpochSecond() + 1;
+        assertEquals(new BerthCli.Result(0, "volume create evt1 local\nvolume create evt2 local\n"
+                + "volume destroy evt1 local\nvolume destroy evt2 local\n", ""), docker("events",
+                "--since", Long.toString(since), "--until", Long.toString(until), "--filter",
+                "type=volume", "--filter", "volume=evt1", "--filter", "volume=evt2", "--format",
+                "{{.Type}} {{.Action}} {{.Actor.ID}} {{.Actor.Attributes.driver}}"));
+        assertEquals("volume destroy evt2\n", docker("events", "--since", Long.toString(since),
+                "--until", Long.toString(until), "--filter", "volume=evt2", "--filter",
+                "event=destroy", "--format", "{{.Type}} {{.Action}} {{.Actor.ID}}").out());
+    }
 }
