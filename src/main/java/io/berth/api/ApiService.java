@@ -58,7 +58,7 @@ public final class ApiService implements AutoCloseable {
         new ExecRoutes(pool).register(router);
         new ArchiveRoutes(pool).register(router);
         new NetworkRoutes(pool, events).register(router);
-        new VolumeRoutes(pool).register(router);
+        new VolumeRoutes(pool, events).register(router);
         new EventRoutes(events).register(router);
         this.acceptor = Thread.ofPlatform().name("api-accept").daemon(true)
                 .unstarted(this::acceptLoop);

@@ -107,10 +107,28 @@ record CreateBody(
         }
     }
 
-    /** One of HostConfig.Mounts: Berth takes type bind. */
+    /** One of HostConfig.Mounts: Berth takes types bind and volume. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record MountBody(@JsonProperty("Type") String type, @JsonProperty("Source") String source,
-            @JsonProperty("Target") String target, @JsonProperty("ReadOnly") Boolean readOnly) {
+            @JsonProperty("Target") String target, @JsonProperty("ReadOnly") Boolean readOnly,
+            @JsonProperty("VolumeOptions") VolumeOptions volumeOptions) {
+
+        /** The Binds string's mode: ro, nocopy, both or neither. */
+        String mode() {
+            List<String> options = new ArrayList<>();
+            if (Boolean.TRUE.equals(readOnly)) {
+                options.add("ro");
+            }
+            if (volumeOptions != null && Boolean.TRUE.equals(volumeOptions.noCopy())) {
+                options.add("nocopy");
+            }
+            return options.isEmpty() ? "" : ":" + String.join(",", options);
+        }
+    }
+
+    /** A volume Mount's options: NoCopy leaves a new volume empty. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record VolumeOptions(@JsonProperty("NoCopy") Boolean noCopy) {
     }
 
     /** docker's --log-driver and --log-opt. */
@@ -230,8 +248,7 @@ record CreateBody(
                         : host.sysctls())
                 .blkioWeight(host.blkioWeight() == null || host.blkioWeight() == 0 ? null
                         : host.blkioWeight())
-                .volumes(volumes == null || volumes.isEmpty() ? null
-                        : List.copyOf(volumes.keySet()))
+                .volumes(anonymousVolumes())
                 .networkAliases(endpoint == null ? null : empty(endpoint.aliases()))
                 .ipAddress(endpoint == null || endpoint.ipamConfig() == null ? null
                         : blank(endpoint.ipamConfig().ipv4Address()))
@@ -243,18 +260,50 @@ record CreateBody(
         return limit == null || limit == 0 ? null : limit;
     }
 
-    /** Binds, then the bind Mounts as Binds strings; other mount types are refused. */
+    /**
+     * Binds, then the bind Mounts and the named volume Mounts as Binds strings; other mount
+     * types are refused.
+     */
     private static List<String> binds(HostConfig host) {
         List<String> binds = new ArrayList<>(host.binds() == null ? List.of() : host.binds());
         for (MountBody m : host.mounts() == null ? List.<MountBody>of() : host.mounts()) {
-            if (!"bind".equals(m.type())) {
+            if (!"bind".equals(m.type()) && !"volume".equals(m.type())) {
                 throw new InvalidRequestException("mount type " + m.type()
-                        + " is not supported yet (only bind)");
+                        + " is not supported yet (bind and volume)");
             }
-            binds.add(m.source() + ":" + m.target()
-                    + (Boolean.TRUE.equals(m.readOnly()) ? ":ro" : ""));
+            if ("volume".equals(m.type()) && m.source() != null && m.source().contains("/")) {
+                throw new InvalidRequestException("invalid mount config for type \"volume\":"
+                        + " invalid volume name " + m.source() + ": a volume's Source is a"
+                        + " name, not a path");
+            }
+            if (!anonymous(m)) {
+                binds.add(m.source() + ":" + m.target() + m.mode());
+            }
         }
         return binds.isEmpty() ? null : binds;
+    }
+
+    /** A volume Mount with no Source: the container's own volume, as -v /path makes. */
+    private static boolean anonymous(MountBody m) {
+        return "volume".equals(m.type()) && (m.source() == null || m.source().isEmpty());
+    }
+
+    /** Config.Volumes' paths, then the anonymous volume Mounts' targets. */
+    private List<String> anonymousVolumes() {
+        List<String> paths = new ArrayList<>(volumes == null ? List.of() : volumes.keySet());
+        List<MountBody> mounts = hostConfig == null || hostConfig.mounts() == null ? List.of()
+                : hostConfig.mounts();
+        for (MountBody m : mounts) {
+            if (anonymous(m)) {
+                if (!m.mode().isEmpty()) {
+                    // Not yet: readonly or nocopy anonymous volumes; Config.Volumes has no mode.
+                    throw new InvalidRequestException("invalid mount config for type"
+                            + " \"volume\": ReadOnly and NoCopy need a Source (a name)");
+                }
+                paths.add(m.target());
+            }
+        }
+        return paths.isEmpty() ? null : paths;
     }
 
     /** docker's `--entrypoint ""` arrives as [""]: it resets the image's entrypoint. */

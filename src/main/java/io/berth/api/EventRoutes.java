@@ -87,6 +87,8 @@ final class EventRoutes {
                 && (f.get("network").isEmpty() || "network".equals(e.type())
                         && f.get("network").stream().anyMatch(n -> e.id().startsWith(n)
                                 || n.equals(a.get("name"))))
+                && (f.get("volume").isEmpty() || "volume".equals(e.type())
+                        && f.get("volume").contains(e.id()))
                 && f.labelsMatch(a);
     }
 

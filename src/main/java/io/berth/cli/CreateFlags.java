@@ -183,7 +183,7 @@ final class CreateFlags {
                 .logDriver(logDriver)
                 .logOpts(logOptMap())
                 .binds(binds())
-                .volumes(nullIfEmpty(volumes.stream().filter(v -> !v.contains(":")).toList()))
+                .volumes(anonymousVolumes())
                 .consoleSize(tty ? terminalSize() : null))
                 .build();
     }
@@ -204,12 +204,28 @@ final class CreateFlags {
                     : volume);
         }
         for (String mount : mounts) {
-            binds.add(bindOfMount(mount));
+            String spec = bindOfMount(mount);
+            if (spec.contains(":")) {
+                binds.add(spec);
+            }
         }
         return nullIfEmpty(binds);
     }
 
-    /** docker's --mount key=value list, for type=bind: as a -v string. */
+    /** -v /path, then each --mount type=volume with no source: a volume of the container's. */
+    private List<String> anonymousVolumes() {
+        List<String> paths = new ArrayList<>(volumes.stream().filter(v -> !v.contains(":"))
+                .toList());
+        mounts.stream().map(CreateFlags::bindOfMount).filter(v -> !v.contains(":"))
+                .forEach(paths::add);
+        return nullIfEmpty(paths);
+    }
+
+    /**
+     * docker's --mount key=value list as a -v string: type=bind as a host path's bind,
+     * type=volume as a named volume's ({@code source:target[:ro]}) or, with no source, as an
+     * anonymous volume's path alone.
+     */
     static String bindOfMount(String mount) {
         String type = "volume";
         String source = null;
@@ -229,14 +245,22 @@ final class CreateFlags {
                     }
                 }
                 case "bind-propagation" -> options.add(value);
+                case "volume-nocopy" -> {
+                    if (value == null || value.equals("true") || value.equals("1")) {
+                        options.add("nocopy");
+                    }
+                }
                 default -> throw new ExitCodes.UserError("invalid argument \"" + mount
                         + "\" for \"--mount\" flag: unexpected key '" + key + "' in '"
                         + field + "'");
             }
         }
+        if ("volume".equals(type)) {
+            return volumeOfMount(mount, source, target, options);
+        }
         if (!"bind".equals(type)) {
             throw new ExitCodes.UserError("invalid argument \"" + mount + "\" for \"--mount\""
-                    + " flag: type " + type + " is not supported yet (only bind)");
+                    + " flag: type " + type + " is not supported yet (bind and volume)");
         }
         if (source == null || target == null) {
             throw new ExitCodes.UserError("invalid argument \"" + mount + "\" for \"--mount\""
@@ -245,6 +269,33 @@ final class CreateFlags {
         if (!Files.exists(Path.of(source))) {
             throw new ExitCodes.UserError("invalid mount config for type \"bind\": bind source"
                     + " path does not exist: " + source);
+        }
+        return source + ":" + target + (options.isEmpty() ? "" : ":" + String.join(",",
+                options));
+    }
+
+    private static String volumeOfMount(String mount, String source, String target,
+            List<String> options) {
+        if (target == null) {
+            throw new ExitCodes.UserError("invalid argument \"" + mount + "\" for \"--mount\""
+                    + " flag: target is required");
+        }
+        if (options.stream().anyMatch(o -> !o.equals("ro") && !o.equals("nocopy"))) {
+            throw new ExitCodes.UserError("invalid mount config for type \"volume\": field"
+                    + " BindOptions must not be specified");
+        }
+        if (source == null || source.isEmpty()) {
+            if (!options.isEmpty()) {
+                // Not yet: readonly or nocopy anonymous volumes; Config.Volumes has no mode.
+                throw new ExitCodes.UserError("invalid argument \"" + mount + "\" for"
+                        + " \"--mount\" flag: readonly and volume-nocopy need a source (a"
+                        + " name)");
+            }
+            return target;
+        }
+        if (source.contains("/")) {
+            throw new ExitCodes.UserError("invalid mount config for type \"volume\": invalid"
+                    + " volume name " + source + ": a volume's source is a name, not a path");
         }
         return source + ":" + target + (options.isEmpty() ? "" : ":" + String.join(",",
                 options));

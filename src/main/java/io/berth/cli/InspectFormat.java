@@ -64,6 +64,10 @@ final class InspectFormat {
                     + "Container Config.User Config.WorkingDir Config.StopSignal",
             Zero.BOOL, "Config.ArgsEscaped"));
 
+    /** The same for docker's volume type (volume.Volume). */
+    private static final Map<String, Zero> VOLUME_FIELDS = fields(Map.of(
+            Zero.MAP, "Labels Options Status"));
+
     /** Go's zero value of a field's type, as a template prints it. */
     private enum Zero {
         SLICE, MAP, STRING, BOOL, INT, PAIR;
@@ -171,11 +175,15 @@ final class InspectFormat {
 
     /**
      * Which of docker's types an object stands for, by its shape: only a container has a
-     * State, only an image a RootFS. Networks need nothing filled in.
+     * State, only an image a RootFS, only a volume a Mountpoint. Networks need nothing filled
+     * in.
      */
     private static Map<String, Zero> zerosFor(Map<?, ?> root) {
         if (root.containsKey("State") && root.containsKey("HostConfig")) {
             return CONTAINER_FIELDS;
+        }
+        if (root.containsKey("Mountpoint") && root.containsKey("Scope")) {
+            return VOLUME_FIELDS;
         }
         return root.containsKey("RootFS") ? IMAGE_FIELDS : Map.of();
     }

@@ -114,17 +114,25 @@ final class SystemCommands {
                 + "dangling ones.")
         boolean all;
 
+        @Option(names = "--volumes", description = "Prune anonymous volumes.")
+        boolean volumes;
+
         @Override
         public Integer call() throws Exception {
-            if (!force && !confirmed(all)) {
+            if (!force && !confirmed(all, volumes)) {
                 return 0;
             }
-            Engine.SystemPruned pruned = group.main.engine().systemPrune(all);
+            Engine engine = group.main.engine();
+            Engine.SystemPruned pruned = engine.systemPrune(all);
+            // After the containers: the volumes of those just removed are unused now.
+            Engine.VolumesPruned volumesPruned = volumes ? engine.pruneVolumes()
+                    : new Engine.VolumesPruned(List.of(), 0);
             section("Deleted Containers:", pruned.containers(), "");
             section("Deleted Networks:", pruned.networks(), "");
+            section("Deleted Volumes:", volumesPruned.removed(), "");
             section("Deleted Images:", pruned.images(), "deleted: ");
-            System.out.println("Total reclaimed space: "
-                    + ImageCommands.humanSize(pruned.reclaimed()));
+            System.out.println("Total reclaimed space: " + ImageCommands.humanSize(
+                    pruned.reclaimed() + volumesPruned.reclaimed()));
             return 0;
         }
 
@@ -137,10 +145,13 @@ final class SystemCommands {
             System.out.println();
         }
 
-        private static boolean confirmed(boolean all) throws java.io.IOException {
+        private static boolean confirmed(boolean all, boolean volumes)
+                throws java.io.IOException {
             return Confirmation.asked("WARNING! This will remove:\n"
                     + "  - all stopped containers\n"
                     + "  - all networks not used by at least one container\n"
+                    + (volumes ? "  - all anonymous volumes not used by at least one container\n"
+                            : "")
                     + (all ? "  - all images without at least one container associated to them"
                             : "  - all dangling images") + "\n"
                     + "  - what crashed runs left: runtime state, endpoints, leases, mounts and"

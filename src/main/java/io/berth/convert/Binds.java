@@ -14,9 +14,10 @@ import java.util.function.Function;
 /**
  * Docker's bind mounts: {@code -v /host:/container[:OPTIONS]} and {@code --mount
  * type=bind,...} (both arrive as HostConfig.Binds strings) as runtime spec mounts. Options:
- * ro or rw, a propagation (rprivate by default), and SELinux's z/Z and nocopy, which change
- * nothing here. Named volumes are refused: Berth has none yet. Anonymous volumes ({@code -v
- * /path}, Config.Volumes) become binds of their volume's folder when the container starts.
+ * ro or rw, a propagation (rprivate by default), nocopy (a new named volume is not filled from
+ * the image), and SELinux's z/Z, which change nothing here. A source that is no path names a
+ * volume ({@code -v data:/data}); anonymous volumes ({@code -v /path}, Config.Volumes) and named
+ * ones become binds of their volume's folder when the container starts.
  */
 public final class Binds {
     private static final Set<String> PROPAGATIONS = Set.of("private", "rprivate", "shared",
@@ -27,8 +28,15 @@ public final class Binds {
     private Binds() {
     }
 
-    /** One bind: host source, container destination, read-only, propagation. */
-    public record Bind(Path source, String destination, boolean readOnly, String propagation) {
+    /**
+     * One bind: host source or named volume, container destination, read-only, propagation.
+     *
+     * @param source the host path, or null for a named volume
+     * @param volume the named volume's name, or null for a host path
+     * @param noCopy a new volume is left empty rather than filled from the image (nocopy)
+     */
+    public record Bind(Path source, String volume, String destination, boolean readOnly,
+            String propagation, boolean noCopy) {
     }
 
     /**
@@ -60,10 +68,7 @@ public final class Binds {
         if (parts.length == 3 && !validMode(parts[2])) {
             throw new InvalidRequestException("invalid mode: " + parts[2]);
         }
-        if (!parts[0].startsWith("/")) {
-            throw new InvalidRequestException("invalid volume specification: '" + spec
-                    + "': named volumes are not supported yet; give an absolute host path");
-        }
+        String volume = parts[0].startsWith("/") ? null : VolumeNames.check(parts[0]);
         String destination = Path.of(parts[1]).normalize().toString();
         if (!parts[1].startsWith("/") || destination.equals("/")) {
             throw new InvalidRequestException("invalid volume specification: '" + spec
@@ -71,6 +76,7 @@ public final class Binds {
         }
         boolean readOnly = false;
         String propagation = "rprivate";
+        boolean noCopy = false;
         if (parts.length == 3) {
             for (String option : parts[2].split(",")) {
                 if (option.equals("ro") || option.equals("rw")) {
@@ -78,9 +84,11 @@ public final class Binds {
                 } else if (PROPAGATIONS.contains(option)) {
                     propagation = option;
                 }
+                noCopy |= option.equals("nocopy");
             }
         }
-        return new Bind(Path.of(parts[0]).normalize(), destination, readOnly, propagation);
+        return new Bind(volume == null ? Path.of(parts[0]).normalize() : null, volume,
+                destination, readOnly, propagation, noCopy);
     }
 
     /**
@@ -191,18 +199,29 @@ public final class Binds {
         return req.toBuilder().volumes(merged.isEmpty() ? null : merged).build();
     }
 
+    /** The named volumes a request mounts, each once, in the order it names them. */
+    public static List<String> namedVolumes(ContainerRequest req) {
+        return parse(req).stream().map(Bind::volume).filter(v -> v != null).distinct().toList();
+    }
+
     /**
-     * The request with each anonymous volume as one more bind, of the folder dataOf gives for
-     * its container path: what the container mounts when it starts.
+     * The request with each volume as a bind of its folder: an anonymous one's, that anonymous
+     * gives for its container path, added; a named one's, that named gives for its name, in
+     * place of the name. What the container mounts when it starts.
      */
     public static ContainerRequest withVolumes(ContainerRequest req,
-            Function<String, Path> dataOf) {
+            Function<String, Path> anonymous, Function<String, Path> named) {
         List<String> volumes = volumes(req);
-        if (volumes.isEmpty()) {
+        if (volumes.isEmpty() && namedVolumes(req).isEmpty()) {
             return req;
         }
-        List<String> binds = new ArrayList<>(req.binds() == null ? List.of() : req.binds());
-        volumes.forEach(v -> binds.add(dataOf.apply(v) + ":" + v));
+        List<String> binds = new ArrayList<>();
+        for (String spec : req.binds() == null ? List.<String>of() : req.binds()) {
+            Bind bind = parse(spec);
+            binds.add(bind.volume() == null ? spec
+                    : named.apply(bind.volume()) + spec.substring(bind.volume().length()));
+        }
+        volumes.forEach(v -> binds.add(anonymous.apply(v) + ":" + v));
         return req.toBuilder().binds(binds).build();
     }
 
@@ -213,6 +232,10 @@ public final class Binds {
     public static List<Spec.Mount> mounts(ContainerRequest req) {
         List<Spec.Mount> mounts = new ArrayList<>();
         for (Bind b : parse(req)) {
+            if (b.volume() != null) {
+                throw new IllegalStateException("volume " + b.volume() + " at "
+                        + b.destination() + " has no folder yet");
+            }
             if (!Files.exists(b.source())) {
                 try {
                     Files.createDirectories(b.source());

@@ -1,5 +1,6 @@
 package io.berth.engine;
 
+import io.berth.convert.Binds;
 import io.berth.convert.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,13 +12,14 @@ import java.util.function.Predicate;
 /**
  * docker's container filters (`ps --filter` and the API's {@code filters}): each key given
  * must hold, and within a key any of its values. Keys: id (prefix), name (part of it), status,
- * label (key or key=value), ancestor (the image as created), exited (exit code).
+ * label (key or key=value), ancestor (the image as created), exited (exit code), volume (a
+ * volume's name or any mount's destination).
  */
 public final class ContainerFilter {
     private static final Set<String> KEYS = Set.of("id", "name", "status", "label", "ancestor",
-            "exited");
+            "exited", "volume");
     /** docker's other keys: valid there, not applied here yet, so refused rather than ignored. */
-    private static final Set<String> NOT_YET = Set.of("before", "since", "network", "volume",
+    private static final Set<String> NOT_YET = Set.of("before", "since", "network",
             "health", "publish", "expose", "is-task", "isolation");
     private static final Set<String> STATUSES = Set.of("created", "restarting", "running",
             "removing", "paused", "exited", "dead");
@@ -90,7 +92,22 @@ public final class ContainerFilter {
                 && any("ancestor", a -> sameImage(c.request().image(), a))
                 && any("exited", code -> !c.running() && "exited".equals(c.status())
                         && code.equals(Integer.toString(c.exitCode())))
-                && all("label", wanted -> labelHolds(c.request().labels(), wanted));
+                && all("label", wanted -> labelHolds(c.request().labels(), wanted))
+                && any("volume", v -> mountsOf(c).contains(v));
+    }
+
+    /** What a volume filter is matched against, as dockerd does: each mount's name and place. */
+    private static List<String> mountsOf(Container c) {
+        List<String> out = new ArrayList<>();
+        for (Binds.Bind b : Binds.parse(c.request())) {
+            out.add(b.destination());
+            if (b.volume() != null) {
+                out.add(b.volume());
+            }
+        }
+        out.addAll(Binds.volumes(c.request()));
+        out.addAll(Volumes.anonymousOf(c.record()));
+        return out;
     }
 
     private boolean any(String key, Predicate<String> test) {
@@ -124,7 +141,7 @@ public final class ContainerFilter {
         return ref.indexOf(':', slash + 1) < 0 && !ref.contains("@") ? ref + ":latest" : ref;
     }
 
-    private static boolean labelHolds(Map<String, String> labels, String wanted) {
+    static boolean labelHolds(Map<String, String> labels, String wanted) {
         Map<String, String> have = labels == null ? Map.of() : labels;
         int eq = wanted.indexOf('=');
         String key = eq < 0 ? wanted : wanted.substring(0, eq);

@@ -33,6 +33,7 @@ import io.berth.store.ContainerRecord;
 import io.berth.store.NameConflictException;
 import io.berth.store.Store;
 import io.berth.sys.Sys;
+import io.berth.volumes.Volume;
 import io.berth.volumes.VolumeStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,6 +70,7 @@ public final class Engine implements AutoCloseable {
     private final Store store;
     private final ImageStore images;
     private final VolumeStore volumes;
+    private final Volumes volumeBook;
     private final OciRuntime runtime;
     private final NetworkService networks;
     private final ContainerNetworks containerNetworks;
@@ -91,6 +93,7 @@ public final class Engine implements AutoCloseable {
         this.networks = networks;
         this.containerNetworks = new ContainerNetworks(networks);
         this.volumes = new VolumeStore(config.root().resolve("volumes"));
+        this.volumeBook = new Volumes(store, volumes, store::list);
         this.leftovers = new Leftovers(store, runtime, config.runroot().resolve("runtime"),
                 networks, cgroups, config.root().resolve("containers"), this::releaseOrphan);
     }
@@ -207,12 +210,15 @@ public final class Engine implements AutoCloseable {
         List<String> anonymous = Binds.volumes(request);
         ContainerRecord record = insert(request, image, id);
         ContainerFiles files = files(id);
+        List<String> made = new ArrayList<>();
         try {
             files.create();
             anonymous.forEach(v -> volumes.create(VolumeStore.anonymousName(id, v)));
+            volumeBook.makeMissing(Binds.namedVolumes(request), made);
         } catch (RuntimeException e) {
-            anonymous.forEach(v -> volumes.remove(VolumeStore.anonymousName(id, v)));
+            volumeBook.removeAnonymous(record);
             store.delete(id);
+            volumeBook.removeMade(made);
             throw e;
         }
         return view(record);
@@ -433,7 +439,7 @@ public final class Engine implements AutoCloseable {
                 : new SpecConverter.IdRange(shift.hostId(), shift.size());
         populateVolumes(record, files, shift);
         ContainerRequest mounting = Binds.withVolumes(request,
-                v -> volumes.data(VolumeStore.anonymousName(record.id(), v)));
+                v -> volumes.data(VolumeStore.anonymousName(record.id(), v)), volumes::data);
         Spec spec = SpecConverter.convert(new SpecConverter.Input(record.id(), mounting,
                 image.config(), files.rootfs(), user, files.hosts(), files.hostname(),
                 files.resolvConf(), range, cgroupsPath(record.id()),
@@ -448,28 +454,43 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Fills each new anonymous volume with the image's files at its path, found inside the
-     * container's root (a symlink there never leads out of it); the root is already shifted
-     * for a user namespace, so the copies' owners are the container's.
+     * Fills each new volume, anonymous or named, with the image's files at its path, found
+     * inside the container's root (a symlink there never leads out of it); the root is already
+     * shifted for a user namespace, so the copies' owners are the container's.
      */
     private void populateVolumes(ContainerRecord record, ContainerFiles files, IdShift shift) {
         long rootId = shift == null ? 0 : shift.hostId();
-        for (String destination : Binds.volumes(record.request())) {
-            Path source;
-            try {
-                source = RootedPath.rootOf(files.rootfs()).resolve(destination, true,
-                        RootedPath.Missing.APPEND, new ArrayList<>()).onHost();
-            } catch (IOException e) {
-                source = null;
+        for (Binds.Bind b : Binds.parse(record.request())) {
+            if (b.volume() != null) {
+                populateVolume(b.volume(), b.destination(), !b.noCopy(), files, rootId);
             }
-            if (source != null && Files.exists(source, LinkOption.NOFOLLOW_LINKS)
-                    && !Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
-                throw new InvalidRequestException("cannot mount volume over existing file,"
-                        + " file exists " + destination);
-            }
-            volumes.populate(VolumeStore.anonymousName(record.id(), destination), source,
-                    rootId, rootId);
         }
+        for (String destination : Binds.volumes(record.request())) {
+            populateVolume(VolumeStore.anonymousName(record.id(), destination), destination,
+                    true, files, rootId);
+        }
+    }
+
+    /** With copy false (nocopy), a new volume is only given to the container's root. */
+    private void populateVolume(String name, String destination, boolean copy,
+            ContainerFiles files, long rootId) {
+        if (!copy) {
+            volumes.populate(name, null, rootId, rootId);
+            return;
+        }
+        Path source;
+        try {
+            source = RootedPath.rootOf(files.rootfs()).resolve(destination, true,
+                    RootedPath.Missing.APPEND, new ArrayList<>()).onHost();
+        } catch (IOException e) {
+            source = null;
+        }
+        if (source != null && Files.exists(source, LinkOption.NOFOLLOW_LINKS)
+                && !Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
+            throw new InvalidRequestException("cannot mount volume over existing file,"
+                    + " file exists " + destination);
+        }
+        volumes.populate(name, source, rootId, rootId);
     }
 
     /**
@@ -912,76 +933,83 @@ public final class Engine implements AutoCloseable {
         store.delete(c.id());
         StartTrace.mark(c.id(), "remove: store delete");
         if (removeVolumes) {
-            anonymousVolumes(c.record()).forEach(volumes::remove);
+            volumeBook.removeAnonymous(c.record());
         }
     }
 
-    private static List<String> anonymousVolumes(ContainerRecord record) {
-        return Binds.volumes(record.request()).stream()
-                .map(v -> VolumeStore.anonymousName(record.id(), v)).toList();
-    }
-
     /** The volume a container mounts at destination, with where its files are. */
-    public record VolumeMount(String name, Path data, String destination) {
+    public record VolumeMount(String name, Path data, String destination, boolean readOnly) {
     }
 
-    /** A container's anonymous volumes, in the order it asked for them. */
+    /** A container's volumes: its named ones, then its anonymous ones, as it asked for them. */
     public List<VolumeMount> volumeMounts(Container c) {
         List<VolumeMount> out = new ArrayList<>();
+        for (Binds.Bind b : Binds.parse(c.request())) {
+            if (b.volume() != null) {
+                out.add(new VolumeMount(b.volume(), volumes.data(b.volume()), b.destination(),
+                        b.readOnly()));
+            }
+        }
         for (String destination : Binds.volumes(c.request())) {
             String name = VolumeStore.anonymousName(c.id(), destination);
-            out.add(new VolumeMount(name, volumes.data(name), destination));
+            out.add(new VolumeMount(name, volumes.data(name), destination, false));
         }
         return out;
     }
 
-    /** Every volume's name, sorted. */
-    public List<String> volumeNames() {
-        return volumes.list();
+    /**
+     * docker volume create: a named volume (a random 64-hex name when name is null or empty)
+     * of the local driver, or the one of that name already there. Driver options are refused.
+     */
+    public Volume createVolume(String name, String driver, Map<String, String> labels,
+            Map<String, String> options) {
+        return volumeBook.create(name, driver, labels, options);
     }
 
-    /** Where a volume's files are. */
-    public Path volumeData(String name) {
-        return volumes.data(volumes.find(name).orElseThrow(() -> noSuchVolume(name)));
+    /** The volume, if it is there. */
+    public Optional<Volume> findVolume(String name) {
+        return volumeBook.find(name);
     }
 
-    /** The ids of the containers, in any state, that mount the volume. */
-    public List<String> volumeUsers(String name) {
-        List<String> users = new ArrayList<>();
-        for (Container c : list(true)) {
-            if (anonymousVolumes(c.record()).contains(name)) {
-                users.add(c.id());
-            }
-        }
-        return users;
+    /** The volume, or a NotFoundException in dockerd's words. */
+    public Volume volume(String name) {
+        return volumeBook.get(name);
     }
 
-    /** docker volume rm: refused while any container, even a stopped one, has the volume. */
+    /** The volumes, named and anonymous, that pass the filter, by name. */
+    public List<Volume> volumes(VolumeFilter filter) {
+        return volumeBook.list(filter);
+    }
+
+    /**
+     * docker volume rm: refused while any container, even a stopped one, has the volume; with
+     * force, a volume that is not there is no error.
+     */
+    public void removeVolume(String name, boolean force) {
+        volumeBook.remove(name, force);
+    }
+
+    /** docker volume rm without force. */
     public void removeVolume(String name) {
-        volumes.find(name).orElseThrow(() -> noSuchVolume(name));
-        List<String> users = volumeUsers(name);
-        if (!users.isEmpty()) {
-            throw new ConflictException("remove " + name + ": volume is in use - "
-                    + users.stream().collect(java.util.stream.Collectors.joining(", ", "[",
-                            "]")));
-        }
-        volumes.remove(name);
+        removeVolume(name, false);
     }
 
     /** What volume prune removed: the volumes and the bytes they held. */
     public record VolumesPruned(List<String> removed, long reclaimed) {
     }
 
-    /** docker volume prune: every anonymous volume no container has. */
-    public VolumesPruned pruneVolumes() {
-        java.util.Set<String> used = new java.util.HashSet<>();
-        list(true).forEach(c -> used.addAll(anonymousVolumes(c.record())));
-        VolumeStore.Pruned pruned = volumes.prune(used);
+    /**
+     * docker volume prune: the volumes no container has that pass the filter; anonymous ones
+     * only, unless all.
+     */
+    public VolumesPruned pruneVolumes(boolean all, VolumeFilter filter) {
+        Volumes.Pruned pruned = volumeBook.prune(all, filter);
         return new VolumesPruned(pruned.removed(), pruned.reclaimed());
     }
 
-    private static NotFoundException noSuchVolume(String name) {
-        return new NotFoundException("get " + name + ": no such volume");
+    /** docker volume prune with no options: every anonymous volume no container has. */
+    public VolumesPruned pruneVolumes() {
+        return pruneVolumes(false, VolumeFilter.none());
     }
 
     /**
@@ -1185,7 +1213,7 @@ public final class Engine implements AutoCloseable {
             deleteFiles(record.id());
             store.delete(record.id());
             // --rm takes the container's anonymous volumes with it, as docker's does.
-            anonymousVolumes(record).forEach(volumes::remove);
+            volumeBook.removeAnonymous(record);
             if (detachLater) {
                 inBackground(Thread.ofPlatform(), "disconnect-" + record.id().substring(0, 12),
                         "detach a removed container's network",

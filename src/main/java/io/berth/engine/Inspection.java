@@ -10,6 +10,7 @@ import io.berth.network.NetworkService;
 import io.berth.network.PortMapping;
 import io.berth.network.PublishedPorts;
 import io.berth.spec.ImageConfig;
+import io.berth.volumes.Volume;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -82,11 +83,14 @@ public final class Inspection {
         return s;
     }
 
-    /** docker's Mounts: one entry a bind, then one an anonymous volume. */
+    /** docker's Mounts: one entry a host path's bind, then one a volume, named or anonymous. */
     private static List<Map<String, Object>> mounts(ContainerRequest req,
             List<Engine.VolumeMount> volumes) {
         List<Map<String, Object>> mounts = new ArrayList<>();
         for (Binds.Bind b : Binds.parse(req)) {
+            if (b.volume() != null) {
+                continue;
+            }
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("Type", "bind");
             m.put("Source", b.source().toString());
@@ -103,8 +107,8 @@ public final class Inspection {
             m.put("Source", v.data().toString());
             m.put("Destination", v.destination());
             m.put("Driver", "local");
-            m.put("Mode", "");
-            m.put("RW", true);
+            m.put("Mode", v.readOnly() ? "ro" : "");
+            m.put("RW", !v.readOnly());
             m.put("Propagation", "");
             mounts.add(m);
         }
@@ -241,7 +245,8 @@ public final class Inspection {
         row.put("Size", "0B");
         row.put("Names", c.name());
         row.put("Labels", labels(c.request()));
-        row.put("LocalVolumes", String.valueOf(Binds.volumes(c.request()).size()));
+        row.put("LocalVolumes", String.valueOf(Binds.volumes(c.request()).size()
+                + Binds.namedVolumes(c.request()).size()));
         row.put("Mounts", "");
         row.put("Networks", String.join(",", endpoints.stream().map(Endpoint::network)
                 .toList()));
@@ -280,6 +285,23 @@ public final class Inspection {
 
     private static String orDefault(String v, String dflt) {
         return v == null || v.isEmpty() ? dflt : v;
+    }
+
+    /**
+     * A volume as {@code docker volume inspect} and the API show it: dockerd's keys, in their
+     * order, CreatedAt in RFC 3339 to the second, and null for no labels or options.
+     */
+    public static Map<String, Object> volume(Volume v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("CreatedAt", DateTimeFormatter.ISO_INSTANT.format(
+                v.createdAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+        m.put("Driver", "local");
+        m.put("Labels", v.labels().isEmpty() ? null : new java.util.TreeMap<>(v.labels()));
+        m.put("Mountpoint", v.mountpoint().toString());
+        m.put("Name", v.name());
+        m.put("Options", v.options().isEmpty() ? null : new java.util.TreeMap<>(v.options()));
+        m.put("Scope", "local");
+        return m;
     }
 
     /** A network as `docker network inspect` and the API show it. */

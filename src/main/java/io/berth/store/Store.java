@@ -1,6 +1,7 @@
 package io.berth.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.berth.convert.ContainerRequest;
 import io.berth.spec.SpecJson;
@@ -13,6 +14,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -55,6 +57,9 @@ public final class Store implements AutoCloseable {
                 addMissingColumns(s);
                 s.execute("CREATE TABLE IF NOT EXISTS exits (id TEXT PRIMARY KEY, "
                         + "exit_code INTEGER NOT NULL, removed_at INTEGER NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS volumes (name TEXT PRIMARY KEY, "
+                        + "created INTEGER NOT NULL, labels TEXT NOT NULL, "
+                        + "options TEXT NOT NULL)");
             }
             return new Store(db);
         } catch (SQLException e) {
@@ -205,6 +210,70 @@ public final class Store implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new StoreException("read exit of " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Records a named volume unless one of that name is there already: the primary key settles
+     * two creates of one name at once. True when this call recorded it.
+     */
+    public boolean insertVolume(VolumeRecord v) {
+        String sql = "INSERT OR IGNORE INTO volumes (name, created, labels, options) "
+                + "VALUES (?,?,?,?)";
+        try (PreparedStatement p = db.prepareStatement(sql)) {
+            p.setString(1, v.name());
+            p.setLong(2, nanos(v.created()));
+            p.setString(3, JSON.writeValueAsString(v.labels()));
+            p.setString(4, JSON.writeValueAsString(v.options()));
+            return p.executeUpdate() > 0;
+        } catch (SQLException | JsonProcessingException e) {
+            throw new StoreException("insert volume " + v.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Optional<VolumeRecord> findVolume(String name) {
+        List<VolumeRecord> rows = queryVolumes("SELECT name, created, labels, options "
+                + "FROM volumes WHERE name=?", name);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
+    }
+
+    /** Every named volume, by name. */
+    public List<VolumeRecord> volumes() {
+        return queryVolumes("SELECT name, created, labels, options FROM volumes ORDER BY name");
+    }
+
+    public void deleteVolume(String name) {
+        try (PreparedStatement p = db.prepareStatement("DELETE FROM volumes WHERE name=?")) {
+            p.setString(1, name);
+            p.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("delete volume " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<VolumeRecord> queryVolumes(String sql, String... args) {
+        try (PreparedStatement p = db.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                p.setString(i + 1, args[i]);
+            }
+            List<VolumeRecord> rows = new ArrayList<>();
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    rows.add(new VolumeRecord(r.getString(1), instant(r.getLong(2)),
+                            stringMap(r.getString(3)), stringMap(r.getString(4))));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new StoreException("query volumes: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, String> stringMap(String json) {
+        try {
+            return JSON.readValue(json, new TypeReference<Map<String, String>>() { });
+        } catch (JsonProcessingException e) {
+            throw new StoreException("decode volume record: " + e.getOriginalMessage(), e);
         }
     }
 

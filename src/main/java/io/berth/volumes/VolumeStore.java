@@ -12,24 +12,24 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Volumes as docker's local driver keeps them: a folder per volume under the root's
- * {@code volumes}, whose {@code _data} the container mounts. Only anonymous volumes exist so far
- * ({@code -v /path}), each named by 64 hex digits.
- *
- * <p>Not yet: named volumes ({@code -v name:/path}, {@code volume create}); they need a volume
- * record of their own in the store rather than names derived from the container.
+ * Volumes' files as docker's local driver keeps them: a folder per volume under the root's
+ * {@code volumes}, whose {@code _data} the container mounts. An anonymous volume ({@code -v
+ * /path}) is named by 64 hex digits derived from its container; a named volume's folder bears
+ * its name, and its record in the store says that it exists.
  */
 public final class VolumeStore {
-    private static final Pattern NAME = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern ANONYMOUS = Pattern.compile("[0-9a-f]{64}");
+    /** A name that is one folder under dir, never a path (the volume rule's characters). */
+    private static final Pattern FOLDER = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
 
     private static final String POPULATED = "populated";
 
@@ -54,9 +54,30 @@ public final class VolumeStore {
         }
     }
 
+    /** Whether the name is one an anonymous volume has (64 hex digits). */
+    public static boolean isAnonymous(String name) {
+        return ANONYMOUS.matcher(name).matches();
+    }
+
     /** The folder a container mounts for the volume. */
     public Path data(String name) {
+        if (!FOLDER.matcher(name).matches()) {
+            throw new IllegalArgumentException("not a volume name: " + name);
+        }
         return dir.resolve(name).resolve("_data");
+    }
+
+    /**
+     * When the volume's folder was made: its birth time where the file system keeps one (the
+     * JDK falls back to the modification time, which the first fill moves).
+     */
+    public Instant created(String name) {
+        try {
+            return Files.readAttributes(dir.resolve(name), BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS).creationTime().toInstant();
+        } catch (IOException e) {
+            throw new UncheckedIOException("read volume " + name, e);
+        }
     }
 
     /** Makes the volume's folders (0755, root's) if they are not there; returns its data. */
@@ -129,22 +150,22 @@ public final class VolumeStore {
         }
     }
 
-    /** Every volume's name, sorted. */
+    /** Every folder named as an anonymous volume is (64 hex digits), sorted. */
     public List<String> list() {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.map(p -> p.getFileName().toString())
-                    .filter(n -> NAME.matcher(n).matches()).sorted().toList();
+                    .filter(n -> ANONYMOUS.matcher(n).matches()).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("list " + dir, e);
         }
     }
 
-    /** The volume, if it exists. */
+    /** The volume, if its folder exists. */
     public Optional<String> find(String name) {
-        return NAME.matcher(name).matches() && Files.isDirectory(dir.resolve(name))
+        return FOLDER.matcher(name).matches() && Files.isDirectory(dir.resolve(name))
                 ? Optional.of(name) : Optional.empty();
     }
 
@@ -168,24 +189,6 @@ public final class VolumeStore {
         if (Files.exists(volume, LinkOption.NOFOLLOW_LINKS)) {
             walk(volume, (p, attrs) -> { }, true);
         }
-    }
-
-    /** What {@link #prune} removed: the volumes and the bytes they held. */
-    public record Pruned(List<String> removed, long reclaimed) {
-    }
-
-    /** Removes every volume whose name is not in used (docker volume prune's sweep). */
-    public Pruned prune(Set<String> used) {
-        List<String> removed = new ArrayList<>();
-        long reclaimed = 0;
-        for (String name : list()) {
-            if (!used.contains(name)) {
-                reclaimed += size(name);
-                remove(name);
-                removed.add(name);
-            }
-        }
-        return new Pruned(removed, reclaimed);
     }
 
     private interface Visit {

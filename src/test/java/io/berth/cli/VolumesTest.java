@@ -67,9 +67,11 @@ class VolumesTest {
     @Test
     void badBindsAreRefusedAtCreateAndLeaveNothing() {
         for (String[] args : new String[][] {
-                {"-v", "named:/x"}, {"-v", host + ":relative"}, {"-v", host + ":/"},
+                {"-v", "a/b:/x"}, {"-v", "v:/x"}, {"-v", "good:/x", "-v", "a/b:/y"},
+                {"-v", host + ":relative"}, {"-v", host + ":/"},
                 {"-v", host + ":/x:bogus"}, {"-v", host + ":/x", "-v", host + ":/x"},
-                {"--mount", "type=volume,source=v,target=/x"},
+                {"--mount", "type=volume,source=/abs,target=/x"},
+                {"--mount", "type=volume,target=/x,readonly"},
                 {"--mount", "type=bind,source=" + berth.dir.resolve("absent") + ",target=/x"}}) {
             String[] line = new String[args.length + 3];
             line[0] = "create";
@@ -81,5 +83,6 @@ class VolumesTest {
             assertEquals(1, r.err().strip().lines().count(), r.err());
         }
         assertEquals("", berth.run("ps", "-a", "-q").out());
+        assertEquals("", berth.run("volume", "ls", "-q").out(), "no volume made for a refusal");
     }
 }

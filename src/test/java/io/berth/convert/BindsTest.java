@@ -69,8 +69,38 @@ class BindsTest {
                     () -> Binds.parse(busybox().binds(List.of("named:rel:" + mode)).build()));
             assertEquals("invalid mode: " + mode, e.getMessage());
         }
-        assertEquals(List.of(new Binds.Bind(java.nio.file.Path.of("/h"), "/c", true,
-                "rshared")), Binds.parse(busybox().binds(List.of(
+        assertEquals(List.of(new Binds.Bind(java.nio.file.Path.of("/h"), null, "/c", true,
+                "rshared", true)), Binds.parse(busybox().binds(List.of(
                         "/h:/c:ro,Z,rshared,nocopy,cached")).build()));
+    }
+
+    @Test
+    void aSourceThatIsNoPathNamesAVolumeWhoseFolderTheContainerMounts() {
+        ContainerRequest req = busybox().binds(List.of("/h:/b", "data:/d:ro", "data:/e"))
+                .volumes(List.of("/anon")).build();
+        assertEquals(new Binds.Bind(null, "data", "/d", true, "rprivate", false),
+                Binds.parse(req).get(1));
+        assertEquals(List.of("data"), Binds.namedVolumes(req));
+        ContainerRequest mounting = Binds.withVolumes(req,
+                v -> java.nio.file.Path.of("/anonymous" + v),
+                n -> java.nio.file.Path.of("/volumes/" + n + "/_data"));
+        assertEquals(List.of("/h:/b", "/volumes/data/_data:/d:ro", "/volumes/data/_data:/e",
+                "/anonymous/anon:/anon"), mounting.binds());
+    }
+
+    @Test
+    void aVolumeNameIsCheckedByDockersRule() {
+        for (String name : List.of("a/b", "-x", ".x", "x y")) {
+            InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                    () -> Binds.parse(busybox().binds(List.of(name + ":/x")).build()));
+            assertEquals("create " + name + ": \"" + name + "\" includes invalid characters for"
+                    + " a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If"
+                    + " you intended to pass a host directory, use absolute path",
+                    e.getMessage());
+        }
+        assertEquals("create x: volume name is too short, names should be at least two"
+                + " alphanumeric characters", assertThrows(InvalidRequestException.class,
+                        () -> VolumeNames.check("x")).getMessage());
+        assertEquals("a_b.c-1", VolumeNames.check("a_b.c-1"));
     }
 }

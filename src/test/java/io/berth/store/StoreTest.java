@@ -78,4 +78,26 @@ class StoreTest {
             assertTrue(store.list().isEmpty());
         }
     }
+
+    @Test
+    void aVolumeRecordRoundTripsAndASecondOfItsNameIsNotRecorded() {
+        try (Store store = Store.open(dir.resolve("db"))) {
+            VolumeRecord v = new VolumeRecord("data", Instant.ofEpochSecond(7, 9),
+                    java.util.Map.of("k", "v", "e", ""), null);
+            assertTrue(store.insertVolume(v));
+            assertEquals(false, store.insertVolume(new VolumeRecord("data", Instant.now(),
+                    null, null)), "the first record stays");
+            assertTrue(store.insertVolume(new VolumeRecord("alpha", Instant.EPOCH, null,
+                    null)));
+        }
+        try (Store reopened = Store.open(dir.resolve("db"))) {
+            assertEquals(new VolumeRecord("data", Instant.ofEpochSecond(7, 9),
+                    java.util.Map.of("k", "v", "e", ""), java.util.Map.of()),
+                    reopened.findVolume("data").orElseThrow());
+            assertEquals(List.of("alpha", "data"), reopened.volumes().stream()
+                    .map(VolumeRecord::name).toList());
+            reopened.deleteVolume("data");
+            assertTrue(reopened.findVolume("data").isEmpty());
+        }
+    }
 }
