@@ -10,7 +10,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A command-line client's own stdout or stderr, taken into the engine (see {@link
- * Sys#takeFd}): what a relayed command prints goes straight to where the client's output goes,
+ * Sys#pidfdGetfd}): what a relayed command prints goes straight to where the client's output goes,
  * a terminal, a pipe or a file at its current offset, as if the client had written it. The JDK
  * makes a stream only of descriptors it opened itself, so this one writes through {@link Sys}.
  */

@@ -3,7 +3,9 @@ package io.berth.cli;
 import io.berth.api.ApiService;
 import io.berth.api.EnginePool;
 import io.berth.engine.EngineConfig;
+import io.berth.sys.Errno;
 import io.berth.sys.Sys;
+import io.berth.sys.SysException;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -17,6 +19,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -33,7 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Root only (0600 and 0700), as the engine is root.
  */
 final class CommandServer implements AutoCloseable {
-    private static final int MAX_ARGS = 4096;
+    /** As many arguments as Linux passes to a program (ARG_MAX's 2 MiB of pointers at most). */
+    private static final int MAX_ARGS = 262144;
     private static final int MAX_ARG_BYTES = 1 << 20;
     /** The launcher's own request form (see {@link #serveDirect}): "BRTD". */
     static final int DIRECT = 0x42525444;
@@ -167,9 +171,13 @@ final class CommandServer implements AutoCloseable {
      * The launcher's own form, which bash writes and reads with builtins alone, so that a
      * relayed command starts no JVM of its own: after the magic, NUL-terminated fields (flags,
      * the launcher's pid, the count of arguments, the arguments). The engine takes the
-     * launcher's stdout and stderr (see {@link Sys#takeFd}) and writes to them itself; the
+     * launcher's stdout and stderr (see {@link Sys#pidfdGetfd}) and writes to them itself; the
      * answer is one line, the exit code, or {@value #UNREACHABLE} when the launcher's output
      * cannot be taken (then nothing ran, and the launcher relays through its Java client).
+     *
+     * <p>The pid is the launcher's word, and a launcher in a pid namespace of its own names a
+     * pid of that namespace, another process here: descriptors are taken only from a process
+     * that holds this slot's request FIFO open, which only the slot's claimant does.
      */
     private HangUp serveDirect(DataInputStream request, OutputStream answer, Object slot)
             throws Exception {
@@ -183,14 +191,34 @@ final class CommandServer implements AutoCloseable {
         for (int i = 0; i < args.length; i++) {
             args[i] = readField(request, MAX_ARG_BYTES);
         }
-        int out = takeOutput(pid, 1, slot);
-        if (out < 0) {
+        int out;
+        int err;
+        if (!holdsOpen(pid, slot)) {
             return unreachable(request, answer);
         }
-        int err = takeOutput(pid, 2, slot);
-        if (err < 0) {
-            sys.close(out);
+        int pidfd;
+        try {
+            pidfd = sys.pidfdOpen(pid);
+        } catch (RuntimeException e) {
             return unreachable(request, answer);
+        }
+        try {
+            // After pidfd_open: should the pid be taken by another process meanwhile, the
+            // check fails, or the pidfd still names the process that held the FIFO.
+            if (!holdsOpen(pid, slot)) {
+                return unreachable(request, answer);
+            }
+            out = takeOutput(pidfd, 1, slot);
+            if (out == UNTAKEN) {
+                return unreachable(request, answer);
+            }
+            err = takeOutput(pidfd, 2, slot);
+            if (err == UNTAKEN) {
+                closeTaken(out);
+                return unreachable(request, answer);
+            }
+        } finally {
+            sys.close(pidfd);
         }
         servedDirect.incrementAndGet();
         return run(request, terminal, args, hangUp -> {
@@ -199,29 +227,67 @@ final class CommandServer implements AutoCloseable {
             // terminal or pipe it no longer owns. The latter exits as if killed by SIGPIPE.
             AtomicBoolean silenced = hangUp.silenced();
             int code;
-            try (ClientOutput stdout = new ClientOutput(sys, out, silenced,
-                    hangUp::interruptCommand);
-                    ClientOutput stderr = new ClientOutput(sys, err, silenced,
-                            hangUp::interruptCommand)) {
+            try (OutputStream stdout = clientOutput(out, silenced, hangUp);
+                    OutputStream stderr = clientOutput(err, silenced, hangUp)) {
                 code = runOn(stdout, stderr, terminal, args);
             }
             answer(answer, Integer.toString(silenced.get() ? 128 + SIGPIPE : code));
         });
     }
 
+    /** What a closed stdout or stderr of the launcher's becomes: writes that go nowhere. */
+    private OutputStream clientOutput(int fd, AtomicBoolean silenced, HangUp hangUp) {
+        return fd == CLOSED ? OutputStream.nullOutputStream()
+                : new ClientOutput(sys, fd, silenced, hangUp::interruptCommand);
+    }
+
+    private void closeTaken(int fd) {
+        if (fd >= 0) {
+            sys.close(fd);
+        }
+    }
+
+    /** Whether the process has a descriptor open on the file with that key. */
+    private static boolean holdsOpen(long pid, Object key) {
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc", Long.toString(
+                pid), "fd"))) {
+            for (Path fd : fds) {
+                try {
+                    if (key.equals(Files.readAttributes(fd, BasicFileAttributes.class)
+                            .fileKey())) {
+                        return true;
+                    }
+                } catch (IOException e) {
+                    // Closed meanwhile, or a descriptor stat cannot follow.
+                }
+            }
+        } catch (IOException e) {
+            return false; // gone
+        }
+        return false;
+    }
+
+    /** {@link #takeOutput}: nothing could be taken; the launcher's descriptor is closed. */
+    private static final int UNTAKEN = -1;
+    private static final int CLOSED = -2;
+
     /**
-     * The launcher's stdout or stderr, or -1 when it cannot be taken. bash writes the request
-     * with {@code printf ... >&3}, which points its fd 1 at the slot's FIFO until printf is
-     * done: a descriptor taken in that moment is the FIFO, and is taken again a moment later.
+     * The launcher's stdout or stderr, {@link #CLOSED} when the launcher has none (`>&-`: its
+     * output then goes nowhere, as a program's own writes to a closed descriptor do), or
+     * {@link #UNTAKEN}. bash writes the request with {@code printf ... >&3}, which points its
+     * fd 1 at the slot's FIFO until printf is done: a descriptor taken in that moment is the
+     * FIFO, and is taken again a moment later.
      */
-    private int takeOutput(long pid, int fd, Object slot) throws InterruptedException {
+    private int takeOutput(int pidfd, int fd, Object slot) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
         while (true) {
             int taken;
             try {
-                taken = sys.takeFd(pid, fd);
+                taken = sys.pidfdGetfd(pidfd, fd);
+            } catch (SysException e) {
+                return e.errno() == Errno.EBADF ? CLOSED : UNTAKEN;
             } catch (RuntimeException e) {
-                return -1;
+                return UNTAKEN;
             }
             Object key;
             try {
@@ -235,7 +301,7 @@ final class CommandServer implements AutoCloseable {
             }
             sys.close(taken);
             if (System.nanoTime() > deadline) {
-                return -1;
+                return UNTAKEN;
             }
             Thread.sleep(0, 100_000);
         }

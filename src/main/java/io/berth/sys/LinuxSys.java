@@ -327,25 +327,34 @@ final class LinuxSys implements Sys {
             FunctionDescriptor.of(LONG, INT, PTR, LONG));
 
     @Override
-    public int takeFd(long pid, int fd) {
+    public int pidfdOpen(long pid) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Native.STATE);
             int pidfd = (int) pidfdOpen.handle().invokeExact(state, Math.toIntExact(pid), 0);
             if (pidfd < 0) {
                 throw new SysException("pidfd_open " + pid, (int) Native.ERRNO.get(state, 0L));
             }
+            return pidfd;
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("pidfd_open " + pid, t);
+        }
+    }
+
+    @Override
+    public int pidfdGetfd(int pidfd, int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Native.STATE);
             int taken = (int) pidfdGetfd.handle().invokeExact(state, pidfd, fd, 0);
-            int errno = (int) Native.ERRNO.get(state, 0L);
-            int closed = (int) close.handle().invokeExact(state, pidfd);
             if (taken < 0) {
-                throw new SysException("pidfd_getfd " + pid + " fd " + fd, errno);
+                throw new SysException("pidfd_getfd " + fd, (int) Native.ERRNO.get(state, 0L));
             }
-            check(closed, state, "close pidfd " + pid);
             return taken;
         } catch (SysException e) {
             throw e;
         } catch (Throwable t) {
-            throw new IllegalStateException("pidfd_getfd " + pid, t);
+            throw new IllegalStateException("pidfd_getfd " + fd, t);
         }
     }
 

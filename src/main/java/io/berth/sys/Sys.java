@@ -75,13 +75,17 @@ public interface Sys {
 
     // Added for the command slots (a launcher that relays a command line without a JVM).
 
+    /** pidfd_open(2): a descriptor that names the process, whatever reuses its pid later. */
+    default int pidfdOpen(long pid) {
+        throw new UnsupportedOperationException("pidfd_open " + pid + ": not available here");
+    }
+
     /**
-     * Another process's file descriptor, duplicated into this one (pidfd_open, then
-     * pidfd_getfd): the same open file, offset and flags included, as dup(2) gives its owner;
-     * close-on-exec here.
+     * pidfd_getfd(2): that process's descriptor {@code fd}, duplicated into this one: the same
+     * open file, offset and flags included, as dup(2) gives its owner; close-on-exec here.
      */
-    default int takeFd(long pid, int fd) {
-        throw new UnsupportedOperationException("pidfd_getfd " + pid + ": not available here");
+    default int pidfdGetfd(int pidfd, int fd) {
+        throw new UnsupportedOperationException("pidfd_getfd " + fd + ": not available here");
     }
 
     /** write(2) of part of {@code bytes}: how many were written; EINTR is tried again. */

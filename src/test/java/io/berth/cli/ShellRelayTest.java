@@ -215,6 +215,52 @@ class ShellRelayTest {
         assertTrue(Files.notExists(slot.resolve("claim")), "the slot is free again");
     }
 
+    /**
+     * The pid in a request is the launcher's word: a launcher in a pid namespace of its own
+     * names a pid that is another process here. Nothing is taken from a process that does not
+     * hold the slot's request FIFO.
+     */
+    @Test
+    void aRequestNamingAnotherProcessTakesNothingOfIt() throws Exception {
+        Path victimOut = berth.dir.resolve("victim.out");
+        Process victim = new ProcessBuilder("sleep", "60").redirectOutput(victimOut.toFile())
+                .redirectError(victimOut.toFile()).start();
+        Path slot = berth.runroot.resolve(Forward.SLOT_DIR).resolve("6");
+        Files.writeString(slot.resolve("claim"), Long.toString(ProcessHandle.current().pid()));
+        int served = server.served();
+        try (OutputStream in = new FileOutputStream(slot.resolve("in").toFile())) {
+            in.write(("BRTD0\0" + victim.pid() + "\0" + "1\0version\0")
+                    .getBytes(StandardCharsets.US_ASCII));
+            in.flush();
+            try (BufferedReader answer = Files.newBufferedReader(slot.resolve("out"))) {
+                assertEquals(CommandServer.UNREACHABLE, answer.readLine());
+            }
+        } finally {
+            victim.destroyForcibly().waitFor();
+        }
+        assertEquals(served, server.served(), "nothing ran");
+        assertEquals("", Files.readString(victimOut));
+    }
+
+    /** `>&-`: the output of a launcher without stdout goes nowhere; stderr and code stay. */
+    @Test
+    void aClosedStdoutLosesOnlyTheOutput() throws Exception {
+        BerthCli.Result closed = shell("$B run --rm --network none busybox sh -c "
+                + "'echo out; echo err >&2; exit 3' >&-");
+        assertEquals(new BerthCli.Result(3, "", "err\n"), closed);
+    }
+
+    @Test
+    void manyArgumentsArePassedAsTheyAre() throws Exception {
+        List<String> args = new ArrayList<>(List.of("run", "--rm", "--network", "none",
+                "busybox", "sh", "-c", "echo $#", "sh"));
+        for (int i = 0; i < 6000; i++) {
+            args.add("a" + i);
+        }
+        assertEquals(new BerthCli.Result(0, "6000\n", ""),
+                relayed(args.toArray(String[]::new)));
+    }
+
     @Test
     void withEverySlotTakenTheLauncherFallsBackToTheJavaClient() throws Exception {
         int direct = server.servedDirect();
