@@ -24,6 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -161,6 +164,7 @@ final class CommandServer implements AutoCloseable {
         String[] args = readArgs(request);
         Frames frames = new Frames(new DataOutputStream(answer));
         return run(request, terminal, args, hangUp -> {
+            frames.silencedBy(hangUp.silenced());
             int code = runOn(frames.stream(Forward.STDOUT), frames.stream(Forward.STDERR),
                     terminal, args);
             frames.exit(code);
@@ -225,20 +229,48 @@ final class CommandServer implements AutoCloseable {
             // A client gone, or one whose reader is gone (`berth logs -f | head`), hears
             // nothing more: the command's last words (an interrupted wait, say) would reach a
             // terminal or pipe it no longer owns. The latter exits as if killed by SIGPIPE.
+            // A command that must finish (a run's create and start, say) goes on, silent; its
+            // launcher hears 141 at once, as a docker CLI killed by SIGPIPE would end.
+            // Silenced, the launcher's descriptors are closed at once: a copy kept open here
+            // would keep its pipes open, and whoever reads them to their end would wait.
             AtomicBoolean silenced = hangUp.silenced();
+            AtomicBoolean answered = new AtomicBoolean();
+            List<OutputStream> taken = new CopyOnWriteArrayList<>();
+            Runnable close = () -> taken.forEach(CommandServer::closeQuietly);
+            Runnable broken = () -> {
+                close.run();
+                if (hangUp.interruptible()) {
+                    hangUp.interruptCommand();
+                } else if (answered.compareAndSet(false, true)) {
+                    answerQuietly(answer, Integer.toString(128 + SIGPIPE));
+                }
+            };
             int code;
-            try (OutputStream stdout = clientOutput(out, silenced, hangUp);
-                    OutputStream stderr = clientOutput(err, silenced, hangUp)) {
+            try (OutputStream stdout = clientOutput(out, silenced, broken);
+                    OutputStream stderr = clientOutput(err, silenced, broken)) {
+                taken.add(stdout);
+                taken.add(stderr);
+                hangUp.onSilence(close);
                 code = runOn(stdout, stderr, terminal, args);
             }
-            answer(answer, Integer.toString(silenced.get() ? 128 + SIGPIPE : code));
+            if (answered.compareAndSet(false, true)) {
+                answer(answer, Integer.toString(silenced.get() ? 128 + SIGPIPE : code));
+            }
         });
     }
 
     /** What a closed stdout or stderr of the launcher's becomes: writes that go nowhere. */
-    private OutputStream clientOutput(int fd, AtomicBoolean silenced, HangUp hangUp) {
+    private OutputStream clientOutput(int fd, AtomicBoolean silenced, Runnable broken) {
         return fd == CLOSED ? OutputStream.nullOutputStream()
-                : new ClientOutput(sys, fd, silenced, hangUp::interruptCommand);
+                : new ClientOutput(sys, fd, silenced, broken);
+    }
+
+    private static void closeQuietly(OutputStream stream) {
+        try {
+            stream.close();
+        } catch (IOException e) {
+            // Closing a descriptor of ours: nothing to say.
+        }
     }
 
     private void closeTaken(int fd) {
@@ -311,7 +343,7 @@ final class CommandServer implements AutoCloseable {
     private static HangUp unreachable(DataInputStream request, OutputStream answer)
             throws IOException {
         answer(answer, UNREACHABLE);
-        HangUp idle = new HangUp(Thread.currentThread());
+        HangUp idle = new HangUp(Thread.currentThread(), false);
         idle.finish();
         return idle.watch(request, new SignalProxy.Target());
     }
@@ -330,7 +362,8 @@ final class CommandServer implements AutoCloseable {
         served.incrementAndGet();
         SignalProxy.Target signals = new SignalProxy.Target();
         SignalProxy.SERVED.set(signals);
-        HangUp hangUp = new HangUp(Thread.currentThread()).watch(request, signals);
+        HangUp hangUp = new HangUp(Thread.currentThread(),
+                !MUST_FINISH.contains(Forward.verb(args))).watch(request, signals);
         try {
             command.run(hangUp);
         } finally {
@@ -346,6 +379,14 @@ final class CommandServer implements AutoCloseable {
                 PrintStream err = new PrintStream(stderr, true, StandardCharsets.UTF_8)) {
             return ThreadOutput.with(out, err, terminal, () -> pool.with(engine ->
                     Main.run(engine, args)));
+        }
+    }
+
+    private static void answerQuietly(OutputStream answer, String line) {
+        try {
+            answer(answer, line);
+        } catch (IOException e) {
+            // The launcher is gone too.
         }
     }
 
@@ -379,20 +420,36 @@ final class CommandServer implements AutoCloseable {
     }
 
     /**
+     * The verbs whose command goes on when its client is gone, silent, as dockerd goes on
+     * with what a killed docker CLI asked for: a run interrupted between its create and its
+     * start left a created container with its monitor, mount and network (and --rm never came
+     * to it). Others (logs -f, wait, stats, pull, exec, ...) are interrupted.
+     */
+    private static final Set<String> MUST_FINISH = Set.of("run", "create", "start", "stop",
+            "restart", "kill", "rm", "pause", "unpause", "rename", "container-cleanup");
+
+    /**
      * A hang-up's interrupt, delivered only while the command runs. The client sends nothing
      * after its command line but the signals it gets (sig-proxy): the end of its stream means
-     * it is gone (Ctrl-C on `logs -f`, say), and the command is interrupted rather than left
-     * running. Once the command has ended, the watch interrupts nothing: a slot's thread goes
-     * on to serve the next client.
+     * it is gone (Ctrl-C on `logs -f`, say), and the command is silenced, and interrupted
+     * rather than left running unless it must finish. Once the command has ended, the watch
+     * interrupts nothing: a slot's thread goes on to serve the next client.
      */
     private static final class HangUp {
         private final Thread command;
+        private final boolean interruptible;
         private final CountDownLatch gone = new CountDownLatch(1);
         private final AtomicBoolean silenced = new AtomicBoolean();
+        private Runnable onSilence;
         private boolean finished;
 
-        HangUp(Thread command) {
+        HangUp(Thread command, boolean interruptible) {
             this.command = command;
+            this.interruptible = interruptible;
+        }
+
+        boolean interruptible() {
+            return interruptible;
         }
 
         /** Starts watching the request stream; returns this. */
@@ -418,12 +475,33 @@ final class CommandServer implements AutoCloseable {
             return this;
         }
 
-        synchronized void fire() {
-            if (!finished) {
-                silenced.set(true);
+        void fire() {
+            Runnable action = null;
+            synchronized (this) {
+                if (!finished) {
+                    silenced.set(true);
+                    action = onSilence;
+                }
+                gone.countDown();
             }
-            gone.countDown();
+            // Outside the lock: closing waits for a write under way, whose EPIPE may call
+            // back into interruptCommand.
+            if (action != null) {
+                action.run();
+            }
             interruptCommand();
+        }
+
+        /** Runs {@code action} when the client goes while its command runs (at once if so). */
+        void onSilence(Runnable action) {
+            boolean now;
+            synchronized (this) {
+                onSilence = action;
+                now = silenced.get() && !finished;
+            }
+            if (now) {
+                action.run();
+            }
         }
 
         /** Set once the client is gone while its command runs, or its output broke. */
@@ -431,9 +509,9 @@ final class CommandServer implements AutoCloseable {
             return silenced;
         }
 
-        /** Interrupts the command, unless it has ended. */
+        /** Interrupts the command, unless it has ended or must finish. */
         synchronized void interruptCommand() {
-            if (!finished) {
+            if (!finished && interruptible) {
                 command.interrupt();
             }
         }
@@ -498,9 +576,15 @@ final class CommandServer implements AutoCloseable {
     /** The answer's frames: stdout and stderr chunks, then the exit code. */
     private static final class Frames {
         private final DataOutputStream out;
+        private AtomicBoolean silenced = new AtomicBoolean();
 
         Frames(DataOutputStream out) {
             this.out = out;
+        }
+
+        /** Nothing more is written once the client is gone: nobody would read it. */
+        void silencedBy(AtomicBoolean flag) {
+            silenced = flag;
         }
 
         OutputStream stream(int kind) {
@@ -512,6 +596,9 @@ final class CommandServer implements AutoCloseable {
 
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
+                    if (silenced.get()) {
+                        throw new IOException("the client is gone");
+                    }
                     synchronized (out) {
                         out.writeByte(kind);
                         out.writeInt(len);

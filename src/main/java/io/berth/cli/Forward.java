@@ -158,7 +158,7 @@ public final class Forward {
     }
 
     /** The first word after the global options (each of which takes a value). */
-    private static String verb(String[] args) {
+    static String verb(String[] args) {
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("-")) {
                 return args[i];

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * bin/berth as its own thin client: bash claims a FIFO slot, sends the command line in the
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * own stdout and stderr. Compared with the Java client on the same engine.
  */
 @Tag("privileged")
+@Timeout(value = 3, unit = TimeUnit.MINUTES) // a launcher left waiting fails, not CI
 class ShellRelayTest {
     private static BerthCli berth;
     private static CommandServer server;
@@ -259,6 +261,45 @@ class ShellRelayTest {
         }
         assertEquals(new BerthCli.Result(0, "6000\n", ""),
                 relayed(args.toArray(String[]::new)));
+    }
+
+    /**
+     * A launcher killed while its run creates and starts: the engine finishes the run as
+     * dockerd finishes a killed docker CLI's, so --rm removes each container at its exit
+     * instead of leaving a created one with its monitor, mount and network.
+     */
+    @Test
+    void runsWhoseLauncherIsKilledStillFinishAndRemoveTheirContainers() throws Exception {
+        for (int i = 0; i < 8; i++) {
+            Process p = new ProcessBuilder(launcher("run", "--rm", "busybox", "sleep", "1"))
+                    .start();
+            Thread.sleep(i * 25L);
+            p.destroyForcibly().waitFor();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String left = "?";
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            left = berth.run("ps", "-aq").out();
+        }
+        assertEquals("", left, "every --rm container went at its exit");
+        awaitIdle();
+    }
+
+    /** A run whose reader goes away ends its launcher at once; the container goes on. */
+    @Test
+    void aRunWhoseReaderGoesAwayEndsItsLauncherWith141() throws Exception {
+        try {
+            BerthCli.Result head = shell("$B run --rm --name endless --network none busybox "
+                    + "sh -c 'while true; do echo y; sleep 0.01; done' | head -n 1; "
+                    + "echo \"${PIPESTATUS[0]}\"");
+            assertEquals(new BerthCli.Result(0, "y\n141\n", ""), head);
+            assertEquals("endless\n", berth.run("ps", "--format", "{{.Names}}").out(),
+                    "still running, as docker leaves it");
+        } finally {
+            berth.run("rm", "-f", "endless");
+        }
+        awaitIdle();
     }
 
     @Test
