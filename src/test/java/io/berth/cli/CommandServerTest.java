@@ -236,7 +236,8 @@ class CommandServerTest {
             assertEquals(forward, launcherSays(root + line), line);
         }
         for (String line : List.of("run -it busybox sh", "run -i busybox cat",
-                "run -e HOME busybox env", "run -Pe HOME busybox env", "exec -ue HOME web env",
+                "run -e HOME busybox env", "run -Pe HOME busybox env",
+                "run -e=HOME busybox env", "exec -e=HOME web env", "exec -ue HOME web env",
                 "run -v /tmp:/x busybox true", "exec -t web sh",
                 "start -a web", "load -i image.tar", "cp web:/etc/hosts .", "--help")) {
             assertEquals("local", launcherSays(root + line), line);
