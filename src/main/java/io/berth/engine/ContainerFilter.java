@@ -86,14 +86,14 @@ public final class ContainerFilter {
     }
 
     public boolean matches(Container c) {
-        return any("id", c.id()::startsWith)
-                && any("name", n -> namePattern(n).matcher(c.name()).find())
-                && any("status", c.status()::equals)
-                && any("ancestor", a -> sameImage(c.request().image(), a))
-                && any("exited", code -> !c.running() && "exited".equals(c.status())
+        return any(values, "id", c.id()::startsWith)
+                && any(values, "name", n -> namePattern(n).matcher(c.name()).find())
+                && any(values, "status", c.status()::equals)
+                && any(values, "ancestor", a -> sameImage(c.request().image(), a))
+                && any(values, "exited", code -> !c.running() && "exited".equals(c.status())
                         && code.equals(Integer.toString(c.exitCode())))
-                && all("label", wanted -> labelHolds(c.request().labels(), wanted))
-                && any("volume", v -> mountsOf(c).contains(v));
+                && all(values, "label", wanted -> labelHolds(c.request().labels(), wanted))
+                && any(values, "volume", v -> mountsOf(c).contains(v));
     }
 
     /** What a volume filter is matched against, as dockerd does: each mount's name and place. */
@@ -110,12 +110,14 @@ public final class ContainerFilter {
         return out;
     }
 
-    private boolean any(String key, Predicate<String> test) {
+    /** Whether key is not given, or any of its values passes (dockerd's rule within a key). */
+    static boolean any(Map<String, List<String>> values, String key, Predicate<String> test) {
         List<String> wanted = values.get(key);
         return wanted == null || wanted.stream().anyMatch(test);
     }
 
-    private boolean all(String key, Predicate<String> test) {
+    /** Whether key is not given, or every one of its values passes (label, label!). */
+    static boolean all(Map<String, List<String>> values, String key, Predicate<String> test) {
         List<String> wanted = values.get(key);
         return wanted == null || wanted.stream().allMatch(test);
     }

@@ -57,7 +57,8 @@ public record ProcessTable(List<String> titles, List<List<String>> processes) {
     }
 
     private static boolean isPid(String field) {
-        return !field.isEmpty() && field.length() < 11 && field.chars().allMatch(Character::isDigit);
+        return !field.isEmpty() && field.length() < 11
+                && field.chars().allMatch(Character::isDigit);
     }
 
     private static String run(List<String> argv) {

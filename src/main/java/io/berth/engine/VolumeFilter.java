@@ -1,11 +1,14 @@
 package io.berth.engine;
 
+import static io.berth.engine.ContainerFilter.all;
+import static io.berth.engine.ContainerFilter.any;
+import static io.berth.engine.ContainerFilter.labelHolds;
+
 import io.berth.convert.InvalidRequestException;
 import io.berth.volumes.Volume;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -70,21 +73,11 @@ public final class VolumeFilter {
 
     /** Whether the volume passes; dangling says that no container has it. */
     public boolean matches(Volume v, boolean dangling) {
-        return any("name", n -> namePattern(n).matcher(v.name()).find())
-                && any("dangling", d -> (d.equals("true") || d.equals("1")) == dangling)
-                && any("driver", "local"::equals)
-                && all("label", wanted -> ContainerFilter.labelHolds(v.labels(), wanted))
-                && all("label!", unwanted -> !ContainerFilter.labelHolds(v.labels(), unwanted));
-    }
-
-    private boolean any(String key, Predicate<String> test) {
-        List<String> wanted = values.get(key);
-        return wanted == null || wanted.stream().anyMatch(test);
-    }
-
-    private boolean all(String key, Predicate<String> test) {
-        List<String> wanted = values.get(key);
-        return wanted == null || wanted.stream().allMatch(test);
+        return any(values, "name", n -> namePattern(n).matcher(v.name()).find())
+                && any(values, "dangling", d -> (d.equals("true") || d.equals("1")) == dangling)
+                && any(values, "driver", "local"::equals)
+                && all(values, "label", wanted -> labelHolds(v.labels(), wanted))
+                && all(values, "label!", unwanted -> !labelHolds(v.labels(), unwanted));
     }
 
     private static Pattern namePattern(String value) {

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Go's text/tabwriter in the configurations docker uses (minwidth 10, or 20 for top; tabwidth 1,
- * padding 3, pad with spaces, no flags). Cells end at a tab; a column's width is set by the widest cell
+ * Go's text/tabwriter in the configurations docker uses (minwidth 10, or 20 for top;
+ * tabwidth 1, padding 3, pad with spaces, no flags). Cells end at a tab; a column's width is set by the widest cell
  * of a block of consecutive lines that have that column. Written by hand: no Java library
  * aligns text by Go's elastic tabstop rules.
  */
