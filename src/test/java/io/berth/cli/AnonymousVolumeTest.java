@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.berth.api.ApiService;
 import io.berth.engine.EngineConfig;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +15,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +30,6 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("privileged")
 class AnonymousVolumeTest {
-    private static final Path DOCKER = Path.of("/usr/local/bin/docker");
     private static final String BUSYBOX_LAYER =
             "770bdd23eef2ab503c845d042c91f9f5a650d0b41ca5f7a81e295bf2b57e0821/layer.tar";
     private static BerthCli berth;
@@ -63,37 +60,6 @@ class AnonymousVolumeTest {
             berth.run("rm", "-f", id);
         }
         berth.run("volume", "prune", "-f");
-    }
-
-    private static BerthCli.Result docker(String... args) {
-        List<String> argv = new ArrayList<>(List.of(DOCKER.toString()));
-        argv.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(argv);
-        pb.environment().put("DOCKER_HOST", "unix://" + socket);
-        pb.environment().put("DOCKER_CONFIG", berth.dir.resolve("docker-config").toString());
-        pb.environment().remove("DOCKER_API_VERSION");
-        return collect(pb);
-    }
-
-    private static BerthCli.Result collect(ProcessBuilder pb) {
-        Path errFile = berth.dir.resolve("stderr-" + System.nanoTime());
-        pb.redirectError(errFile.toFile());
-        try {
-            Process p = pb.start();
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor();
-                throw new AssertionError(pb.command() + " did not finish in 60 s");
-            }
-            String err = Files.readString(errFile);
-            Files.delete(errFile);
-            return new BerthCli.Result(p.exitValue(), out, err);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The volume folders in the root, whatever volume ls says. */
@@ -227,7 +193,7 @@ class AnonymousVolumeTest {
             assertTrue(d.err().contains("Error response from daemon: Duplicate mount point: "
                     + "/data"), d.err());
         }
-        BerthCli.Result api = collect(new ProcessBuilder("curl", "-s", "-w", " %{http_code}",
+        BerthCli.Result api = berth.collect(new ProcessBuilder("curl", "-s", "-w", " %{http_code}",
                 "--unix-socket", socket.toString(), "-H", "Content-Type: application/json",
                 "-d", "{\"Image\":\"busybox\",\"Volumes\":{\"/data\":{}},"
                         + "\"HostConfig\":{\"Tmpfs\":{\"/data\":\"\"}}}",
@@ -299,5 +265,9 @@ class AnonymousVolumeTest {
     private static void sh(String script) throws Exception {
         Process p = new ProcessBuilder("sh", "-c", script).inheritIO().start();
         assertEquals(0, p.waitFor(), script);
+    }
+
+    private static BerthCli.Result docker(String... args) {
+        return berth.docker(socket, args);
     }
 }

@@ -233,4 +233,38 @@ final class BerthCli implements AutoCloseable {
             }
         }
     }
+
+    /** The real docker CLI (client only) on a Docker API socket of this root's service. */
+    Result docker(Path socket, String... args) {
+        List<String> argv = new ArrayList<>(List.of("/usr/local/bin/docker"));
+        argv.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.environment().put("DOCKER_HOST", "unix://" + socket);
+        pb.environment().put("DOCKER_CONFIG", dir.resolve("docker-config").toString());
+        pb.environment().remove("DOCKER_API_VERSION");
+        return collect(pb);
+    }
+
+    /** Runs a process to its end with stdin closed: its code, output and errors. */
+    Result collect(ProcessBuilder pb) {
+        Path errFile = dir.resolve("stderr-" + System.nanoTime());
+        pb.redirectError(errFile.toFile());
+        try {
+            Process p = pb.start();
+            p.getOutputStream().close();
+            // stderr goes to a file, so reading stdout to its end cannot block on it.
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                throw new AssertionError(pb.command() + " did not finish in 60 s");
+            }
+            String err = Files.readString(errFile);
+            Files.delete(errFile);
+            return new Result(p.exitValue(), out, err);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

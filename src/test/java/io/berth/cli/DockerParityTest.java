@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.berth.api.ApiService;
 import io.berth.engine.EngineConfig;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -25,7 +22,6 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("privileged")
 class DockerParityTest {
-    private static final Path DOCKER = Path.of("/usr/local/bin/docker");
     private static BerthCli berth;
     private static ApiService service;
     private static Path socket;
@@ -49,29 +45,7 @@ class DockerParityTest {
 
     /** The docker CLI on this test's service. */
     private static BerthCli.Result docker(String... args) {
-        List<String> argv = new ArrayList<>(List.of(DOCKER.toString()));
-        argv.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.PIPE);
-        pb.environment().put("DOCKER_HOST", "unix://" + socket);
-        pb.environment().put("DOCKER_CONFIG", berth.dir.resolve("docker-config").toString());
-        pb.environment().remove("DOCKER_API_VERSION");
-        Path errFile = berth.dir.resolve("docker-stderr");
-        pb.redirectError(errFile.toFile());
-        try {
-            Process p = pb.start();
-            p.getOutputStream().close();
-            // stderr goes to a file, so reading stdout to its end cannot block on it.
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor();
-                throw new AssertionError("docker " + args[0] + " did not finish in 60 s");
-            }
-            return new BerthCli.Result(p.exitValue(), out, Files.readString(errFile));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
+        return berth.docker(socket, args);
     }
 
     /** The same command line through docker and through berth: the same output and code. */

@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.berth.api.ApiService;
 import io.berth.engine.EngineConfig;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("privileged")
 class NamedVolumeTest {
-    private static final Path DOCKER = Path.of("/usr/local/bin/docker");
     private static BerthCli berth;
     private static ApiService service;
     private static Path socket;
@@ -60,37 +56,6 @@ class NamedVolumeTest {
         berth.run("volume", "prune", "-a", "-f");
     }
 
-    private static BerthCli.Result docker(String... args) {
-        List<String> argv = new ArrayList<>(List.of(DOCKER.toString()));
-        argv.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(argv);
-        pb.environment().put("DOCKER_HOST", "unix://" + socket);
-        pb.environment().put("DOCKER_CONFIG", berth.dir.resolve("docker-config").toString());
-        pb.environment().remove("DOCKER_API_VERSION");
-        return collect(pb);
-    }
-
-    private static BerthCli.Result collect(ProcessBuilder pb) {
-        Path errFile = berth.dir.resolve("stderr-" + System.nanoTime());
-        pb.redirectError(errFile.toFile());
-        try {
-            Process p = pb.start();
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor();
-                throw new AssertionError(pb.command() + " did not finish in 60 s");
-            }
-            String err = Files.readString(errFile);
-            Files.delete(errFile);
-            return new BerthCli.Result(p.exitValue(), out, err);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** The same command through both CLIs: the same code, output and errors. */
     private static BerthCli.Result same(String... args) {
         BerthCli.Result viaDocker = docker(args);
@@ -106,7 +71,7 @@ class NamedVolumeTest {
             argv.addAll(List.of("-H", "Content-Type: application/json", "-d", body));
         }
         argv.add("http://berth" + path);
-        return collect(new ProcessBuilder(argv));
+        return berth.collect(new ProcessBuilder(argv));
     }
 
     /** The volume folders in the root, whatever volume ls says. */
@@ -353,5 +318,9 @@ class NamedVolumeTest {
         assertEquals("volume destroy evt2\n", docker("events", "--since", Long.toString(since),
                 "--until", Long.toString(until), "--filter", "volume=evt2", "--filter",
                 "event=destroy", "--format", "{{.Type}} {{.Action}} {{.Actor.ID}}").out());
+    }
+
+    private static BerthCli.Result docker(String... args) {
+        return berth.docker(socket, args);
     }
 }
