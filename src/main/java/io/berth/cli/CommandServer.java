@@ -162,9 +162,8 @@ final class CommandServer implements AutoCloseable {
     private HangUp serveFramed(DataInputStream request, OutputStream answer) throws Exception {
         boolean terminal = (request.readInt() & Forward.TERMINAL) != 0;
         String[] args = readArgs(request);
-        Frames frames = new Frames(new DataOutputStream(answer));
         return run(request, terminal, args, hangUp -> {
-            frames.silencedBy(hangUp.silenced());
+            Frames frames = new Frames(new DataOutputStream(answer), hangUp.silenced());
             int code = runOn(frames.stream(Forward.STDOUT), frames.stream(Forward.STDERR),
                     terminal, args);
             frames.exit(code);
@@ -576,15 +575,12 @@ final class CommandServer implements AutoCloseable {
     /** The answer's frames: stdout and stderr chunks, then the exit code. */
     private static final class Frames {
         private final DataOutputStream out;
-        private AtomicBoolean silenced = new AtomicBoolean();
+        /** Set once the client is gone: nothing more is written, nobody would read it. */
+        private final AtomicBoolean silenced;
 
-        Frames(DataOutputStream out) {
+        Frames(DataOutputStream out, AtomicBoolean silenced) {
             this.out = out;
-        }
-
-        /** Nothing more is written once the client is gone: nobody would read it. */
-        void silencedBy(AtomicBoolean flag) {
-            silenced = flag;
+            this.silenced = silenced;
         }
 
         OutputStream stream(int kind) {
