@@ -1014,14 +1014,16 @@ static size_t pack_strings(char *out, const char *const *list, int n)
 /* /proc/1/cmdline and /proc/1/environ are read from pid 1's own memory, which after the clone
  * still holds the shim's argv and environment: the host path of the shim, the reaper's state
  * folder and the engine's variables. Point the kernel at what docker's init would show,
- * "/sbin/berth-init -- ARGV" (no such file exists; /proc/1/exe stays the sealed copy) and the
- * container's environment, and clear the shim's strings. PR_SET_MM_MAP needs no capability
+ * "NAME -- ARGV" with the plan's initname (no such file exists; /proc/1/exe stays the sealed
+ * copy) and the container's environment, and clear the shim's strings. PR_SET_MM_MAP needs no capability
  * while the exe link stays; where it fails (a seccomp profile without prctl, a small
  * RLIMIT_DATA), the command line is written over the old one, cut to its room. Without /proc
  * to read the map from there is nobody inside to show it to, and nothing changes. */
 static void disguise_init(const struct plan *p)
 {
-    static const char *const head[] = {"/sbin/berth-init", "--"};
+    if (!p->init_name)
+        return;
+    const char *const head[] = {p->init_name, "--"};
     struct prctl_mm_map map;
     if (read_mm_map(&map) < 0)
         return;

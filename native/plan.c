@@ -317,6 +317,8 @@ static int apply_record(struct plan *p, char **f, int n)
         return add_seccomp(p, f);
     } else if (!strcmp(k, "init")) {
         p->init = 1;
+    } else if (!strcmp(k, "initname") && n >= 2) {
+        p->init_name = f[1];
     } else if (!strcmp(k, "exec")) {
         p->exec = 1;
     } else if (!strcmp(k, "nnp")) {

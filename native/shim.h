@@ -68,6 +68,7 @@ struct plan {
     int new_cgroupns, new_timens, lo_up, stdin_open;
     int exec; /* into a running container: join, do not build */
     int init; /* stay as a tiny init above the command */
+    const char *init_name; /* what that init shows as its program ("initname"), or NULL */
     int terminal;
     unsigned short rows, cols;
     int64_t mono_secs, mono_nanos, boot_secs, boot_nanos;

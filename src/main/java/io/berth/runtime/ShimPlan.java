@@ -49,6 +49,11 @@ final class ShimPlan {
 
     /** The annotation that puts a tiny init above the command as pid 1 (docker's --init). */
     static final String INIT = "io.berth.init";
+    /**
+     * What the init shows as its program in /proc/1/cmdline, in docker's form ("/sbin/docker-init
+     * -- ARGV"); no file is there.
+     */
+    static final String INIT_NAME = "/sbin/berth-init";
 
     private static final Map<String, String> PROC_NS_NAMES = Map.of(
             "mount", "mnt", "uts", "uts", "ipc", "ipc", "user", "user", "pid", "pid",
@@ -141,6 +146,7 @@ final class ShimPlan {
         addSeccomp();
         if (spec.annotations() != null && "true".equals(spec.annotations().get(INIT))) {
             plan.add(INIT, "init", 1);
+            plan.add(INIT, "initname", INIT_NAME);
         }
         return plan.toString();
     }
